@@ -1,0 +1,4 @@
+//! Evaluators over security groups. [`naive`] is the obviously-correct linear oracle that
+//! every faster structure is tested against.
+
+pub mod naive;

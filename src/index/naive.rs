@@ -1,0 +1,1 @@
+//! The naive linear evaluator: the oracle.

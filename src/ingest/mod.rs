@@ -1,0 +1,315 @@
+//! Ingest: turn bytes into the model, and nothing else.
+//!
+//! Inputs are files, directories (read recursively, in sorted order) or `-` for stdin.
+//! Each file is recognised **by content**, never by name:
+//! - JSON (first non-blank byte `{` or `[`) goes to [`aws`], which recognises the AWS
+//!   describe-* sections it holds (`SecurityGroups`, `Reservations`, …) or reports the file
+//!   as skipped when it holds none;
+//! - text whose first statement is a rule-language keyword goes to [`dsl`];
+//! - anything else is skipped and listed, never an error.
+//!
+//! A file that fails to parse is reported as an error diagnostic naming the file and the
+//! line:column (or JSON path); the other files are still read. After all files are read,
+//! objects seen in several files are merged (an ENI from `describe-instances` and from
+//! `describe-network-interfaces`; `SecurityGroupRules` into their groups) and the topology
+//! is validated.
+//!
+//! The account/region [`Scope`] of a file comes from the directory layout: a region folder
+//! (`us-east-1`) and its parent account folder (a 12-digit id, or the folder under
+//! CloudMapper's `account-data/`).
+
+pub mod aws;
+pub mod dsl;
+
+use crate::model::{Counts, Diagnostic, Origin, Scope, Topology, validate};
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How one input file was understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceFormat {
+    /// AWS describe-* JSON.
+    AwsJson,
+    /// The sgcheck rule language.
+    Dsl,
+    /// Not an input sgcheck reads (listed, not an error).
+    Skipped,
+    /// Could not be parsed (an error diagnostic says why).
+    Failed,
+}
+
+/// What one input file contributed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// The path (or `-`).
+    pub file: Arc<str>,
+    /// How it was understood.
+    pub format: SourceFormat,
+    /// AWS sections recognised (`SecurityGroups`, `Reservations`, …), or the skip reason.
+    pub sections: Vec<String>,
+    /// The account/region scope assigned from the path.
+    pub scope: Scope,
+    /// Objects read from this file (before merging).
+    pub counts: Counts,
+}
+
+/// The result of reading a set of inputs: the topology, every diagnostic, and a report per
+/// source file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ingest {
+    /// Everything read, merged and validated.
+    pub topology: Topology,
+    /// Every problem, in input order, then validation's.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One entry per file read.
+    pub sources: Vec<Source>,
+}
+
+impl Ingest {
+    /// Whether any diagnostic is an error (the CLI then exits 2).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::model::Severity::Error)
+    }
+}
+
+/// Reads every input (file, directory or `-`), merges and validates.
+pub fn ingest_paths<P: AsRef<Path>>(inputs: &[P]) -> Ingest {
+    let mut reader = Reader::default();
+    for input in inputs {
+        let p = input.as_ref();
+        if p == Path::new("-") {
+            let mut buf = Vec::new();
+            match std::io::stdin().lock().read_to_end(&mut buf) {
+                Ok(_) => reader.add_bytes("-", &buf, Scope::default()),
+                Err(e) => reader.diagnostics.push(Diagnostic::error(
+                    Some(Origin::file(&Arc::from("-"))),
+                    format!("cannot read standard input: {e}"),
+                )),
+            }
+        } else {
+            reader.add_path(p);
+        }
+    }
+    reader.finish()
+}
+
+/// Reads one in-memory input named `name` (used by tests, fuzzing and stdin).
+pub fn ingest_bytes(name: &str, bytes: &[u8]) -> Ingest {
+    let mut reader = Reader::default();
+    reader.add_bytes(name, bytes, Scope::default());
+    reader.finish()
+}
+
+/// Accumulates files, then merges and validates in [`Reader::finish`].
+#[derive(Debug, Default)]
+pub struct Reader {
+    topology: Topology,
+    diagnostics: Vec<Diagnostic>,
+    sources: Vec<Source>,
+}
+
+impl Reader {
+    /// Reads a file or (recursively) a directory.
+    pub fn add_path(&mut self, path: &Path) {
+        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.diagnostics.push(Diagnostic::error(
+                    Some(Origin::file(&name)),
+                    format!("cannot read input: {e}"),
+                ));
+                return;
+            }
+        };
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = walk(path, &mut files) {
+                self.diagnostics.push(Diagnostic::error(
+                    Some(Origin::file(&name)),
+                    format!("cannot read directory: {e}"),
+                ));
+            }
+            files.sort();
+            for f in files {
+                self.add_file(&f);
+            }
+        } else {
+            self.add_file(path);
+        }
+    }
+
+    fn add_file(&mut self, path: &Path) {
+        let name = path.to_string_lossy().into_owned();
+        match std::fs::read(path) {
+            Ok(bytes) => self.add_bytes(&name, &bytes, scope_from_path(path)),
+            Err(e) => self.diagnostics.push(Diagnostic::error(
+                Some(Origin::file(&Arc::from(name.as_str()))),
+                format!("cannot read file: {e}"),
+            )),
+        }
+    }
+
+    /// Reads one input held in memory, with the given scope.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8], scope: Scope) {
+        let file: Arc<str> = Arc::from(name);
+        let mut source = Source {
+            file: Arc::clone(&file),
+            format: SourceFormat::Skipped,
+            sections: Vec::new(),
+            scope: scope.clone(),
+            counts: Counts::default(),
+        };
+        match sniff(bytes) {
+            Sniff::Json => match aws::read(&file, bytes, &scope) {
+                Ok(doc) if doc.sections.is_empty() => {
+                    source
+                        .sections
+                        .push("no AWS EC2 sections recognised".to_string());
+                    self.diagnostics.extend(doc.diagnostics);
+                }
+                Ok(doc) => {
+                    source.format = SourceFormat::AwsJson;
+                    source.sections = doc.sections;
+                    source.counts = doc.topology.counts();
+                    self.topology.extend(doc.topology);
+                    self.diagnostics.extend(doc.diagnostics);
+                }
+                Err(diag) => {
+                    source.format = SourceFormat::Failed;
+                    self.diagnostics.push(diag);
+                }
+            },
+            Sniff::Dsl(text) => match dsl::parse(&file, text) {
+                Ok((topo, diags)) => {
+                    source.format = SourceFormat::Dsl;
+                    source.counts = topo.counts();
+                    self.topology.extend(topo);
+                    self.diagnostics.extend(diags);
+                }
+                Err(err) => {
+                    source.format = SourceFormat::Failed;
+                    self.diagnostics.push(err.to_diagnostic());
+                }
+            },
+            Sniff::Other(reason) => source.sections.push(reason.to_string()),
+        }
+        self.sources.push(source);
+    }
+
+    /// Merges objects seen in several files, validates, and returns the result.
+    pub fn finish(mut self) -> Ingest {
+        aws::merge(&mut self.topology, &mut self.diagnostics);
+        self.diagnostics.extend(validate::validate(&self.topology));
+        Ingest {
+            topology: self.topology,
+            diagnostics: self.diagnostics,
+            sources: self.sources,
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            let hidden = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                walk(&path, out)?;
+            }
+        } else if ft.is_file() || ft.is_symlink() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+enum Sniff<'a> {
+    Json,
+    Dsl(&'a str),
+    Other(&'static str),
+}
+
+/// Recognises a file by its content.
+fn sniff(bytes: &[u8]) -> Sniff<'_> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    match first {
+        None => Sniff::Other("empty file"),
+        Some(b'{') | Some(b'[') => Sniff::Json,
+        Some(_) => match std::str::from_utf8(bytes) {
+            Ok(text) if dsl::looks_like_dsl(text) => Sniff::Dsl(text),
+            Ok(_) => Sniff::Other("neither JSON nor sgcheck rule language"),
+            Err(_) => Sniff::Other("binary file"),
+        },
+    }
+}
+
+/// Region folder names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`, …
+fn is_region(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// The scope a file's path implies (see the module docs).
+pub fn scope_from_path(path: &Path) -> Scope {
+    let dirs: Vec<&str> = path
+        .parent()
+        .map(|p| p.iter().filter_map(|c| c.to_str()).collect())
+        .unwrap_or_default();
+    let mut scope = Scope::default();
+    if let Some(pos) = dirs.iter().rposition(|d| is_region(d)) {
+        scope.region = Some(dirs[pos].to_string());
+    }
+    let is_account = |i: usize| {
+        let d = dirs[i];
+        (d.len() == 12 && d.bytes().all(|b| b.is_ascii_digit()))
+            || (i > 0 && dirs[i - 1] == "account-data")
+            || (i > 0 && dirs[i - 1] == "accounts")
+    };
+    if let Some(pos) = (0..dirs.len()).rev().find(|&i| is_account(i)) {
+        scope.account = Some(dirs[pos].into());
+    }
+    scope
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_from_layouts() {
+        let s = scope_from_path(Path::new(
+            "x/account-data/demo/us-east-1/ec2-describe-vpcs.json",
+        ));
+        assert_eq!(s.account.as_ref().map(|a| a.as_str()), Some("demo"));
+        assert_eq!(s.region.as_deref(), Some("us-east-1"));
+        let s = scope_from_path(Path::new(
+            "snap/aws_configs/accounts/123456789012/us-west-1/Vpcs.json",
+        ));
+        assert_eq!(s.account.as_ref().map(|a| a.as_str()), Some("123456789012"));
+        assert_eq!(s.region.as_deref(), Some("us-west-1"));
+        let s = scope_from_path(Path::new("snap/aws_configs/us-gov-west-1/Vpcs.json"));
+        assert_eq!(s.account, None);
+        assert_eq!(s.region.as_deref(), Some("us-gov-west-1"));
+        assert_eq!(scope_from_path(Path::new("a/b.json")), Scope::default());
+        assert!(!is_region("test-public-subnet"));
+        assert!(!is_region("us-east"));
+    }
+}

@@ -1,0 +1,272 @@
+//! [`Topology`]: every object read from the inputs, with id lookups.
+
+use super::ids::*;
+use super::objects::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Everything read from the inputs. Objects keep input order; ids may repeat across
+/// scopes (accounts/regions), so lookups go through [`Lookup`], which prefers the
+/// caller's scope.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Topology {
+    /// Security groups.
+    pub security_groups: Vec<SecurityGroup>,
+    /// Network ACLs.
+    pub network_acls: Vec<NetworkAcl>,
+    /// VPCs.
+    pub vpcs: Vec<Vpc>,
+    /// Subnets.
+    pub subnets: Vec<Subnet>,
+    /// Route tables.
+    pub route_tables: Vec<RouteTable>,
+    /// Internet gateways.
+    pub internet_gateways: Vec<InternetGateway>,
+    /// Network interfaces.
+    pub enis: Vec<Eni>,
+    /// Instances.
+    pub instances: Vec<Instance>,
+    /// EBS volumes.
+    pub volumes: Vec<Volume>,
+    /// Elastic IPs.
+    pub addresses: Vec<Address>,
+    /// Prefix lists.
+    pub prefix_lists: Vec<PrefixList>,
+    /// Flow expectations (DSL `expect`).
+    pub expectations: Vec<Expectation>,
+}
+
+/// Object counts, as `inventory` reports them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Security groups.
+    pub security_groups: usize,
+    /// Security group rules (one per peer, both directions).
+    pub rules: usize,
+    /// Instances.
+    pub instances: usize,
+    /// Network interfaces.
+    pub enis: usize,
+    /// Subnets.
+    pub subnets: usize,
+    /// Route tables.
+    pub route_tables: usize,
+    /// Network ACLs.
+    pub network_acls: usize,
+    /// EBS volumes.
+    pub volumes: usize,
+    /// Elastic IPs.
+    pub addresses: usize,
+    /// Prefix lists.
+    pub prefix_lists: usize,
+    /// VPCs.
+    pub vpcs: usize,
+    /// Internet gateways.
+    pub internet_gateways: usize,
+    /// Flow expectations.
+    pub expectations: usize,
+}
+
+impl Counts {
+    /// Whether every count is zero.
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.security_groups += o.security_groups;
+        self.rules += o.rules;
+        self.instances += o.instances;
+        self.enis += o.enis;
+        self.subnets += o.subnets;
+        self.route_tables += o.route_tables;
+        self.network_acls += o.network_acls;
+        self.volumes += o.volumes;
+        self.addresses += o.addresses;
+        self.prefix_lists += o.prefix_lists;
+        self.vpcs += o.vpcs;
+        self.internet_gateways += o.internet_gateways;
+        self.expectations += o.expectations;
+    }
+}
+
+impl Topology {
+    /// An empty topology.
+    pub fn new() -> Topology {
+        Topology::default()
+    }
+
+    /// Object counts.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            security_groups: self.security_groups.len(),
+            rules: self
+                .security_groups
+                .iter()
+                .map(|g| g.ingress.len() + g.egress.len())
+                .sum(),
+            instances: self.instances.len(),
+            enis: self.enis.len(),
+            subnets: self.subnets.len(),
+            route_tables: self.route_tables.len(),
+            network_acls: self.network_acls.len(),
+            volumes: self.volumes.len(),
+            addresses: self.addresses.len(),
+            prefix_lists: self.prefix_lists.len(),
+            vpcs: self.vpcs.len(),
+            internet_gateways: self.internet_gateways.len(),
+            expectations: self.expectations.len(),
+        }
+    }
+
+    /// Appends every object of `other`.
+    pub fn extend(&mut self, other: Topology) {
+        self.security_groups.extend(other.security_groups);
+        self.network_acls.extend(other.network_acls);
+        self.vpcs.extend(other.vpcs);
+        self.subnets.extend(other.subnets);
+        self.route_tables.extend(other.route_tables);
+        self.internet_gateways.extend(other.internet_gateways);
+        self.enis.extend(other.enis);
+        self.instances.extend(other.instances);
+        self.volumes.extend(other.volumes);
+        self.addresses.extend(other.addresses);
+        self.prefix_lists.extend(other.prefix_lists);
+        self.expectations.extend(other.expectations);
+    }
+
+    /// Builds the id lookup tables.
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup::new(self)
+    }
+}
+
+/// Id → positions, one table per object kind. Several positions mean the id exists in
+/// several scopes (or is duplicated; validation reports that).
+#[derive(Debug)]
+pub struct Lookup<'t> {
+    topo: &'t Topology,
+    groups: HashMap<&'t str, Vec<usize>>,
+    subnets: HashMap<&'t str, Vec<usize>>,
+    vpcs: HashMap<&'t str, Vec<usize>>,
+    enis: HashMap<&'t str, Vec<usize>>,
+    instances: HashMap<&'t str, Vec<usize>>,
+    volumes: HashMap<&'t str, Vec<usize>>,
+    prefix_lists: HashMap<&'t str, Vec<usize>>,
+    nacls: HashMap<&'t str, Vec<usize>>,
+    route_tables: HashMap<&'t str, Vec<usize>>,
+    igws: HashMap<&'t str, Vec<usize>>,
+}
+
+fn table<'t, T>(items: &'t [T], id: impl Fn(&'t T) -> &'t str) -> HashMap<&'t str, Vec<usize>> {
+    let mut m: HashMap<&str, Vec<usize>> = HashMap::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        m.entry(id(it)).or_default().push(i);
+    }
+    m
+}
+
+/// Picks the position whose scope equals `scope`, else the only one, else the first.
+fn pick<'t, T>(
+    items: &'t [T],
+    hits: Option<&Vec<usize>>,
+    scope: Option<&Scope>,
+    scope_of: impl Fn(&T) -> &Scope,
+) -> Option<&'t T> {
+    let hits = hits?;
+    if let Some(s) = scope
+        && let Some(&i) = hits.iter().find(|&&i| scope_of(&items[i]) == s)
+    {
+        return Some(&items[i]);
+    }
+    hits.first().map(|&i| &items[i])
+}
+
+macro_rules! finder {
+    ($(#[$doc:meta] $fn:ident, $all:ident, $field:ident, $ty:ty;)*) => {$(
+        #[$doc]
+        pub fn $fn(&self, id: &str, scope: Option<&Scope>) -> Option<&'t $ty> {
+            pick(&self.topo.$field, self.$all.get(id), scope, |x| &x.scope)
+        }
+    )*};
+}
+
+impl<'t> Lookup<'t> {
+    fn new(t: &'t Topology) -> Lookup<'t> {
+        Lookup {
+            topo: t,
+            groups: table(&t.security_groups, |g| g.id.as_str()),
+            subnets: table(&t.subnets, |s| s.id.as_str()),
+            vpcs: table(&t.vpcs, |v| v.id.as_str()),
+            enis: table(&t.enis, |e| e.id.as_str()),
+            instances: table(&t.instances, |i| i.id.as_str()),
+            volumes: table(&t.volumes, |v| v.id.as_str()),
+            prefix_lists: table(&t.prefix_lists, |p| p.id.as_str()),
+            nacls: table(&t.network_acls, |n| n.id.as_str()),
+            route_tables: table(&t.route_tables, |r| r.id.as_str()),
+            igws: table(&t.internet_gateways, |g| g.id.as_str()),
+        }
+    }
+
+    /// The topology this looks into.
+    pub fn topology(&self) -> &'t Topology {
+        self.topo
+    }
+
+    finder! {
+        /// A security group by id, preferring `scope`.
+        group, groups, security_groups, SecurityGroup;
+        /// A subnet by id, preferring `scope`.
+        subnet, subnets, subnets, Subnet;
+        /// A VPC by id, preferring `scope`.
+        vpc, vpcs, vpcs, Vpc;
+        /// An ENI by id, preferring `scope`.
+        eni, enis, enis, Eni;
+        /// An instance by id, preferring `scope`.
+        instance, instances, instances, Instance;
+        /// A volume by id, preferring `scope`.
+        volume, volumes, volumes, Volume;
+        /// A prefix list by id, preferring `scope`.
+        prefix_list, prefix_lists, prefix_lists, PrefixList;
+        /// A network ACL by id, preferring `scope`.
+        nacl, nacls, network_acls, NetworkAcl;
+        /// A route table by id, preferring `scope`.
+        route_table, route_tables, route_tables, RouteTable;
+        /// An internet gateway by id, preferring `scope`.
+        internet_gateway, igws, internet_gateways, InternetGateway;
+    }
+
+    /// Every ENI carrying group `id` (in any scope).
+    pub fn members_of(&self, id: &GroupId) -> impl Iterator<Item = &'t Eni> {
+        self.topo.enis.iter().filter(move |e| e.groups.contains(id))
+    }
+
+    /// The NACL governing `subnet`: its explicit association, else its VPC's default.
+    pub fn nacl_for_subnet(&self, subnet: &Subnet) -> Option<&'t NetworkAcl> {
+        let acls = &self.topo.network_acls;
+        acls.iter()
+            .find(|n| n.scope == subnet.scope && n.subnets.contains(&subnet.id))
+            .or_else(|| {
+                acls.iter().find(|n| {
+                    n.scope == subnet.scope
+                        && n.is_default
+                        && n.vpc.is_some()
+                        && n.vpc == subnet.vpc
+                })
+            })
+    }
+
+    /// The route table governing `subnet`: its explicit association, else its VPC's main.
+    pub fn route_table_for_subnet(&self, subnet: &Subnet) -> Option<&'t RouteTable> {
+        let rts = &self.topo.route_tables;
+        rts.iter()
+            .find(|r| r.scope == subnet.scope && r.subnets.contains(&subnet.id))
+            .or_else(|| {
+                rts.iter().find(|r| {
+                    r.scope == subnet.scope && r.main && r.vpc.is_some() && r.vpc == subnet.vpc
+                })
+            })
+    }
+}
