@@ -13,3 +13,5 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod net;
+pub mod report;
+pub mod synth;

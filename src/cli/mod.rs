@@ -1,8 +1,63 @@
-//! CLI wiring: clap definitions and one function per subcommand. No analysis logic.
+//! CLI wiring: clap definitions ([`args`]) and one function per subcommand
+//! ([`commands`]). No analysis logic lives here.
 
+mod args;
+mod commands;
+
+use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
+
+/// The process exit status, shared by every subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: clean / allowed.
+    Clean,
+    /// 1: findings at or above the threshold / blocked.
+    #[allow(dead_code)]
+    Findings,
+    /// 2: bad input or usage.
+    InputError,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> ExitCode {
+        ExitCode::from(match s {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::InputError => 2,
+        })
+    }
+}
+
+/// Writes to stdout; a closed pipe (`sgcheck … | head`) ends quietly with status 0.
+pub fn write_out(text: &str) -> Result<(), ExitStatus> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitStatus::Clean),
+        Err(e) => {
+            eprintln!("sgcheck: cannot write output: {e}");
+            Err(ExitStatus::InputError)
+        }
+    }
+}
 
 /// Parses arguments and runs the subcommand.
 pub fn run() -> ExitCode {
-    ExitCode::SUCCESS
+    let args = match args::Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return if usage {
+                ExitStatus::InputError.into()
+            } else {
+                ExitStatus::Clean.into()
+            };
+        }
+    };
+    match &args.command {
+        args::Command::Inventory(a) => commands::inventory::run(a).into(),
+    }
 }

@@ -1,0 +1,23 @@
+//! `sgcheck inventory`: read the inputs, print counts, sources and diagnostics.
+
+use crate::cli::args::{Format, InventoryArgs};
+use crate::cli::{ExitStatus, write_out};
+use sgcheck::ingest::ingest_paths;
+use sgcheck::report::inventory;
+
+/// Runs the command.
+pub fn run(args: &InventoryArgs) -> ExitStatus {
+    let ingest = ingest_paths(&args.inputs);
+    let text = match args.format {
+        Format::Text => inventory::to_text(&ingest),
+        Format::Json => inventory::to_json(&ingest),
+    };
+    if let Err(status) = write_out(&text) {
+        return status;
+    }
+    if ingest.has_errors() {
+        ExitStatus::InputError
+    } else {
+        ExitStatus::Clean
+    }
+}

@@ -1,0 +1,3 @@
+//! Renderers: turn results into text or JSON. No analysis logic lives here.
+
+pub mod inventory;
