@@ -46,7 +46,12 @@ fn unknown_files_are_listed_as_skipped_not_errors() {
     write(dir.path(), "other.json", "{\"Buckets\": []}\n");
     let d = dir.path().to_string_lossy().into_owned();
     let out = sgcheck(&["inventory", &d, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let v = json(&out);
     assert_eq!(v["skipped"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["counts"]["security_groups"], 0);
@@ -56,7 +61,11 @@ fn unknown_files_are_listed_as_skipped_not_errors() {
 #[test]
 fn invalid_json_names_file_and_line_col() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let f = write(dir.path(), "bad.json", "{\n  \"SecurityGroups\": [\n    {,}\n  ]\n}\n");
+    let f = write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"SecurityGroups\": [\n    {,}\n  ]\n}\n",
+    );
     let out = sgcheck(&["inventory", &f, "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
     let v = json(&out);
