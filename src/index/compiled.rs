@@ -567,3 +567,24 @@ impl CompiledIndex {
         out
     }
 }
+
+/// One query of a batch: ENI index, direction, packet.
+pub type BatchQuery = (usize, Direction, Packet);
+
+impl CompiledIndex {
+    /// Answers many queries on all cores (rayon), in input order.
+    pub fn decide_batch(&self, queries: &[BatchQuery]) -> Vec<Option<Decision>> {
+        use rayon::prelude::*;
+        queries
+            .par_iter()
+            .with_min_len(4096)
+            .map(|(eni, d, p)| self.decide(*eni, *d, p))
+            .collect()
+    }
+}
+
+// The index is shared across threads by reference.
+const _: fn() = || {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CompiledIndex>();
+};
