@@ -22,7 +22,7 @@
 //!   (§1.4, §8.15).
 //! - A group reference `sg-B` (§2.4) matches the **private** addresses of every ENI whose
 //!   `groups` contains `sg-B`: every private IPv4 address (primary and secondary) and —
-//!   a documented choice, §2.4 "[inferred] treat IPv6 addresses of member ENIs as
+//!   a documented choice, §2.4 "\[inferred\] treat IPv6 addresses of member ENIs as
 //!   members" — every IPv6 address. Public IPs and Elastic IPs are never members (§8.1),
 //!   and an ENI without `sg-B` is not a member even if its instance has another ENI
 //!   with it (§8.3). Self-references work like any other reference (§2.7, §8.7).
