@@ -456,7 +456,7 @@ pub fn matching_rules_for_groups<'t>(
             if !protocol_and_l4_match(rule.protocol, rule.l4, packet) {
                 continue;
             }
-            match peer_matches(lookup, &rule.peer, packet) {
+            match peer_matches(lookup, &group.scope, &rule.peer, packet) {
                 PeerResult::Yes(by) => verdict.matches.push(Match { group, rule, by }),
                 PeerResult::No => {}
                 PeerResult::Unresolved(reason) => {
@@ -499,7 +499,12 @@ enum PeerResult<'t> {
     Unresolved(Unresolved<'t>),
 }
 
-fn peer_matches<'t>(lookup: &Lookup<'t>, peer: &'t Peer, packet: &Packet) -> PeerResult<'t> {
+fn peer_matches<'t>(
+    lookup: &Lookup<'t>,
+    scope: &Scope,
+    peer: &'t Peer,
+    packet: &Packet,
+) -> PeerResult<'t> {
     let addr = packet.peer;
     match peer {
         // `Cidr::contains` is false across families (§1.4, §8.15).
@@ -511,7 +516,8 @@ fn peer_matches<'t>(lookup: &Lookup<'t>, peer: &'t Peer, packet: &Packet) -> Pee
             }
         }
         Peer::PrefixList { id } => {
-            let Some(list) = lookup.prefix_list(id.as_str(), None) else {
+            // Prefix lists are regional: prefer the one in the rule's group's scope.
+            let Some(list) = lookup.prefix_list(id.as_str(), Some(scope)) else {
                 return PeerResult::Unresolved(Unresolved::UnknownPrefixList(id));
             };
             let Some(entries) = &list.entries else {
