@@ -5,7 +5,9 @@
 //! (account/region), so an explanation can always point back at the input. Validation
 //! ([`validate`]) reports dangling references, out-of-range values, duplicates and AZ
 //! mismatches as [`Diagnostic`]s; it never panics and never drops objects.
+//! [`build`] constructs topologies programmatically (tests, benches, examples).
 
+pub mod build;
 mod ids;
 mod objects;
 mod origin;
