@@ -20,24 +20,13 @@
 //!    rules with the pre-resolved peer sets and returns every match with its origin.
 
 use super::intervals::IntervalSet;
+pub use super::naive::Packet;
 use super::summary::{Summary, SummaryBuilder};
 use crate::model::{Eni, GroupId, Peer, PrefixListId, Rule, SecurityGroup, Topology};
-use crate::net::{Direction, Family, L4, PacketL4, Protocol};
+use crate::net::{Direction, Family, L4, Protocol};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-
-/// One concrete packet that opens a connection, seen from an ENI: the peer address (the
-/// source for ingress, the destination for egress), the protocol and its L4 fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Packet {
-    /// The other end's address.
-    pub peer: IpAddr,
-    /// A concrete protocol (not [`Protocol::All`]).
-    pub protocol: Protocol,
-    /// Port or ICMP type/code.
-    pub l4: PacketL4,
-}
 
 /// The answer of the fast path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,10 +45,33 @@ pub enum Decision {
 pub enum Resolved {
     /// To these address sets.
     Addrs(Arc<AddrSets>),
-    /// Not resolvable from the export (unknown group or prefix list, unknown entries).
-    Unknown,
-    /// A group reference across a peering that is no longer active: matches nothing.
+    /// A reference to a group that is not exported: the exported ENIs carrying it are
+    /// known members, anything else is unknown.
+    Partial(Arc<AddrSets>),
+    /// Not resolvable from the export (unknown prefix list, or entries not exported). A
+    /// list whose declared family differs from a packet's cannot match it.
+    Unknown(Option<Family>),
+    /// A group reference across a peering that is not active: matches nothing.
     Stale,
+}
+
+impl Resolved {
+    /// The addresses known to match, if any.
+    fn known(&self) -> Option<&AddrSets> {
+        match self {
+            Resolved::Addrs(a) | Resolved::Partial(a) => Some(a),
+            Resolved::Unknown(_) | Resolved::Stale => None,
+        }
+    }
+
+    /// Whether the peer may hold addresses beyond the known ones, and for which family.
+    fn unknown_family(&self) -> Option<Option<Family>> {
+        match self {
+            Resolved::Partial(_) => Some(None),
+            Resolved::Unknown(f) => Some(*f),
+            Resolved::Addrs(_) | Resolved::Stale => None,
+        }
+    }
 }
 
 /// IPv4 and IPv6 address sets.
@@ -81,9 +93,6 @@ impl AddrSets {
     }
 }
 
-/// Peering states in which a cross-VPC group reference no longer matches anything.
-const DEAD_PEERING: [&str; 5] = ["deleted", "deleting", "failed", "expired", "rejected"];
-
 /// Resolves rule peers to address sets, caching per group and per prefix list.
 #[derive(Debug, Default)]
 pub struct Resolver {
@@ -95,29 +104,39 @@ impl Resolver {
     /// Precomputes every group's member addresses and every prefix list's entries.
     pub fn new(topology: &Topology) -> Resolver {
         let mut members: HashMap<&GroupId, RawAddrs> = HashMap::new();
-        for g in &topology.security_groups {
-            members.entry(&g.id).or_default();
-        }
         for eni in &topology.enis {
             for gid in &eni.groups {
-                let e = members.entry(gid).or_default();
-                add_eni_addrs(eni, e);
+                add_eni_addrs(eni, members.entry(gid).or_default());
             }
         }
-        let groups = members
-            .into_iter()
-            .map(|(id, (v4, v6))| {
-                let sets = AddrSets {
-                    v4: IntervalSet::from_ranges(v4),
-                    v6: IntervalSet::from_ranges(v6),
-                };
-                (id.clone(), Resolved::Addrs(Arc::new(sets)))
-            })
+        let defined: std::collections::HashSet<&GroupId> =
+            topology.security_groups.iter().map(|g| &g.id).collect();
+        let mut groups: HashMap<GroupId, Resolved> = HashMap::new();
+        let ids: Vec<&GroupId> = defined
+            .iter()
+            .copied()
+            .chain(members.keys().copied())
             .collect();
+        for id in ids {
+            if groups.contains_key(id) {
+                continue;
+            }
+            let (v4, v6) = members.remove(id).unwrap_or_default();
+            let sets = Arc::new(AddrSets {
+                v4: IntervalSet::from_ranges(v4),
+                v6: IntervalSet::from_ranges(v6),
+            });
+            let r = if defined.contains(id) {
+                Resolved::Addrs(sets)
+            } else {
+                Resolved::Partial(sets)
+            };
+            groups.insert(id.clone(), r);
+        }
         let mut lists: HashMap<PrefixListId, Resolved> = HashMap::new();
         for pl in &topology.prefix_lists {
             let resolved = match &pl.entries {
-                None => Resolved::Unknown,
+                None => Resolved::Unknown(pl.family),
                 Some(entries) => {
                     let mut v4 = Vec::new();
                     let mut v6 = Vec::new();
@@ -154,19 +173,24 @@ impl Resolver {
                 }
                 Resolved::Addrs(Arc::new(s))
             }
-            Peer::PrefixList { id } => self.lists.get(id).cloned().unwrap_or(Resolved::Unknown),
+            Peer::PrefixList { id } => self
+                .lists
+                .get(id)
+                .cloned()
+                .unwrap_or(Resolved::Unknown(None)),
             Peer::Group(g) => {
-                let dead = g
+                // A reference across a peering works only while the peering is active.
+                let stale = g
                     .peering_status
                     .as_deref()
-                    .is_some_and(|s| DEAD_PEERING.contains(&s.to_ascii_lowercase().as_str()));
-                if dead {
+                    .is_some_and(|s| !s.eq_ignore_ascii_case("active"));
+                if stale {
                     Resolved::Stale
                 } else {
                     self.groups
                         .get(&g.group)
                         .cloned()
-                        .unwrap_or(Resolved::Unknown)
+                        .unwrap_or_else(|| Resolved::Partial(Arc::new(AddrSets::default())))
                 }
             }
         }
@@ -184,6 +208,16 @@ fn add_eni_addrs(eni: &Eni, out: &mut RawAddrs) {
     for a in &eni.ipv6 {
         let a = u128::from(*a);
         out.1.push((a, a));
+    }
+}
+
+/// `icmp` rules apply to IPv4 packets only and `icmpv6` rules to IPv6 only, whatever
+/// their peer block (semantics §8.13).
+fn family_allows(protocol: Protocol, family: Family) -> bool {
+    match protocol {
+        Protocol::Icmp => family == Family::V4,
+        Protocol::Icmpv6 => family == Family::V6,
+        _ => true,
     }
 }
 
@@ -222,8 +256,11 @@ pub struct Policy {
     direction: Direction,
     v4: Axis<u32>,
     v6: Axis<u128>,
-    /// Rules whose peer is unknown: (protocol, l4, family if known).
-    unresolved: Vec<(Protocol, L4)>,
+    /// Rules whose peer may hold unknown addresses: protocol, L4 part and, when known,
+    /// the only family the unknown addresses can be in.
+    unresolved: Vec<(Protocol, L4, Option<Family>)>,
+    /// Some group on the ENI is not in the topology: its rules are unknown.
+    unknown_group: bool,
 }
 
 /// The compiled index over a topology: ENIs → shared policies → interned summaries.
@@ -304,12 +341,7 @@ impl IndexBuilder {
         // Boundary events: (point, rule, entering?).
         let mut events: Vec<(T, u32, bool)> = Vec::new();
         for (i, it) in items.iter().enumerate() {
-            let usable = match it.protocol {
-                Protocol::Icmp => family == Family::V4,
-                Protocol::Icmpv6 => family == Family::V6,
-                _ => true,
-            };
-            if !usable || it.l4 == L4::Nothing {
+            if !family_allows(it.protocol, family) || it.l4 == L4::Nothing {
                 continue;
             }
             for &(lo, hi) in ranges(it.addrs) {
@@ -376,6 +408,7 @@ impl IndexBuilder {
         topology: &Topology,
         resolved: &[[Vec<Resolved>; 2]],
         groups: Vec<u32>,
+        unknown_group: bool,
         direction: Direction,
     ) -> Policy {
         let d = dir_index(direction);
@@ -384,16 +417,17 @@ impl IndexBuilder {
         for &g in &groups {
             let sg = &topology.security_groups[g as usize];
             for (rule, res) in sg.rules(direction).iter().zip(&resolved[g as usize][d]) {
-                match res {
-                    Resolved::Addrs(a) => items.push(Item {
+                if let Some(a) = res.known() {
+                    items.push(Item {
                         protocol: rule.protocol,
                         l4: rule.l4,
                         addrs: a,
-                    }),
-                    Resolved::Unknown if rule.l4 != L4::Nothing => {
-                        unresolved.push((rule.protocol, rule.l4))
-                    }
-                    Resolved::Unknown | Resolved::Stale => {}
+                    });
+                }
+                if let Some(family) = res.unknown_family()
+                    && rule.l4 != L4::Nothing
+                {
+                    unresolved.push((rule.protocol, rule.l4, family));
                 }
             }
         }
@@ -405,6 +439,7 @@ impl IndexBuilder {
             v4,
             v6,
             unresolved,
+            unknown_group,
         }
     }
 
@@ -421,29 +456,31 @@ impl IndexBuilder {
                 ]
             })
             .collect();
-        // Group id → first position (ids unknown to the topology contribute no rules).
-        let mut group_pos: HashMap<&GroupId, u32> = HashMap::new();
-        for (i, g) in topology.security_groups.iter().enumerate() {
-            group_pos.entry(&g.id).or_insert(i as u32);
-        }
-        let mut policy_ids: HashMap<(Vec<u32>, Direction), u32> = HashMap::new();
+        let lookup = topology.lookup();
+        let mut policy_ids: HashMap<(Vec<u32>, bool, Direction), u32> = HashMap::new();
         let mut policies = Vec::new();
         let mut eni_policy = Vec::with_capacity(topology.enis.len());
         for eni in &topology.enis {
-            let mut set: Vec<u32> = eni
-                .groups
-                .iter()
-                .filter_map(|g| group_pos.get(g).copied())
-                .collect();
+            // The ENI's groups, looked up preferring its own scope; ids not exported
+            // make the policy's denials unknown.
+            let mut set = Vec::with_capacity(eni.groups.len());
+            let mut unknown_group = false;
+            for g in &eni.groups {
+                match lookup.group_index(g.as_str(), Some(&eni.scope)) {
+                    Some(i) => set.push(i as u32),
+                    None => unknown_group = true,
+                }
+            }
             set.sort_unstable();
             set.dedup();
             let mut pair = [0u32; 2];
             for direction in Direction::ALL {
-                let key = (set.clone(), direction);
+                let key = (set.clone(), unknown_group, direction);
                 let id = match policy_ids.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let p = self.policy(topology, &resolved, set.clone(), direction);
+                        let p =
+                            self.policy(topology, &resolved, set.clone(), unknown_group, direction);
                         let id = policies.len() as u32;
                         policies.push(p);
                         policy_ids.insert(key, id);
@@ -503,14 +540,19 @@ impl CompiledIndex {
         if self.summaries[leaf as usize].allows(packet.protocol, &packet.l4) {
             return Some(Decision::Allowed);
         }
-        let v6 = packet.peer.is_ipv6();
-        let could = p.unresolved.iter().any(|&(proto, l4)| {
-            let family_ok = match proto {
-                Protocol::Icmp => !v6,
-                Protocol::Icmpv6 => v6,
-                _ => true,
-            };
-            family_ok && proto.covers(packet.protocol) && l4.matches(&packet.l4)
+        if p.unknown_group {
+            return Some(Decision::Unknown);
+        }
+        let family = if packet.peer.is_ipv6() {
+            Family::V6
+        } else {
+            Family::V4
+        };
+        let could = p.unresolved.iter().any(|&(proto, l4, f)| {
+            f.is_none_or(|f| f == family)
+                && family_allows(proto, family)
+                && proto.covers(packet.protocol)
+                && l4.matches(&packet.l4)
         });
         Some(if could {
             Decision::Unknown
@@ -532,7 +574,11 @@ impl CompiledIndex {
         };
         debug_assert_eq!(p.direction, direction);
         let d = dir_index(direction);
-        let v6 = packet.peer.is_ipv6();
+        let family = if packet.peer.is_ipv6() {
+            Family::V6
+        } else {
+            Family::V4
+        };
         let mut out = Vec::new();
         for &g in &p.groups {
             let Some(sg) = topology.security_groups.get(g as usize) else {
@@ -542,13 +588,8 @@ impl CompiledIndex {
                 continue;
             };
             for (i, (rule, r)) in sg.rules(direction).iter().zip(&res[d]).enumerate() {
-                let Resolved::Addrs(a) = r else { continue };
-                let family_ok = match rule.protocol {
-                    Protocol::Icmp => !v6,
-                    Protocol::Icmpv6 => v6,
-                    _ => true,
-                };
-                if family_ok
+                let Some(a) = r.known() else { continue };
+                if family_allows(rule.protocol, family)
                     && rule.protocol.covers(packet.protocol)
                     && rule.l4.matches(&packet.l4)
                     && a.contains(packet.peer)

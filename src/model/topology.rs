@@ -168,20 +168,30 @@ fn table<'t, T>(items: &'t [T], id: impl Fn(&'t T) -> &'t str) -> HashMap<&'t st
     m
 }
 
-/// Picks the position whose scope equals `scope`, else the only one, else the first.
+/// Picks the position whose scope equals `scope`, else the first.
+fn pick_index<T>(
+    items: &[T],
+    hits: Option<&Vec<usize>>,
+    scope: Option<&Scope>,
+    scope_of: impl Fn(&T) -> &Scope,
+) -> Option<usize> {
+    let hits = hits?;
+    if let Some(s) = scope
+        && let Some(&i) = hits.iter().find(|&&i| scope_of(&items[i]) == s)
+    {
+        return Some(i);
+    }
+    hits.first().copied()
+}
+
+/// Picks the object whose scope equals `scope`, else the first.
 fn pick<'t, T>(
     items: &'t [T],
     hits: Option<&Vec<usize>>,
     scope: Option<&Scope>,
     scope_of: impl Fn(&T) -> &Scope,
 ) -> Option<&'t T> {
-    let hits = hits?;
-    if let Some(s) = scope
-        && let Some(&i) = hits.iter().find(|&&i| scope_of(&items[i]) == s)
-    {
-        return Some(&items[i]);
-    }
-    hits.first().map(|&i| &items[i])
+    pick_index(items, hits, scope, scope_of).map(|i| &items[i])
 }
 
 macro_rules! finder {
@@ -236,6 +246,16 @@ impl<'t> Lookup<'t> {
         route_table, route_tables, route_tables, RouteTable;
         /// An internet gateway by id, preferring `scope`.
         internet_gateway, igws, internet_gateways, InternetGateway;
+    }
+
+    /// The position in `Topology::security_groups` of the group [`Lookup::group`] returns.
+    pub fn group_index(&self, id: &str, scope: Option<&Scope>) -> Option<usize> {
+        pick_index(
+            &self.topo.security_groups,
+            self.groups.get(id),
+            scope,
+            |g| &g.scope,
+        )
     }
 
     /// Every ENI carrying group `id` (in any scope).
