@@ -1296,7 +1296,12 @@ impl Builder<'_> {
             if root {
                 "/dev/xvda".to_string()
             } else {
-                let n = i.block_devices.len().min(20) as u8;
+                let n = i
+                    .block_devices
+                    .iter()
+                    .filter(|b| Some(&b.device) != i.root_device_name.as_ref())
+                    .count()
+                    .min(20) as u8;
                 format!("/dev/sd{}", char::from(b'f' + n))
             }
         });

@@ -71,3 +71,6 @@ pub fn looks_like_dsl(text: &str) -> bool {
 pub fn parse(file: &Arc<str>, text: &str) -> Result<(Topology, Vec<Diagnostic>), ParseError> {
     grammar::parse_text(file, text)
 }
+
+#[cfg(test)]
+mod tests;

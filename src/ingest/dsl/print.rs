@@ -76,6 +76,7 @@ pub fn print(t: &Topology) -> String {
     let mut p = Printer {
         out: String::new(),
         first: true,
+        last: ("", false),
     };
     for pl in &t.prefix_lists {
         p.prefix_list(pl);
@@ -120,14 +121,14 @@ pub fn print(t: &Topology) -> String {
     }
     for (i, e) in t.enis.iter().enumerate() {
         if !printed_enis.contains(&i) {
-            p.start();
+            p.start("eni");
             let line = eni_line(e, true);
             p.line(&line);
         }
     }
     for (i, v) in t.volumes.iter().enumerate() {
         if !printed_vols.contains(&i) {
-            p.start();
+            p.start("volume");
             let mut line = format!("volume {}", v.id);
             volume_props(&mut line, v);
             p.line(&line);
@@ -141,11 +142,11 @@ pub fn print(t: &Topology) -> String {
         }
     }
     for a in &t.addresses {
-        p.start();
+        p.start("eip");
         p.line(&address_line(a));
     }
     for x in &t.expectations {
-        p.start();
+        p.start("expect");
         let verdict = if x.allow { "allow" } else { "deny" };
         let l4 = match L4::normalize(x.protocol, x.l4) {
             L4::Ports(r) => r.to_string(),
@@ -170,19 +171,27 @@ pub fn print(t: &Topology) -> String {
 struct Printer {
     out: String,
     first: bool,
+    /// The kind of the previous statement, and whether it had a body.
+    last: (&'static str, bool),
 }
 
 impl Printer {
-    /// Starts a statement (a blank line separates block statements).
-    fn start(&mut self) {
+    /// Starts a one-line statement of `kind`: a blank line separates kinds.
+    fn start(&mut self, kind: &'static str) {
+        if !self.first && (self.last.0 != kind || self.last.1) {
+            self.out.push('\n');
+        }
         self.first = false;
+        self.last = (kind, false);
     }
 
-    fn block(&mut self) {
+    /// Starts a statement with a body: always set off by a blank line.
+    fn block(&mut self, kind: &'static str) {
         if !self.first {
             self.out.push('\n');
         }
         self.first = false;
+        self.last = (kind, true);
     }
 
     fn line(&mut self, s: &str) {
@@ -196,7 +205,7 @@ impl Printer {
     }
 
     fn prefix_list(&mut self, pl: &PrefixList) {
-        self.start();
+        self.start("prefix-list");
         let mut s = format!("prefix-list {}", pl.id);
         if let Some(n) = &pl.name {
             let _ = write!(s, " name {}", quote(n));
@@ -230,7 +239,7 @@ impl Printer {
     }
 
     fn vpc(&mut self, v: &Vpc) {
-        self.start();
+        self.start("vpc");
         let mut s = format!("vpc {}", v.id);
         if !v.cidrs.is_empty() {
             let _ = write!(s, " cidr {}", join(&v.cidrs));
@@ -245,7 +254,7 @@ impl Printer {
     }
 
     fn igw(&mut self, g: &InternetGateway) {
-        self.start();
+        self.start("igw");
         let mut s = format!("igw {}", g.id);
         if !g.vpcs.is_empty() {
             let _ = write!(s, " vpc {}", join(&g.vpcs));
@@ -254,7 +263,7 @@ impl Printer {
     }
 
     fn subnet(&mut self, sn: &Subnet) {
-        self.start();
+        self.start("subnet");
         let mut s = format!("subnet {}", sn.id);
         if let Some(v) = &sn.vpc {
             let _ = write!(s, " vpc {v}");
@@ -278,7 +287,7 @@ impl Printer {
     }
 
     fn route_table(&mut self, r: &RouteTable) {
-        self.block();
+        self.block("route-table");
         let mut s = format!("route-table {}", r.id);
         if let Some(v) = &r.vpc {
             let _ = write!(s, " vpc {v}");
@@ -300,7 +309,7 @@ impl Printer {
     }
 
     fn nacl(&mut self, n: &NetworkAcl) {
-        self.block();
+        self.block("nacl");
         let mut s = format!("nacl {}", n.id);
         if let Some(v) = &n.vpc {
             let _ = write!(s, " vpc {v}");
@@ -337,7 +346,7 @@ impl Printer {
     }
 
     fn group(&mut self, g: &SecurityGroup) {
-        self.block();
+        self.block("group");
         let mut s = format!("group {}", g.id);
         if let Some(d) = &g.description {
             let _ = write!(s, " {}", quote(d));
@@ -411,7 +420,7 @@ impl Printer {
         printed_enis: &mut HashSet<usize>,
         printed_vols: &mut HashSet<usize>,
     ) {
-        self.block();
+        self.block("instance");
         // Which block device carries `root`.
         let root_bd = inst.root_device_name.as_ref().and_then(|name| {
             inst.block_devices.iter().position(|bd| {
