@@ -563,9 +563,9 @@ fn eni_line(e: &Eni, standalone: bool) -> String {
             .map(|p| match &p.public {
                 None => p.ip.to_string(),
                 Some(pb) => {
-                    let elastic = pb.allocation_id.is_some()
-                        || pb.ip_owner.as_deref().is_some_and(|o| o != "amazon");
-                    if elastic {
+                    // `public` is exactly {no allocation, owner amazon}; all else is `eip`.
+                    let auto = pb.allocation_id.is_none() && pb.ip_owner.as_deref() == Some("amazon");
+                    if !auto {
                         match &pb.allocation_id {
                             Some(a) if a.starts_with("eipalloc-") => {
                                 format!("{} eip {} {a}", p.ip, pb.ip)
