@@ -37,7 +37,10 @@ fn corpus_files_parse_cleanly() {
         // Also through the ingest driver (recognised by content).
         let ingest = sgcheck::ingest::ingest_bytes(&name, text.as_bytes());
         assert!(
-            ingest.diagnostics.iter().all(|d| d.severity != Severity::Error),
+            ingest
+                .diagnostics
+                .iter()
+                .all(|d| d.severity != Severity::Error),
             "{name}: {:?}",
             ingest.diagnostics
         );

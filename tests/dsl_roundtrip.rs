@@ -98,7 +98,9 @@ fn text() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         prop::collection::vec(any::<char>(), 0..6).prop_map(String::from_iter),
         prop::collection::vec(
-            prop::sample::select(vec!['"', '\\', '\n', '\r', '\t', '#', ',', ' ', 'é', '\u{7f}']),
+            prop::sample::select(vec![
+                '"', '\\', '\n', '\r', '\t', '#', ',', ' ', 'é', '\u{7f}'
+            ]),
             0..6
         )
         .prop_map(String::from_iter),
@@ -152,9 +154,15 @@ fn icmp() -> impl Strategy<Value = IcmpMatch> {
 /// A protocol with a normalised L4 part.
 fn proto_l4() -> impl Strategy<Value = (Protocol, L4)> {
     prop_oneof![
-        (prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp)], port_range())
+        (
+            prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp)],
+            port_range()
+        )
             .prop_map(|(p, r)| (p, L4::Ports(r))),
-        (prop_oneof![Just(Protocol::Icmp), Just(Protocol::Icmpv6)], icmp())
+        (
+            prop_oneof![Just(Protocol::Icmp), Just(Protocol::Icmpv6)],
+            icmp()
+        )
             .prop_map(|(p, m)| (p, L4::Icmp(m))),
         Just((Protocol::All, L4::Any)),
         any::<u8>().prop_map(|n| {
@@ -233,16 +241,18 @@ fn prefix_list() -> impl Strategy<Value = PrefixList> {
         prop::option::of(prop::collection::vec(entry, 0..4)),
         prop::option::of(account()),
     )
-        .prop_map(|(id, name, family, max_entries, entries, owner)| PrefixList {
-            id: PrefixListId(id),
-            name,
-            family,
-            max_entries,
-            entries,
-            owner,
-            scope: Scope::default(),
-            origin: fixed(),
-        })
+        .prop_map(
+            |(id, name, family, max_entries, entries, owner)| PrefixList {
+                id: PrefixListId(id),
+                name,
+                family,
+                max_entries,
+                entries,
+                owner,
+                scope: Scope::default(),
+                origin: fixed(),
+            },
+        )
 }
 
 fn nacl() -> impl Strategy<Value = NetworkAcl> {
@@ -272,16 +282,18 @@ fn nacl() -> impl Strategy<Value = NetworkAcl> {
         prop::collection::vec(id("subnet").prop_map(SubnetId), 0..3),
         prop::option::of(account()),
     )
-        .prop_map(|(id, vpc, is_default, entries, subnets, owner)| NetworkAcl {
-            id: NaclId(id),
-            vpc,
-            is_default,
-            entries,
-            subnets,
-            owner,
-            scope: Scope::default(),
-            origin: fixed(),
-        })
+        .prop_map(
+            |(id, vpc, is_default, entries, subnets, owner)| NetworkAcl {
+                id: NaclId(id),
+                vpc,
+                is_default,
+                entries,
+                subnets,
+                owner,
+                scope: Scope::default(),
+                origin: fixed(),
+            },
+        )
 }
 
 fn vpc() -> impl Strategy<Value = Vpc> {
@@ -400,20 +412,17 @@ fn public_ip() -> impl Strategy<Value = PublicIp> {
 
 /// An ENI without id or attachment (set by the caller).
 fn eni_body() -> impl Strategy<Value = Eni> {
-    let ips = prop::collection::vec(
-        (any::<u32>(), prop::option::of(public_ip())),
-        0..3,
-    )
-    .prop_map(|v| {
-        v.into_iter()
-            .enumerate()
-            .map(|(i, (a, public))| PrivateIp {
-                ip: Ipv4Addr::from(a),
-                primary: i == 0,
-                public,
-            })
-            .collect::<Vec<_>>()
-    });
+    let ips =
+        prop::collection::vec((any::<u32>(), prop::option::of(public_ip())), 0..3).prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (a, public))| PrivateIp {
+                    ip: Ipv4Addr::from(a),
+                    primary: i == 0,
+                    public,
+                })
+                .collect::<Vec<_>>()
+        });
     (
         (
             prop::option::of(id("subnet").prop_map(SubnetId)),
@@ -498,16 +507,16 @@ fn state() -> impl Strategy<Value = InstanceState> {
 
 /// An instance with its ENIs and volumes (ids made unique by `n`).
 fn instance(n: usize) -> impl Strategy<Value = (Instance, Vec<Eni>, Vec<Volume>)> {
-    let listener = (prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp)], port_range())
+    let listener = (
+        prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp)],
+        port_range(),
+    )
         .prop_map(|(protocol, ports)| Listener {
             protocol,
             ports,
             origin: fixed(),
         });
-    let vols = prop::collection::vec(
-        (volume_body(), prop::option::of(any::<bool>())),
-        0..3,
-    );
+    let vols = prop::collection::vec((volume_body(), prop::option::of(any::<bool>())), 0..3);
     (
         (
             "[a-z0-9]{1,5}",
@@ -523,9 +532,16 @@ fn instance(n: usize) -> impl Strategy<Value = (Instance, Vec<Eni>, Vec<Volume>)
         prop::collection::vec((eni_body(), prop::option::of(any::<u32>())), 0..3),
         vols,
         // Root: none, or a volume index; and the root device type.
-        (any::<prop::sample::Index>(), any::<bool>(), prop_oneof![Just("ebs"), Just("instance-store")]),
+        (
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+            prop_oneof![Just("ebs"), Just("instance-store")],
+        ),
         // Without a root volume: optional root device name/type.
-        (prop::option::of(Just("/dev/nvme0n1".to_string())), prop::option::of(word())),
+        (
+            prop::option::of(Just("/dev/nvme0n1".to_string())),
+            prop::option::of(word()),
+        ),
         prop::collection::vec(listener, 0..4),
     )
         .prop_map(
@@ -694,7 +710,15 @@ fn topology() -> impl Strategy<Value = Topology> {
     )
         .prop_map(
             |(
-                (security_groups, prefix_lists, network_acls, vpcs, internet_gateways, subnets, route_tables),
+                (
+                    security_groups,
+                    prefix_lists,
+                    network_acls,
+                    vpcs,
+                    internet_gateways,
+                    subnets,
+                    route_tables,
+                ),
                 (instances, loose_enis, loose_vols, addresses, expectations),
             )| {
                 let mut t = Topology {

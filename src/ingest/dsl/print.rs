@@ -564,7 +564,8 @@ fn eni_line(e: &Eni, standalone: bool) -> String {
                 None => p.ip.to_string(),
                 Some(pb) => {
                     // `public` is exactly {no allocation, owner amazon}; all else is `eip`.
-                    let auto = pb.allocation_id.is_none() && pb.ip_owner.as_deref() == Some("amazon");
+                    let auto =
+                        pb.allocation_id.is_none() && pb.ip_owner.as_deref() == Some("amazon");
                     if !auto {
                         match &pb.allocation_id {
                             Some(a) if a.starts_with("eipalloc-") => {
