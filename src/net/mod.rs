@@ -96,3 +96,15 @@ impl fmt::Display for Family {
         })
     }
 }
+
+impl FromStr for Family {
+    type Err = ValueError;
+    /// `ipv4` / `ipv6` (also `v4`, `v6`, `IPv4`, `IPv6`), case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "ipv4" | "v4" => Ok(Family::V4),
+            "ipv6" | "v6" => Ok(Family::V6),
+            _ => Err(ValueError::new("an address family (ipv4 or ipv6)", s)),
+        }
+    }
+}
