@@ -7,7 +7,7 @@
 //! - `print(parse(print(t))) == print(t)`.
 //!
 //! Generators leave the inexpressible fields at their defaults (scope; `GroupRef` vpc and
-//! peering; ENI attachment status; volume attachment state; see `docs/dsl.md`).
+//! peering; ENI attachment status; volume attachment state; see the README ("The sgcheck rule language")).
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;

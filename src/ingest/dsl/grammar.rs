@@ -1,6 +1,6 @@
 //! The grammar: each line's tokens (from [`lex`](super::lex)) into model objects.
 //!
-//! The grammar is line-oriented (see `docs/dsl.md`): a statement starts at column 1; the
+//! The grammar is line-oriented (see the README ("The sgcheck rule language")): a statement starts at column 1; the
 //! lines indented under a `group`, `nacl`, `route-table`, `instance` or `prefix-list`
 //! header are its body, and every body line of one block uses the same indentation. Each
 //! line is parsed by a small recursive-descent cursor over spanned tokens, so an error

@@ -1,6 +1,6 @@
 //! The sgcheck rule language: a concise, line-oriented text format for security groups,
 //! NACLs, VPCs, subnets, route tables, instances (with ENIs, volumes and listeners),
-//! Elastic IPs, prefix lists and flow expectations. The full grammar is in `docs/dsl.md`.
+//! Elastic IPs, prefix lists and flow expectations. The full grammar is in the README ("The sgcheck rule language").
 //!
 //! ```text
 //! group sg-web "web tier" vpc vpc-1

@@ -1,6 +1,6 @@
 //! The printer: a [`Topology`] back into the rule language.
 //!
-//! Contract: for every topology in the DSL-expressible subset (see `docs/dsl.md`,
+//! Contract: for every topology in the DSL-expressible subset (see the README ("The sgcheck rule language"),
 //! "What the language cannot express"), `parse(print(t))` equals `t` with origins ignored,
 //! and printing is a fixed point: `print(parse(print(t))) == print(t)`. Objects or fields
 //! outside the subset are printed as faithfully as the language allows (a field is dropped,
