@@ -2,76 +2,43 @@
 //!
 //! See `DESIGN.md` for the full argument. In short:
 //!
-//! 1. **Resolve peers once per topology.** A group reference becomes the interval set of
-//!    its members' private IPv4 addresses (and IPv6 addresses); a prefix list becomes its
-//!    entries. A reference that cannot be resolved (group or list not exported, list
-//!    entries unknown) is *unknown*; a reference across a dead peering is *stale* and
-//!    matches nothing.
-//! 2. **Compile per distinct group set.** Many ENIs share a group set, so each distinct
-//!    (sorted group list, direction) is compiled once and shared. The address space of each
-//!    family is cut at every rule boundary into disjoint atoms (a sorted array of atom
-//!    starts); each atom points at an interned [`Summary`] of what the rules covering it
-//!    allow (merged port intervals per protocol, ICMP type/code sets, protocol bitset).
-//!    A sweep over the sorted boundaries keeps the active rule set and a 128-bit Zobrist
-//!    fingerprint of it, so a summary is built only for a rule set not seen before.
-//! 3. **Query.** `partition_point` over the atom starts finds the atom; the summary answers
-//!    yes/no. If no rule allows the packet but an unresolved rule could (same protocol and
-//!    port), the answer is [`Decision::Unknown`]. The "why" path scans the group set's
-//!    rules with the pre-resolved peer sets and returns every match with its origin.
+//! 1. **Resolve peers once per topology** ([`Resolver`]). A group reference becomes the
+//!    interval set of its members' private IPv4 addresses and IPv6 addresses; a prefix
+//!    list becomes its entries. What cannot be resolved (a prefix list not exported or
+//!    exported without entries; a group that is not exported, beyond the exported ENIs that
+//!    carry it) is *unknown*; a reference across a peering that is not active is *stale*
+//!    and matches nothing. These are exactly the oracle's rules (`index::naive`).
+//! 2. **Compile per distinct group set.** ENIs sharing a group set share one policy per
+//!    direction. The address space of each family is cut at every rule boundary into
+//!    disjoint atoms (a sorted array of atom starts); each atom points at an interned
+//!    [`Summary`] of what the rules covering it allow. A sweep over the sorted boundaries
+//!    keeps the active rule set and a 128-bit Zobrist fingerprint of it, so a summary is
+//!    built only for a rule set not seen before in that sweep.
+//! 3. **Query.** `partition_point` over the atom starts, then one summary test. If no rule
+//!    allows the packet but an unresolved rule could (same protocol and port, possible
+//!    family), or a group on the ENI is not exported, the answer is
+//!    [`Decision::Unknown`]. The "why" path scans the group set's rules, resolving peers
+//!    through the shared [`Resolver`], and returns every match with its origin.
 
-use super::intervals::IntervalSet;
-pub use super::naive::Packet;
+use super::intervals::{Endpoint, IntervalSet};
 use super::summary::{Summary, SummaryBuilder};
 use crate::model::{Eni, GroupId, Peer, PrefixListId, Rule, SecurityGroup, Topology};
-use crate::net::{Direction, Family, L4, Protocol};
+use crate::net::{Cidr, Direction, Family, L4, Protocol};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+
+pub use super::naive::Packet;
 
 /// The answer of the fast path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decision {
     /// Some rule allows the packet.
     Allowed,
-    /// No rule allows it, and no unresolved rule could.
+    /// No rule allows it, and nothing unresolved could.
     Denied,
-    /// No resolved rule allows it, but a rule whose peer could not be resolved (missing
-    /// group or prefix list) matches its protocol and port.
+    /// No resolved rule allows it, but an unresolved rule (missing group or prefix list)
+    /// matches its protocol and port, or a group on the ENI is not exported.
     Unknown,
-}
-
-/// How a rule's peer resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
-    /// To these address sets.
-    Addrs(Arc<AddrSets>),
-    /// A reference to a group that is not exported: the exported ENIs carrying it are
-    /// known members, anything else is unknown.
-    Partial(Arc<AddrSets>),
-    /// Not resolvable from the export (unknown prefix list, or entries not exported). A
-    /// list whose declared family differs from a packet's cannot match it.
-    Unknown(Option<Family>),
-    /// A group reference across a peering that is not active: matches nothing.
-    Stale,
-}
-
-impl Resolved {
-    /// The addresses known to match, if any.
-    fn known(&self) -> Option<&AddrSets> {
-        match self {
-            Resolved::Addrs(a) | Resolved::Partial(a) => Some(a),
-            Resolved::Unknown(_) | Resolved::Stale => None,
-        }
-    }
-
-    /// Whether the peer may hold addresses beyond the known ones, and for which family.
-    fn unknown_family(&self) -> Option<Option<Family>> {
-        match self {
-            Resolved::Partial(_) => Some(None),
-            Resolved::Unknown(f) => Some(*f),
-            Resolved::Addrs(_) | Resolved::Stale => None,
-        }
-    }
 }
 
 /// IPv4 and IPv6 address sets.
@@ -84,117 +51,107 @@ pub struct AddrSets {
 }
 
 impl AddrSets {
-    /// Whether `addr` is in the sets.
+    fn from_raw(v4: Vec<(u32, u32)>, v6: Vec<(u128, u128)>) -> AddrSets {
+        AddrSets {
+            v4: IntervalSet::from_ranges(v4),
+            v6: IntervalSet::from_ranges(v6),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.v4.ranges().len() * 8 + self.v6.ranges().len() * 32
+    }
+}
+
+/// How a rule's peer resolved (borrowing the resolver's tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved<'r> {
+    /// A CIDR block.
+    Cidr(Cidr),
+    /// A set of addresses, complete.
+    Addrs(&'r AddrSets),
+    /// A reference to a group that is not exported: the exported ENIs carrying it are
+    /// known members; other addresses are unknown.
+    Partial(&'r AddrSets),
+    /// Not resolvable from the export (prefix list missing, or its entries not exported).
+    /// A list whose declared family differs from a packet's cannot match it.
+    Unknown(Option<Family>),
+    /// A group reference across a peering that is not active: matches nothing.
+    Stale,
+}
+
+impl Resolved<'_> {
+    /// Whether `addr` is known to match.
     pub fn contains(&self, addr: IpAddr) -> bool {
-        match addr {
-            IpAddr::V4(a) => self.v4.contains(u32::from(a)),
-            IpAddr::V6(a) => self.v6.contains(u128::from(a)),
+        match self {
+            Resolved::Cidr(c) => c.contains(addr),
+            Resolved::Addrs(a) | Resolved::Partial(a) => match addr {
+                IpAddr::V4(x) => a.v4.contains(u32::from(x)),
+                IpAddr::V6(x) => a.v6.contains(u128::from(x)),
+            },
+            Resolved::Unknown(_) | Resolved::Stale => false,
+        }
+    }
+
+    /// When the peer may hold unknown addresses: `Some(family restriction)`.
+    fn unknown_family(&self) -> Option<Option<Family>> {
+        match self {
+            Resolved::Partial(_) => Some(None),
+            Resolved::Unknown(f) => Some(*f),
+            Resolved::Cidr(_) | Resolved::Addrs(_) | Resolved::Stale => None,
+        }
+    }
+
+    fn push_v4(&self, rule: u32, events: &mut Vec<(u32, u32, bool)>) {
+        match self {
+            Resolved::Cidr(c) => {
+                if let Some(r) = c.v4_range() {
+                    push_event(events, rule, r.lo(), r.hi());
+                }
+            }
+            Resolved::Addrs(a) | Resolved::Partial(a) => {
+                for &(lo, hi) in a.v4.ranges() {
+                    push_event(events, rule, lo, hi);
+                }
+            }
+            Resolved::Unknown(_) | Resolved::Stale => {}
+        }
+    }
+
+    fn push_v6(&self, rule: u32, events: &mut Vec<(u128, u32, bool)>) {
+        match self {
+            Resolved::Cidr(c) => {
+                if let Some(r) = c.v6_range() {
+                    push_event(events, rule, r.lo(), r.hi());
+                }
+            }
+            Resolved::Addrs(a) | Resolved::Partial(a) => {
+                for &(lo, hi) in a.v6.ranges() {
+                    push_event(events, rule, lo, hi);
+                }
+            }
+            Resolved::Unknown(_) | Resolved::Stale => {}
         }
     }
 }
 
-/// Resolves rule peers to address sets, caching per group and per prefix list.
+/// Boundary events of `[lo, hi]`: enter at `lo`, leave at `hi + 1` (none at the top).
+fn push_event<T: Endpoint>(events: &mut Vec<(T, u32, bool)>, rule: u32, lo: T, hi: T) {
+    events.push((lo, rule, true));
+    if let Some(n) = hi.succ() {
+        events.push((n, rule, false));
+    }
+}
+
+/// Resolves rule peers, with each group's members and each prefix list's entries
+/// precomputed once per topology.
 #[derive(Debug, Default)]
 pub struct Resolver {
-    groups: HashMap<GroupId, Resolved>,
-    lists: HashMap<PrefixListId, Resolved>,
-}
-
-impl Resolver {
-    /// Precomputes every group's member addresses and every prefix list's entries.
-    pub fn new(topology: &Topology) -> Resolver {
-        let mut members: HashMap<&GroupId, RawAddrs> = HashMap::new();
-        for eni in &topology.enis {
-            for gid in &eni.groups {
-                add_eni_addrs(eni, members.entry(gid).or_default());
-            }
-        }
-        let defined: std::collections::HashSet<&GroupId> =
-            topology.security_groups.iter().map(|g| &g.id).collect();
-        let mut groups: HashMap<GroupId, Resolved> = HashMap::new();
-        let ids: Vec<&GroupId> = defined
-            .iter()
-            .copied()
-            .chain(members.keys().copied())
-            .collect();
-        for id in ids {
-            if groups.contains_key(id) {
-                continue;
-            }
-            let (v4, v6) = members.remove(id).unwrap_or_default();
-            let sets = Arc::new(AddrSets {
-                v4: IntervalSet::from_ranges(v4),
-                v6: IntervalSet::from_ranges(v6),
-            });
-            let r = if defined.contains(id) {
-                Resolved::Addrs(sets)
-            } else {
-                Resolved::Partial(sets)
-            };
-            groups.insert(id.clone(), r);
-        }
-        let mut lists: HashMap<PrefixListId, Resolved> = HashMap::new();
-        for pl in &topology.prefix_lists {
-            let resolved = match &pl.entries {
-                None => Resolved::Unknown(pl.family),
-                Some(entries) => {
-                    let mut v4 = Vec::new();
-                    let mut v6 = Vec::new();
-                    for e in entries {
-                        if let Some(r) = e.cidr.v4_range() {
-                            v4.push((r.lo(), r.hi()));
-                        }
-                        if let Some(r) = e.cidr.v6_range() {
-                            v6.push((r.lo(), r.hi()));
-                        }
-                    }
-                    Resolved::Addrs(Arc::new(AddrSets {
-                        v4: IntervalSet::from_ranges(v4),
-                        v6: IntervalSet::from_ranges(v6),
-                    }))
-                }
-            };
-            // The first definition wins, as in `Lookup`.
-            lists.entry(pl.id.clone()).or_insert(resolved);
-        }
-        Resolver { groups, lists }
-    }
-
-    /// Resolves one rule's peer.
-    pub fn resolve(&self, rule: &Rule) -> Resolved {
-        match &rule.peer {
-            Peer::Cidr { cidr } => {
-                let mut s = AddrSets::default();
-                if let Some(r) = cidr.v4_range() {
-                    s.v4 = IntervalSet::from_ranges([(r.lo(), r.hi())]);
-                }
-                if let Some(r) = cidr.v6_range() {
-                    s.v6 = IntervalSet::from_ranges([(r.lo(), r.hi())]);
-                }
-                Resolved::Addrs(Arc::new(s))
-            }
-            Peer::PrefixList { id } => self
-                .lists
-                .get(id)
-                .cloned()
-                .unwrap_or(Resolved::Unknown(None)),
-            Peer::Group(g) => {
-                // A reference across a peering works only while the peering is active.
-                let stale = g
-                    .peering_status
-                    .as_deref()
-                    .is_some_and(|s| !s.eq_ignore_ascii_case("active"));
-                if stale {
-                    Resolved::Stale
-                } else {
-                    self.groups
-                        .get(&g.group)
-                        .cloned()
-                        .unwrap_or_else(|| Resolved::Partial(Arc::new(AddrSets::default())))
-                }
-            }
-        }
-    }
+    /// Group id → (exported?, member addresses).
+    groups: HashMap<GroupId, (bool, AddrSets)>,
+    /// Prefix list id → entries (`None` = not exported) and declared family.
+    lists: HashMap<PrefixListId, (Option<AddrSets>, Option<Family>)>,
+    empty: AddrSets,
 }
 
 /// Unnormalised IPv4 and IPv6 ranges.
@@ -211,6 +168,93 @@ fn add_eni_addrs(eni: &Eni, out: &mut RawAddrs) {
     }
 }
 
+impl Resolver {
+    /// Precomputes every group's member addresses and every prefix list's entries.
+    pub fn new(topology: &Topology) -> Resolver {
+        let mut members: HashMap<&GroupId, RawAddrs> = HashMap::new();
+        for eni in &topology.enis {
+            for gid in &eni.groups {
+                add_eni_addrs(eni, members.entry(gid).or_default());
+            }
+        }
+        let mut groups: HashMap<GroupId, (bool, AddrSets)> = HashMap::new();
+        for g in &topology.security_groups {
+            groups
+                .entry(g.id.clone())
+                .or_insert((true, AddrSets::default()));
+        }
+        for (id, (v4, v6)) in members {
+            let e = groups
+                .entry(id.clone())
+                .or_insert((false, AddrSets::default()));
+            e.1 = AddrSets::from_raw(v4, v6);
+        }
+        let mut lists = HashMap::new();
+        for pl in &topology.prefix_lists {
+            let sets = pl.entries.as_ref().map(|entries| {
+                let mut raw: RawAddrs = (Vec::new(), Vec::new());
+                for e in entries {
+                    if let Some(r) = e.cidr.v4_range() {
+                        raw.0.push((r.lo(), r.hi()));
+                    }
+                    if let Some(r) = e.cidr.v6_range() {
+                        raw.1.push((r.lo(), r.hi()));
+                    }
+                }
+                AddrSets::from_raw(raw.0, raw.1)
+            });
+            // The first definition wins, as in `Lookup`.
+            lists.entry(pl.id.clone()).or_insert((sets, pl.family));
+        }
+        Resolver {
+            groups,
+            lists,
+            empty: AddrSets::default(),
+        }
+    }
+
+    /// Resolves one rule's peer.
+    pub fn resolve(&self, rule: &Rule) -> Resolved<'_> {
+        match &rule.peer {
+            Peer::Cidr { cidr } => Resolved::Cidr(*cidr),
+            Peer::PrefixList { id } => match self.lists.get(id) {
+                Some((Some(sets), _)) => Resolved::Addrs(sets),
+                Some((None, family)) => Resolved::Unknown(*family),
+                None => Resolved::Unknown(None),
+            },
+            Peer::Group(g) => {
+                // A reference across a peering works only while the peering is active.
+                let stale = g
+                    .peering_status
+                    .as_deref()
+                    .is_some_and(|s| !s.eq_ignore_ascii_case("active"));
+                if stale {
+                    return Resolved::Stale;
+                }
+                match self.groups.get(&g.group) {
+                    Some((true, sets)) => Resolved::Addrs(sets),
+                    Some((false, sets)) => Resolved::Partial(sets),
+                    None => Resolved::Partial(&self.empty),
+                }
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        let g: usize = self
+            .groups
+            .iter()
+            .map(|(k, v)| k.as_str().len() + 56 + v.1.heap_bytes())
+            .sum();
+        let l: usize = self
+            .lists
+            .iter()
+            .map(|(k, v)| k.as_str().len() + 64 + v.0.as_ref().map_or(0, AddrSets::heap_bytes))
+            .sum();
+        g + l
+    }
+}
+
 /// `icmp` rules apply to IPv4 packets only and `icmpv6` rules to IPv6 only, whatever
 /// their peer block (semantics §8.13).
 fn family_allows(protocol: Protocol, family: Family) -> bool {
@@ -218,6 +262,14 @@ fn family_allows(protocol: Protocol, family: Family) -> bool {
         Protocol::Icmp => family == Family::V4,
         Protocol::Icmpv6 => family == Family::V6,
         _ => true,
+    }
+}
+
+fn family_of(addr: IpAddr) -> Family {
+    if addr.is_ipv6() {
+        Family::V6
+    } else {
+        Family::V4
     }
 }
 
@@ -235,9 +287,9 @@ pub struct RuleRef {
 #[derive(Debug, Clone)]
 struct Axis<T> {
     /// `starts[0]` is always the family's lowest address.
-    starts: Vec<T>,
+    starts: Box<[T]>,
     /// Summary id of each atom.
-    leaf: Vec<u32>,
+    leaf: Box<[u32]>,
 }
 
 impl<T: Copy + Ord> Axis<T> {
@@ -246,21 +298,33 @@ impl<T: Copy + Ord> Axis<T> {
         // `starts[0]` is the minimum, so `i >= 1` for every `x`.
         self.leaf[i.saturating_sub(1)]
     }
+
+    fn heap_bytes(&self) -> usize {
+        self.starts.len() * std::mem::size_of::<T>() + self.leaf.len() * 4
+    }
 }
 
 /// One compiled effective policy: the union of a group set's rules in one direction.
 #[derive(Debug, Clone)]
-pub struct Policy {
+struct Policy {
     /// Security group indices (sorted, deduplicated).
-    groups: Vec<u32>,
-    direction: Direction,
+    groups: Box<[u32]>,
     v4: Axis<u32>,
     v6: Axis<u128>,
     /// Rules whose peer may hold unknown addresses: protocol, L4 part and, when known,
     /// the only family the unknown addresses can be in.
-    unresolved: Vec<(Protocol, L4, Option<Family>)>,
+    unresolved: Box<[(Protocol, L4, Option<Family>)]>,
     /// Some group on the ENI is not in the topology: its rules are unknown.
     unknown_group: bool,
+}
+
+impl Policy {
+    fn heap_bytes(&self) -> usize {
+        self.groups.len() * 4
+            + self.v4.heap_bytes()
+            + self.v6.heap_bytes()
+            + self.unresolved.len() * std::mem::size_of::<(Protocol, L4, Option<Family>)>()
+    }
 }
 
 /// The compiled index over a topology: ENIs → shared policies → interned summaries.
@@ -272,8 +336,7 @@ pub struct CompiledIndex {
     summaries: Vec<Summary>,
     /// Per ENI (index into `Topology::enis`): policy id for ingress and for egress.
     eni_policy: Vec<[u32; 2]>,
-    /// Resolved peer of every rule, for the "why" path.
-    resolved: Vec<[Vec<Resolved>; 2]>,
+    resolver: Resolver,
 }
 
 /// A rule that matched, for explanations.
@@ -301,7 +364,7 @@ pub struct IndexBuilder {
     summary_ids: HashMap<Summary, u32>,
 }
 
-/// SplitMix64, used only to derive Zobrist keys for rule indices.
+/// SplitMix64, used only to derive Zobrist keys for rule positions.
 fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -309,16 +372,17 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn zobrist(i: usize) -> u128 {
-    let i = i as u64;
+/// A 128-bit random key per rule position; the XOR of the active rules' keys names the
+/// active set. Two different sets collide with probability about 2^-128 per pair.
+fn zobrist(i: u32) -> u128 {
+    let i = u64::from(i);
     (u128::from(mix(i.wrapping_mul(2))) << 64) | u128::from(mix(i.wrapping_mul(2) + 1))
 }
 
 /// One rule as the compiler sees it.
-struct Item<'a> {
+struct Item {
     protocol: Protocol,
     l4: L4,
-    addrs: &'a AddrSets,
 }
 
 impl IndexBuilder {
@@ -332,25 +396,8 @@ impl IndexBuilder {
         id
     }
 
-    fn axis<T: super::intervals::Endpoint>(
-        &mut self,
-        items: &[Item<'_>],
-        family: Family,
-        ranges: impl Fn(&AddrSets) -> &[(T, T)],
-    ) -> Axis<T> {
-        // Boundary events: (point, rule, entering?).
-        let mut events: Vec<(T, u32, bool)> = Vec::new();
-        for (i, it) in items.iter().enumerate() {
-            if !family_allows(it.protocol, family) || it.l4 == L4::Nothing {
-                continue;
-            }
-            for &(lo, hi) in ranges(it.addrs) {
-                events.push((lo, i as u32, true));
-                if let Some(n) = hi.succ() {
-                    events.push((n, i as u32, false));
-                }
-            }
-        }
+    /// Sweeps the boundary events of one family into atoms with interned summaries.
+    fn axis<T: Endpoint>(&mut self, items: &[Item], mut events: Vec<(T, u32, bool)>) -> Axis<T> {
         events.sort_unstable_by_key(|e| e.0);
         let empty = self.intern(Summary::default());
         let mut starts = vec![T::MIN];
@@ -377,7 +424,7 @@ impl IndexBuilder {
                     }
                     pos[ri] = u32::MAX;
                 }
-                fingerprint ^= zobrist(ri);
+                fingerprint ^= zobrist(r);
                 k += 1;
             }
             let id = match seen.get(&fingerprint) {
@@ -400,45 +447,52 @@ impl IndexBuilder {
                 leaf.push(id);
             }
         }
-        Axis { starts, leaf }
+        Axis {
+            starts: starts.into_boxed_slice(),
+            leaf: leaf.into_boxed_slice(),
+        }
     }
 
     fn policy(
         &mut self,
         topology: &Topology,
-        resolved: &[[Vec<Resolved>; 2]],
+        resolver: &Resolver,
         groups: Vec<u32>,
         unknown_group: bool,
         direction: Direction,
     ) -> Policy {
-        let d = dir_index(direction);
         let mut items = Vec::new();
+        let mut v4_events = Vec::new();
+        let mut v6_events = Vec::new();
         let mut unresolved = Vec::new();
         for &g in &groups {
             let sg = &topology.security_groups[g as usize];
-            for (rule, res) in sg.rules(direction).iter().zip(&resolved[g as usize][d]) {
-                if let Some(a) = res.known() {
-                    items.push(Item {
-                        protocol: rule.protocol,
-                        l4: rule.l4,
-                        addrs: a,
-                    });
+            for rule in sg.rules(direction) {
+                if rule.l4 == L4::Nothing {
+                    continue;
                 }
-                if let Some(family) = res.unknown_family()
-                    && rule.l4 != L4::Nothing
-                {
+                let res = resolver.resolve(rule);
+                if let Some(family) = res.unknown_family() {
                     unresolved.push((rule.protocol, rule.l4, family));
+                }
+                let i = items.len() as u32;
+                items.push(Item {
+                    protocol: rule.protocol,
+                    l4: rule.l4,
+                });
+                if family_allows(rule.protocol, Family::V4) {
+                    res.push_v4(i, &mut v4_events);
+                }
+                if family_allows(rule.protocol, Family::V6) {
+                    res.push_v6(i, &mut v6_events);
                 }
             }
         }
-        let v4 = self.axis(&items, Family::V4, |a| a.v4.ranges());
-        let v6 = self.axis(&items, Family::V6, |a| a.v6.ranges());
         Policy {
-            groups,
-            direction,
-            v4,
-            v6,
-            unresolved,
+            groups: groups.into_boxed_slice(),
+            v4: self.axis(&items, v4_events),
+            v6: self.axis(&items, v6_events),
+            unresolved: unresolved.into_boxed_slice(),
             unknown_group,
         }
     }
@@ -446,16 +500,6 @@ impl IndexBuilder {
     /// Compiles `topology`.
     pub fn build(mut self, topology: &Topology) -> CompiledIndex {
         let resolver = Resolver::new(topology);
-        let resolved: Vec<[Vec<Resolved>; 2]> = topology
-            .security_groups
-            .iter()
-            .map(|g| {
-                [
-                    g.ingress.iter().map(|r| resolver.resolve(r)).collect(),
-                    g.egress.iter().map(|r| resolver.resolve(r)).collect(),
-                ]
-            })
-            .collect();
         let lookup = topology.lookup();
         let mut policy_ids: HashMap<(Vec<u32>, bool, Direction), u32> = HashMap::new();
         let mut policies = Vec::new();
@@ -475,18 +519,24 @@ impl IndexBuilder {
             set.dedup();
             let mut pair = [0u32; 2];
             for direction in Direction::ALL {
-                let key = (set.clone(), unknown_group, direction);
+                let key = (set, unknown_group, direction);
                 let id = match policy_ids.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let p =
-                            self.policy(topology, &resolved, set.clone(), unknown_group, direction);
+                        let p = self.policy(
+                            topology,
+                            &resolver,
+                            key.0.clone(),
+                            unknown_group,
+                            direction,
+                        );
                         let id = policies.len() as u32;
                         policies.push(p);
-                        policy_ids.insert(key, id);
+                        policy_ids.insert(key.clone(), id);
                         id
                     }
                 };
+                set = key.0;
                 pair[dir_index(direction)] = id;
             }
             eni_policy.push(pair);
@@ -495,7 +545,7 @@ impl IndexBuilder {
             policies,
             summaries: self.summaries,
             eni_policy,
-            resolved,
+            resolver,
         }
     }
 }
@@ -524,6 +574,22 @@ impl CompiledIndex {
             .sum()
     }
 
+    /// Bytes the index holds on the heap (its own structures; the topology it was built
+    /// from is not counted). Hash-map entries are estimated at their payload size.
+    pub fn heap_bytes(&self) -> usize {
+        let policies: usize = self
+            .policies
+            .iter()
+            .map(|p| std::mem::size_of::<Policy>() + p.heap_bytes())
+            .sum();
+        let summaries: usize = self
+            .summaries
+            .iter()
+            .map(|s| 2 * std::mem::size_of::<Summary>() + s.heap_bytes())
+            .sum();
+        policies + summaries + self.eni_policy.len() * 8 + self.resolver.heap_bytes()
+    }
+
     fn policy_of(&self, eni: usize, direction: Direction) -> Option<&Policy> {
         let id = self.eni_policy.get(eni)?[dir_index(direction)];
         self.policies.get(id as usize)
@@ -543,11 +609,7 @@ impl CompiledIndex {
         if p.unknown_group {
             return Some(Decision::Unknown);
         }
-        let family = if packet.peer.is_ipv6() {
-            Family::V6
-        } else {
-            Family::V4
-        };
+        let family = family_of(packet.peer);
         let could = p.unresolved.iter().any(|&(proto, l4, f)| {
             f.is_none_or(|f| f == family)
                 && family_allows(proto, family)
@@ -572,27 +634,17 @@ impl CompiledIndex {
         let Some(p) = self.policy_of(eni, direction) else {
             return Vec::new();
         };
-        debug_assert_eq!(p.direction, direction);
-        let d = dir_index(direction);
-        let family = if packet.peer.is_ipv6() {
-            Family::V6
-        } else {
-            Family::V4
-        };
+        let family = family_of(packet.peer);
         let mut out = Vec::new();
-        for &g in &p.groups {
+        for &g in p.groups.iter() {
             let Some(sg) = topology.security_groups.get(g as usize) else {
                 continue;
             };
-            let Some(res) = self.resolved.get(g as usize) else {
-                continue;
-            };
-            for (i, (rule, r)) in sg.rules(direction).iter().zip(&res[d]).enumerate() {
-                let Some(a) = r.known() else { continue };
+            for (i, rule) in sg.rules(direction).iter().enumerate() {
                 if family_allows(rule.protocol, family)
                     && rule.protocol.covers(packet.protocol)
                     && rule.l4.matches(&packet.l4)
-                    && a.contains(packet.peer)
+                    && self.resolver.resolve(rule).contains(packet.peer)
                 {
                     out.push(RuleMatch {
                         group: sg,

@@ -96,6 +96,12 @@ impl Summary {
         }
     }
 
+    /// Heap bytes held (port ranges and ICMP pairs).
+    pub fn heap_bytes(&self) -> usize {
+        (self.tcp.ranges().len() + self.udp.ranges().len()) * 4
+            + (self.icmp.pairs.len() + self.icmpv6.pairs.len()) * 2
+    }
+
     /// Whether nothing is allowed.
     pub fn is_empty(&self) -> bool {
         !self.all
