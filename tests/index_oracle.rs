@@ -125,6 +125,13 @@ fn proto_l4() -> impl Strategy<Value = (Protocol, L4)> {
         1 => prop_oneof![Just(0u8), Just(47), Just(50), Just(255)]
             .prop_map(|n| (Protocol::Number(n), L4::Any)),
         1 => prop_oneof![Just(Protocol::Icmp), Just(Protocol::Tcp)].prop_map(|p| (p, L4::Nothing)),
+        // Not normalised (hand-built models): any protocol number with any L4 kind.
+        1 => (any::<u8>(), prop_oneof![
+                Just(L4::Any),
+                port_range().prop_map(L4::Ports),
+                icmp_match().prop_map(L4::Icmp),
+            ]).prop_map(|(n, l4)| (Protocol::from_number(n), l4)),
+        1 => port_range().prop_map(|r| (Protocol::All, L4::Ports(r))),
     ]
 }
 

@@ -468,17 +468,19 @@ impl IndexBuilder {
         for &g in &groups {
             let sg = &topology.security_groups[g as usize];
             for rule in sg.rules(direction) {
-                if rule.l4 == L4::Nothing {
+                // Ingest normalises already; doing it again keeps hand-built models exact.
+                let l4 = L4::normalize(rule.protocol, rule.l4);
+                if l4 == L4::Nothing {
                     continue;
                 }
                 let res = resolver.resolve(rule);
                 if let Some(family) = res.unknown_family() {
-                    unresolved.push((rule.protocol, rule.l4, family));
+                    unresolved.push((rule.protocol, l4, family));
                 }
                 let i = items.len() as u32;
                 items.push(Item {
                     protocol: rule.protocol,
-                    l4: rule.l4,
+                    l4,
                 });
                 if family_allows(rule.protocol, Family::V4) {
                     res.push_v4(i, &mut v4_events);
@@ -643,7 +645,7 @@ impl CompiledIndex {
             for (i, rule) in sg.rules(direction).iter().enumerate() {
                 if family_allows(rule.protocol, family)
                     && rule.protocol.covers(packet.protocol)
-                    && rule.l4.matches(&packet.l4)
+                    && L4::normalize(rule.protocol, rule.l4).matches(&packet.l4)
                     && self.resolver.resolve(rule).contains(packet.peer)
                 {
                     out.push(RuleMatch {

@@ -104,13 +104,14 @@ pub struct CompiledNacl<'a> {
 /// Protocol 58 on an IPv4 block matches every ICMPv6 type and code, whatever the entry
 /// says (semantics §3.2); everywhere else the entry's normalised L4 part decides.
 fn entry_matches(e: &NaclEntry, protocol: Protocol, l4: &PacketL4) -> bool {
-    if e.l4 == L4::Nothing || !e.protocol.covers(protocol) {
+    let own = L4::normalize(e.protocol, e.l4);
+    if own == L4::Nothing || !e.protocol.covers(protocol) {
         return false;
     }
     if e.protocol == Protocol::Icmpv6 && e.cidr.family() == Family::V4 {
         return true;
     }
-    e.l4.matches(l4)
+    own.matches(l4)
 }
 
 impl<'a> CompiledNacl<'a> {
