@@ -16,9 +16,15 @@ fn corpus() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("shared corpus missing at {} (required under CI=true)", dir.display());
+        panic!(
+            "shared corpus missing at {} (required under CI=true)",
+            dir.display()
+        );
     }
-    eprintln!("note: shared corpus not found at {}; skipping", dir.display());
+    eprintln!(
+        "note: shared corpus not found at {}; skipping",
+        dir.display()
+    );
     None
 }
 
@@ -36,7 +42,11 @@ fn errors(r: &Ingest) -> Vec<String> {
     r.diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .filter(|d| !d.origin.as_ref().is_some_and(|o| is_invalid_fixture(&o.file)))
+        .filter(|d| {
+            !d.origin
+                .as_ref()
+                .is_some_and(|o| is_invalid_fixture(&o.file))
+        })
         .map(|d| d.to_string())
         .collect()
 }
@@ -44,7 +54,13 @@ fn errors(r: &Ingest) -> Vec<String> {
 fn assert_clean(dir: &Path) -> Ingest {
     let r = ingest(dir);
     let errs = errors(&r);
-    assert!(errs.is_empty(), "{}: {} errors:\n{}", dir.display(), errs.len(), errs.join("\n"));
+    assert!(
+        errs.is_empty(),
+        "{}: {} errors:\n{}",
+        dir.display(),
+        errs.len(),
+        errs.join("\n")
+    );
     r
 }
 
@@ -75,7 +91,12 @@ fn permissions(t: &Topology) -> (usize, usize) {
 fn snapshot_dirs(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     let batfish = root.join("batfish");
-    for sub in ["networks", "grammar-aws-testrigs", "main-snapshots", "representation-aws"] {
+    for sub in [
+        "networks",
+        "grammar-aws-testrigs",
+        "main-snapshots",
+        "representation-aws",
+    ] {
         if let Ok(rd) = std::fs::read_dir(batfish.join(sub)) {
             for e in rd.flatten() {
                 if e.path().is_dir() {
@@ -109,7 +130,11 @@ fn every_export_ingests_without_errors() {
     }
     // The unit fixtures at the top of representation-aws/ (one file per object kind).
     let mut top = Vec::new();
-    for e in std::fs::read_dir(root.join("batfish/representation-aws")).into_iter().flatten().flatten() {
+    for e in std::fs::read_dir(root.join("batfish/representation-aws"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         if e.path().is_file() {
             top.push(e.path());
         }
@@ -152,7 +177,11 @@ fn invalid_fixtures_fail_with_line_and_column() {
     for (path, (name, want_line)) in invalid.iter().zip(expected) {
         assert!(path.ends_with(name), "{path:?} vs {name}");
         let r = ingest(path);
-        let errs: Vec<_> = r.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errs: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         assert_eq!(errs.len(), 1, "{name}: {:?}", r.diagnostics);
         let origin = errs[0].origin.as_ref().expect("origin");
         assert!(origin.file.ends_with(name), "{origin}");
@@ -208,14 +237,20 @@ fn cloudmapper_demo() {
         .topology
         .enis
         .iter()
-        .flat_map(|e| e.public_ips().map(move |p| (e.id.to_string(), p.ip.to_string())))
+        .flat_map(|e| {
+            e.public_ips()
+                .map(move |p| (e.id.to_string(), p.ip.to_string()))
+        })
         .collect();
     assert_eq!(public.len(), 2);
     assert!(public.contains(&("eni-00000001".to_string(), "3.80.3.41".to_string())));
     assert!(public.iter().any(|(_, ip)| ip == "1.2.3.4"));
     // 2.2.2.2/28 has host bits set: masked, with a warning.
-    assert!(r.diagnostics.iter().any(|d| d.severity == Severity::Warning
-        && d.message.contains("2.2.2.2/28")));
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning && d.message.contains("2.2.2.2/28"))
+    );
 }
 
 #[test]
@@ -224,10 +259,19 @@ fn batfish_test_public_subnet() {
     let r = assert_clean(&root.join("batfish/representation-aws/test-public-subnet"));
     let c = r.topology.counts();
     assert_eq!(
-        (c.security_groups, c.rules, c.instances, c.enis, c.network_acls),
+        (
+            c.security_groups,
+            c.rules,
+            c.instances,
+            c.enis,
+            c.network_acls
+        ),
         (2, 4, 1, 1, 1)
     );
-    assert_eq!((c.subnets, c.route_tables, c.vpcs, c.internet_gateways), (1, 2, 1, 1));
+    assert_eq!(
+        (c.subnets, c.route_tables, c.vpcs, c.internet_gateways),
+        (1, 2, 1, 1)
+    );
 }
 
 #[test]
@@ -236,7 +280,13 @@ fn batfish_test_subnet() {
     let r = assert_clean(&root.join("batfish/representation-aws/test-subnet"));
     let c = r.topology.counts();
     assert_eq!(
-        (c.security_groups, c.rules, c.instances, c.enis, c.network_acls),
+        (
+            c.security_groups,
+            c.rules,
+            c.instances,
+            c.enis,
+            c.network_acls
+        ),
         (3, 6, 2, 2, 1)
     );
     assert_eq!((c.subnets, c.route_tables, c.vpcs), (1, 1, 1));
@@ -247,13 +297,22 @@ fn batfish_vpc_peering_multi_account_keeps_accounts_apart() {
     let Some(root) = corpus() else { return };
     let r = assert_clean(&root.join("batfish/representation-aws/test-vpc-peering-multi-account"));
     let c = r.topology.counts();
-    assert_eq!((c.security_groups, c.rules, c.instances, c.enis), (4, 12, 3, 2));
+    assert_eq!(
+        (c.security_groups, c.rules, c.instances, c.enis),
+        (4, 12, 3, 2)
+    );
     assert_eq!((c.subnets, c.route_tables, c.vpcs), (2, 4, 2));
     let accounts: BTreeSet<String> = r
         .topology
         .security_groups
         .iter()
-        .map(|g| g.scope.account.as_ref().map(|a| a.to_string()).unwrap_or_default())
+        .map(|g| {
+            g.scope
+                .account
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(
         accounts.into_iter().collect::<Vec<_>>(),
@@ -280,7 +339,9 @@ fn batfish_vpc_peering_multi_account_keeps_accounts_apart() {
 #[test]
 fn aws_cli_describe_security_group_rules() {
     let Some(root) = corpus() else { return };
-    let r = assert_clean(&root.join("aws-cli-examples/json/describe-security-group-rules.example1.json"));
+    let r = assert_clean(
+        &root.join("aws-cli-examples/json/describe-security-group-rules.example1.json"),
+    );
     let t = &r.topology;
     assert_eq!(t.security_groups.len(), 1);
     let g = &t.security_groups[0];
@@ -291,9 +352,15 @@ fn aws_cli_describe_security_group_rules() {
     for rule in g.all_rules() {
         assert_eq!(rule.protocol, sgcheck::net::Protocol::All);
         assert_eq!(rule.l4, sgcheck::net::L4::Any);
-        assert!(rule.rule_id.as_deref().is_some_and(|id| id.starts_with("sgr-")));
+        assert!(
+            rule.rule_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with("sgr-"))
+        );
     }
-    assert!(matches!(&g.ingress[0].peer, sgcheck::model::Peer::Group(gr) if gr.group.as_str() == "sg-1234567890abcdef0"));
+    assert!(
+        matches!(&g.ingress[0].peer, sgcheck::model::Peer::Group(gr) if gr.group.as_str() == "sg-1234567890abcdef0")
+    );
 }
 
 #[test]
@@ -318,9 +385,13 @@ fn aws_cli_folder_merges_rule_records() {
 #[test]
 fn placebo_network_location_sg_cardinality() {
     let Some(root) = corpus() else { return };
-    let r = assert_clean(&root.join("cloud-custodian/placebo/test_network_location_sg_cardinality"));
+    let r =
+        assert_clean(&root.join("cloud-custodian/placebo/test_network_location_sg_cardinality"));
     let c = r.topology.counts();
-    assert_eq!((c.security_groups, c.rules, c.enis, c.subnets), (2, 2, 1, 1));
+    assert_eq!(
+        (c.security_groups, c.rules, c.enis, c.subnets),
+        (2, 2, 1, 1)
+    );
     let eni = &r.topology.enis[0];
     assert_eq!(eni.id.as_str(), "eni-fe20dfe9");
     assert_eq!(eni.groups.len(), 2);

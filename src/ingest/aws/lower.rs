@@ -161,7 +161,10 @@ impl<'f> Lowerer<'f> {
                     _ => None,
                 };
                 if let Some(expected) = bad_family {
-                    self.error(path, format!("{subject}: expected {expected}, found {text:?}"));
+                    self.error(
+                        path,
+                        format!("{subject}: expected {expected}, found {text:?}"),
+                    );
                     return None;
                 }
                 if p.had_host_bits {
@@ -345,7 +348,11 @@ impl<'f> Lowerer<'f> {
         };
         for (direction, key, perms) in [
             (Direction::Ingress, "IpPermissions", &g.ip_permissions),
-            (Direction::Egress, "IpPermissionsEgress", &g.ip_permissions_egress),
+            (
+                Direction::Egress,
+                "IpPermissionsEgress",
+                &g.ip_permissions_egress,
+            ),
         ] {
             let mut rules = Vec::new();
             for (i, p) in items(perms).iter().enumerate() {
@@ -442,7 +449,10 @@ impl<'f> Lowerer<'f> {
     /// into its group by [`super::merge`]).
     fn group_rule_record(&mut self, path: &str, r: &RawSecurityGroupRule<'_>) {
         let Some(gid) = s(&r.group_id) else {
-            self.error(path, "security group rule without GroupId; skipped".to_string());
+            self.error(
+                path,
+                "security group rule without GroupId; skipped".to_string(),
+            );
             return;
         };
         let subject = match s(&r.security_group_rule_id) {
@@ -542,7 +552,10 @@ impl<'f> Lowerer<'f> {
 
     fn eni(&mut self, path: &str, e: &RawEni<'_>, inst: Option<&InstanceCtx>) -> Option<Eni> {
         let Some(id) = s(&e.network_interface_id) else {
-            self.error(path, "network interface without NetworkInterfaceId; skipped".into());
+            self.error(
+                path,
+                "network interface without NetworkInterfaceId; skipped".into(),
+            );
             return None;
         };
         let subject = format!("network interface {id}");
@@ -570,8 +583,7 @@ impl<'f> Lowerer<'f> {
             }
             _ => {
                 if let Some(text) = s(&e.private_ip_address)
-                    && let Some(ip) =
-                        self.ipv4(&subject, &format!("{path}.PrivateIpAddress"), text)
+                    && let Some(ip) = self.ipv4(&subject, &format!("{path}.PrivateIpAddress"), text)
                 {
                     let public =
                         self.public_ip(&subject, &format!("{path}.Association"), &e.association);
@@ -586,7 +598,9 @@ impl<'f> Lowerer<'f> {
         private_ips.sort_by_key(|p| !p.primary);
         let mut ipv6 = Vec::new();
         for (i, a) in items(&e.ipv6_addresses).iter().enumerate() {
-            let Some(text) = s(&a.ipv6_address) else { continue };
+            let Some(text) = s(&a.ipv6_address) else {
+                continue;
+            };
             match text.trim().parse::<Ipv6Addr>() {
                 Ok(ip) => ipv6.push(ip),
                 Err(_) => self.warn(
@@ -701,9 +715,7 @@ impl<'f> Lowerer<'f> {
             subnet: s(&r.subnet_id).map(SubnetId::from),
             vpc: s(&r.vpc_id).map(VpcId::from),
             az: placement.and_then(|p| owned(&p.availability_zone)),
-            owner: s(&r.owner_id)
-                .or(reservation_owner)
-                .map(AccountId::from),
+            owner: s(&r.owner_id).or(reservation_owner).map(AccountId::from),
         };
         let mut enis: Vec<(Option<u32>, EniId)> = Vec::new();
         for (i, e) in items(&r.network_interfaces).iter().enumerate() {
@@ -714,10 +726,10 @@ impl<'f> Lowerer<'f> {
             }
         }
         if items(&r.network_interfaces).is_empty()
+            && state != InstanceState::Terminated
             && (r.private_ip_address.is_some()
                 || r.subnet_id.is_some()
-                || r.security_groups.is_some() && state != InstanceState::Terminated)
-            && state != InstanceState::Terminated
+                || r.security_groups.is_some())
         {
             self.warn(
                 path,
@@ -783,11 +795,24 @@ impl<'f> Lowerer<'f> {
             }
         };
         if v.cidr_block.is_some() {
-            add(self.cidr(&subject, &format!("{path}.CidrBlock"), s(&v.cidr_block), Want::V4));
+            add(self.cidr(
+                &subject,
+                &format!("{path}.CidrBlock"),
+                s(&v.cidr_block),
+                Want::V4,
+            ));
         }
         for (key, set, v6) in [
-            ("CidrBlockAssociationSet", &v.cidr_block_association_set, false),
-            ("Ipv6CidrBlockAssociationSet", &v.ipv6_cidr_block_association_set, true),
+            (
+                "CidrBlockAssociationSet",
+                &v.cidr_block_association_set,
+                false,
+            ),
+            (
+                "Ipv6CidrBlockAssociationSet",
+                &v.ipv6_cidr_block_association_set,
+                true,
+            ),
         ] {
             for (i, a) in items(set).iter().enumerate() {
                 if !association_live(a) {
@@ -820,7 +845,12 @@ impl<'f> Lowerer<'f> {
         };
         let subject = format!("subnet {id}");
         let cidr = if x.cidr_block.is_some() {
-            self.cidr(&subject, &format!("{path}.CidrBlock"), s(&x.cidr_block), Want::V4)
+            self.cidr(
+                &subject,
+                &format!("{path}.CidrBlock"),
+                s(&x.cidr_block),
+                Want::V4,
+            )
         } else {
             None
         };
@@ -965,11 +995,15 @@ impl<'f> Lowerer<'f> {
         let rule_number = match e.rule_number.map(u16::try_from) {
             Some(Ok(n)) if n >= 1 => n,
             other => {
-                let found = e.rule_number.map_or("nothing".to_string(), |n| n.to_string());
+                let found = e
+                    .rule_number
+                    .map_or("nothing".to_string(), |n| n.to_string());
                 let _ = other;
                 self.error(
                     &format!("{path}.RuleNumber"),
-                    format!("{subject}: expected a RuleNumber 1-65535, found {found}; entry skipped"),
+                    format!(
+                        "{subject}: expected a RuleNumber 1-65535, found {found}; entry skipped"
+                    ),
                 );
                 return None;
             }
@@ -1001,9 +1035,12 @@ impl<'f> Lowerer<'f> {
             (Some(c), None) => {
                 self.cidr(&subject, &format!("{path}.CidrBlock"), Some(c), Want::V4)?
             }
-            (None, Some(c)) => {
-                self.cidr(&subject, &format!("{path}.Ipv6CidrBlock"), Some(c), Want::V6)?
-            }
+            (None, Some(c)) => self.cidr(
+                &subject,
+                &format!("{path}.Ipv6CidrBlock"),
+                Some(c),
+                Want::V6,
+            )?,
             _ => {
                 self.error(
                     path,
@@ -1022,7 +1059,10 @@ impl<'f> Lowerer<'f> {
                     L4::Ports(PortRange::ALL)
                 }
                 Some(r) => {
-                    let (fp, tp) = (format!("{path}.PortRange.From"), format!("{path}.PortRange.To"));
+                    let (fp, tp) = (
+                        format!("{path}.PortRange.From"),
+                        format!("{path}.PortRange.To"),
+                    );
                     let lo = self.port(&subject, &fp, r.from, 0);
                     let hi = self.port(&subject, &tp, r.to, u16::MAX);
                     let (lo, hi) = (lo?, hi?);
@@ -1067,7 +1107,10 @@ impl<'f> Lowerer<'f> {
 
     fn internet_gateway(&mut self, path: &str, g: &RawInternetGateway<'_>) {
         let Some(id) = s(&g.internet_gateway_id) else {
-            self.error(path, "internet gateway without InternetGatewayId; skipped".into());
+            self.error(
+                path,
+                "internet gateway without InternetGatewayId; skipped".into(),
+            );
             return;
         };
         let vpcs = items(&g.attachments)
@@ -1143,7 +1186,10 @@ impl<'f> Lowerer<'f> {
             None => None,
         };
         if public_ip.is_none() && a.allocation_id.is_none() {
-            self.warn(path, "address without PublicIp or AllocationId; skipped".into());
+            self.warn(
+                path,
+                "address without PublicIp or AllocationId; skipped".into(),
+            );
             return;
         }
         self.topology.addresses.push(Address {
@@ -1191,10 +1237,10 @@ impl<'f> Lowerer<'f> {
                 }
             }
             Some(out)
-        } else if let Some(entries) = &p.entries {
-            Some(self.entry_list(&subject, &format!("{path}.Entries"), entries))
         } else {
-            None
+            p.entries
+                .as_ref()
+                .map(|entries| self.entry_list(&subject, &format!("{path}.Entries"), entries))
         };
         self.topology.prefix_lists.push(PrefixList {
             id: PrefixListId::from(id),

@@ -37,8 +37,20 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
     merge_enis(&mut topology.enis);
     merge_instances(&mut topology.instances, diagnostics);
     merge_prefix_lists(&mut topology.prefix_lists, diagnostics);
-    dedupe(&mut topology.vpcs, "VPC", |v| (v.id.0.clone(), v.scope.clone()), |v| &v.origin, diagnostics);
-    dedupe(&mut topology.subnets, "subnet", |v| (v.id.0.clone(), v.scope.clone()), |v| &v.origin, diagnostics);
+    dedupe(
+        &mut topology.vpcs,
+        "VPC",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.subnets,
+        "subnet",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
     dedupe(
         &mut topology.route_tables,
         "route table",
@@ -60,8 +72,20 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         |v| &v.origin,
         diagnostics,
     );
-    dedupe(&mut topology.volumes, "volume", |v| (v.id.0.clone(), v.scope.clone()), |v| &v.origin, diagnostics);
-    dedupe(&mut topology.addresses, "address", |v| (v.key(), v.scope.clone()), |v| &v.origin, diagnostics);
+    dedupe(
+        &mut topology.volumes,
+        "volume",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.addresses,
+        "address",
+        |v| (v.key(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
 }
 
 /// Groups items by key, keeping first-occurrence order.
@@ -107,7 +131,9 @@ fn duplicate_diag(what: &str, id: &str, kept: &Origin, dropped: &Origin, same: b
     } else {
         Diagnostic::warning(
             Some(dropped.clone()),
-            format!("{what} {id} is also read from {kept} with different content; the copy from {kept} is kept, this one is ignored"),
+            format!(
+                "{what} {id} is also read from {kept} with different content; the copy from {kept} is kept, this one is ignored"
+            ),
         )
     }
 }
@@ -160,9 +186,12 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
     if groups.len() < 2 && !groups.iter().any(is_rule_record) {
         return;
     }
-    let batches = group_by(std::mem::take(groups), |g| (g.id.0.clone(), g.scope.clone()));
+    let batches = group_by(std::mem::take(groups), |g| {
+        (g.id.0.clone(), g.scope.clone())
+    });
     for batch in batches {
-        let (described, records): (Vec<_>, Vec<_>) = batch.into_iter().partition(|g| !is_rule_record(g));
+        let (described, records): (Vec<_>, Vec<_>) =
+            batch.into_iter().partition(|g| !is_rule_record(g));
         let mut described = described.into_iter();
         let mut base = match described.next() {
             Some(first) => {
@@ -363,7 +392,9 @@ fn merge_instances(instances: &mut Vec<Instance>, diagnostics: &mut Vec<Diagnost
     if instances.len() < 2 {
         return;
     }
-    let batches = group_by(std::mem::take(instances), |i| (i.id.0.clone(), i.scope.clone()));
+    let batches = group_by(std::mem::take(instances), |i| {
+        (i.id.0.clone(), i.scope.clone())
+    });
     for batch in batches {
         let mut it = batch.into_iter();
         let Some(first) = it.next() else { continue };

@@ -126,5 +126,8 @@ fn json_error(file: &Arc<str>, e: &serde_json::Error) -> Diagnostic {
     };
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
-    Diagnostic::error(Some(Origin::line_col(file, line, column)), format!("{what}: {msg}"))
+    Diagnostic::error(
+        Some(Origin::line_col(file, line, column)),
+        format!("{what}: {msg}"),
+    )
 }

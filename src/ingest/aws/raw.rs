@@ -19,8 +19,8 @@
 //!
 //! Deeper levels are skipped without allocation.
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -962,8 +962,7 @@ fn kind_of(has: impl Fn(&str) -> bool) -> Option<&'static str> {
         && (has("InstanceType") || has("ImageId") || has("LaunchTime") || has("Placement"))
     {
         "Instances"
-    } else if has("AllocationId") || (has("PublicIp") && (has("Domain") || has("AssociationId")))
-    {
+    } else if has("AllocationId") || (has("PublicIp") && (has("Domain") || has("AssociationId"))) {
         "Addresses"
     } else if has("NetworkInterfaceId")
         && (has("PrivateIpAddress") || has("PrivateIpAddresses") || has("Groups"))
