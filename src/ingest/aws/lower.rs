@@ -64,7 +64,7 @@ impl<'f> Lowerer<'f> {
     /// Lowers one section.
     pub fn section(&mut self, sec: &RawSection<'_>) {
         let p = &sec.path;
-        let at = |i: usize| format!("{p}[{i}]");
+        let at = |i: usize| child(p, "", i);
         match &sec.body {
             Body::SecurityGroups(v) => {
                 for (i, g) in v.iter().enumerate() {
@@ -185,6 +185,29 @@ impl<'f> Lowerer<'f> {
     /// carry placeholders (the AWS CLI's own describe-instances example has
     /// `"PrivateIpAddress": "10-0-0-157"`, cartography's fixtures `345.345.345.345`), and an
     /// address only adds to what an object is known to hold.
+    /// [`Self::cidr`] at `{base}.{field}`, formatting the path only for a diagnostic.
+    fn cidr_at(
+        &mut self,
+        subject: &str,
+        base: &str,
+        field: &str,
+        text: Option<&str>,
+        want: Want,
+    ) -> Option<Cidr> {
+        if let Some(t) = text
+            && let Ok(p) = Cidr::parse_reporting(t)
+            && !p.had_host_bits
+            && match want {
+                Want::V4 => p.cidr.family() == Family::V4,
+                Want::V6 => p.cidr.family() == Family::V6,
+                Want::Either => true,
+            }
+        {
+            return Some(p.cidr);
+        }
+        self.cidr(subject, &format!("{base}.{field}"), text, want)
+    }
+
     fn ipv4(&mut self, subject: &str, path: &str, text: &str) -> Option<Ipv4Addr> {
         match text.trim().parse::<Ipv4Addr>() {
             Ok(ip) => Some(ip),
@@ -290,30 +313,50 @@ impl<'f> Lowerer<'f> {
         from: Option<i64>,
         to: Option<i64>,
     ) -> Option<(Protocol, L4)> {
-        let protocol = self.protocol(subject, &format!("{path}.IpProtocol"), proto)?;
-        let (fp, tp) = (format!("{path}.FromPort"), format!("{path}.ToPort"));
+        // Fast paths first: the paths are formatted only when a diagnostic needs them.
+        let protocol = match proto.map(str::parse::<Protocol>) {
+            Some(Ok(p)) => p,
+            _ => self.protocol(subject, &format!("{path}.IpProtocol"), proto)?,
+        };
+        let fp = || format!("{path}.FromPort");
+        let tp = || format!("{path}.ToPort");
         let l4 = match protocol {
             Protocol::Tcp | Protocol::Udp => {
-                let lo = self.port(subject, &fp, from, 0);
-                let hi = self.port(subject, &tp, to, u16::MAX);
+                let quick =
+                    |v: Option<i64>| v.filter(|&v| v >= 0).and_then(|v| u16::try_from(v).ok());
+                let lo = match quick(from) {
+                    Some(p) => Some(p),
+                    None => self.port(subject, &fp(), from, 0),
+                };
+                let hi = match quick(to) {
+                    Some(p) => Some(p),
+                    None => self.port(subject, &tp(), to, u16::MAX),
+                };
                 let (lo, hi) = (lo?, hi?);
                 match PortRange::new_checked(lo, hi) {
                     Some(r) => L4::Ports(r),
                     None => {
                         self.error(
-                            &fp,
+                            &fp(),
                             format!("{subject}: FromPort {lo} is greater than ToPort {hi}"),
                         );
                         return None;
                     }
                 }
             }
-            Protocol::Icmp | Protocol::Icmpv6 => self.icmp(subject, (&fp, &tp), from, to)?,
+            Protocol::Icmp | Protocol::Icmpv6 => {
+                let (t, c) = (from.unwrap_or(-1), to.unwrap_or(-1));
+                let ok = |v: i64| (-1..=255).contains(&v);
+                match IcmpMatch::from_aws(t, c) {
+                    Ok(m) if ok(t) && ok(c) => L4::Icmp(m),
+                    _ => self.icmp(subject, (&fp(), &tp()), from, to)?,
+                }
+            }
             Protocol::All | Protocol::Number(_) => {
                 let ignorable = |v: Option<i64>| v.is_none() || v == Some(-1);
                 if !(ignorable(from) && ignorable(to)) {
                     self.warn(
-                        &fp,
+                        &fp(),
                         format!(
                             "{subject}: FromPort/ToPort are ignored for protocol {}",
                             protocol.aws_str()
@@ -356,7 +399,7 @@ impl<'f> Lowerer<'f> {
         ] {
             let mut rules = Vec::new();
             for (i, p) in items(perms).iter().enumerate() {
-                let pp = format!("{path}.{key}[{i}]");
+                let pp = child(path, key, i);
                 self.permission(&subject, direction, &pp, p, &mut rules);
             }
             match direction {
@@ -389,27 +432,25 @@ impl<'f> Lowerer<'f> {
             peer,
             description: owned(description),
             rule_id: None,
-            origin: me.origin(&ppath),
+            origin: Origin::json(me.file, ppath),
         };
         for (j, r) in items(&p.ip_ranges).iter().enumerate() {
             peers += 1;
-            let rp = format!("{path}.IpRanges[{j}]");
-            let cp = format!("{rp}.CidrIp");
-            if let Some(cidr) = self.cidr(subject, &cp, s(&r.cidr_ip), Want::V4) {
+            let rp = child(path, "IpRanges", j);
+            if let Some(cidr) = self.cidr_at(subject, &rp, "CidrIp", s(&r.cidr_ip), Want::V4) {
                 out.push(rule(Peer::Cidr { cidr }, &r.description, rp, self));
             }
         }
         for (j, r) in items(&p.ipv6_ranges).iter().enumerate() {
             peers += 1;
-            let rp = format!("{path}.Ipv6Ranges[{j}]");
-            let cp = format!("{rp}.CidrIpv6");
-            if let Some(cidr) = self.cidr(subject, &cp, s(&r.cidr_ipv6), Want::V6) {
+            let rp = child(path, "Ipv6Ranges", j);
+            if let Some(cidr) = self.cidr_at(subject, &rp, "CidrIpv6", s(&r.cidr_ipv6), Want::V6) {
                 out.push(rule(Peer::Cidr { cidr }, &r.description, rp, self));
             }
         }
         for (j, r) in items(&p.prefix_list_ids).iter().enumerate() {
             peers += 1;
-            let rp = format!("{path}.PrefixListIds[{j}]");
+            let rp = child(path, "PrefixListIds", j);
             match s(&r.prefix_list_id) {
                 Some(id) => out.push(rule(
                     Peer::PrefixList {
@@ -427,7 +468,7 @@ impl<'f> Lowerer<'f> {
         }
         for (j, r) in items(&p.user_id_group_pairs).iter().enumerate() {
             peers += 1;
-            let rp = format!("{path}.UserIdGroupPairs[{j}]");
+            let rp = child(path, "UserIdGroupPairs", j);
             match group_ref(r) {
                 Some(g) => out.push(rule(Peer::Group(g), &r.description, rp, self)),
                 None => self.error(
@@ -1303,6 +1344,34 @@ impl<'f> Lowerer<'f> {
             origin: self.origin(path),
         });
     }
+}
+
+/// `{base}.{field}[{index}]` (`{base}[{index}]` for an empty field), without the formatting machinery (this is on the hot path:
+/// one per rule).
+fn child(base: &str, field: &str, index: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut n = index;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(base.len() + field.len() + 3 + digits.len() - at);
+    out.push_str(base);
+    if !field.is_empty() {
+        out.push('.');
+        out.push_str(field);
+    }
+    out.push('[');
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+    out.push(']');
+    out
 }
 
 /// The instance fields an instance's ENIs inherit when their own are missing.

@@ -24,8 +24,45 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::borrow::Cow;
 use std::fmt;
 
-/// An optional string borrowed from the input when possible.
-pub(crate) type Str<'a> = Option<Cow<'a, str>>;
+/// A string borrowed from the input when it has no escapes, else owned.
+///
+/// serde's own `Cow<str>` impl always allocates unless the field itself is a `Cow` marked
+/// `#[serde(borrow)]`; inside an `Option` or a `Vec` it would copy every string, so this
+/// type asks the deserializer for a borrowed string directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+/// An optional string, borrowed from the input when possible.
+pub(crate) type Str<'a> = Option<Text<'a>>;
 
 /// A list that may be absent or `null`.
 pub(crate) type List<T> = Option<Vec<T>>;
@@ -595,7 +632,7 @@ pub(crate) struct RawPrefixList<'a> {
     #[serde(borrow)]
     pub owner_id: Str<'a>,
     #[serde(borrow)]
-    pub cidrs: List<Cow<'a, str>>,
+    pub cidrs: List<Text<'a>>,
     #[serde(borrow)]
     pub entries: List<RawPrefixListEntry<'a>>,
 }
