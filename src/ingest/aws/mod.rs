@@ -35,13 +35,23 @@
 //! - Valid JSON with a bad value (CIDR `10.0.0.0/33`, port 70000, ICMP type 300, protocol
 //!   `"tcpx"`, a missing id): an error at the JSON path
 //!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
-//!   rule / NACL entry / route / address / object is not created, the rest is.
+//!   rule / NACL entry / route / prefix-list entry / object is not created, the rest is.
+//!   A bare array whose later element has the wrong shape fails the file (the position is
+//!   the end of the array; the message names the element index).
+//! - A State that is present but unreadable (`"Name": "exploded"`, code 7) is an error;
+//!   an instance with no `State` at all (minimal exports, e.g. Cloud Custodian recordings
+//!   holding only `InstanceId` and `KeyName`) is skipped with a warning.
 //! - Warnings, read anyway: host bits in a CIDR (masked, as AWS stores it); TCP/UDP with
 //!   `FromPort`/`ToPort` -1 or missing (read as 0 and 65535, as Batfish does); ports on
 //!   protocol -1 or other numbers other than -1/-1 (ignored, as AWS does); ICMP type -1
 //!   with a code (becomes [`L4::Nothing`](crate::net::L4::Nothing), as Batfish does); a
 //!   permission with no peers (no rule); an instance with no `NetworkInterfaces` but with
-//!   addresses (no ENI is synthesised); prefix-list `Entries` that cannot be tied to a list.
+//!   addresses (no ENI is synthesised); prefix-list `Entries` that cannot be tied to a list;
+//!   a host address that does not parse (the AWS CLI's own describe-instances example has
+//!   `"PrivateIpAddress": "10-0-0-157"`); a TCP/UDP NACL entry without `PortRange` (all
+//!   ports, as Batfish reads it).
+//! - Objects of a section that another key also means (`"PrefixLists": {...}` in a service
+//!   model, `"PrefixListId"` as an object) are not sections: only arrays are.
 //! - `icmp` with only IPv6 ranges is kept as is (audits flag it).
 //!
 //! # Objects

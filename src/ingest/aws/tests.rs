@@ -963,3 +963,26 @@ fn never_panics_on_odd_shapes() {
         let _ = read(&file(), json.as_bytes(), &Scope::default());
     }
 }
+
+#[test]
+fn truncated_and_corrupted_inputs_never_panic() {
+    let json = r#"{"status_code":200,"data":{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[
+        {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8","Description":"x\u00e9"}],
+         "UserIdGroupPairs":[{"GroupId":"sg-2"}]}]}],
+      "Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Code":16},
+        "NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.1"}]}]}],
+      "NetworkAcls":[{"NetworkAclId":"acl-1","Entries":[{"RuleNumber":1,"Egress":false,"RuleAction":"allow",
+        "Protocol":"6","CidrBlock":"0.0.0.0/0","PortRange":{"From":1,"To":2}}]}]}}"#;
+    let bytes = json.as_bytes();
+    for cut in 0..bytes.len() {
+        let _ = read(&file(), &bytes[..cut], &Scope::default());
+    }
+    for i in 0..bytes.len() {
+        for b in [b'"', b'[', b'{', b'}', b'-', b'9', 0xff] {
+            let mut v = bytes.to_vec();
+            v[i] = b;
+            let _ = read(&file(), &v, &Scope::default());
+        }
+    }
+    assert!(read(&file(), bytes, &Scope::default()).is_ok());
+}
