@@ -1035,11 +1035,10 @@ impl<'f> Lowerer<'f> {
     fn nacl_entry(&mut self, subject: &str, path: &str, e: &RawNaclEntry<'_>) -> Option<NaclEntry> {
         let rule_number = match e.rule_number.map(u16::try_from) {
             Some(Ok(n)) if n >= 1 => n,
-            other => {
+            _ => {
                 let found = e
                     .rule_number
                     .map_or("nothing".to_string(), |n| n.to_string());
-                let _ = other;
                 self.error(
                     &format!("{path}.RuleNumber"),
                     format!(
