@@ -56,7 +56,7 @@ fn synth(target_bytes: usize) -> String {
             "VpcId": "vpc-0123456789abcdef0"
         });
         // Roughly what this group adds to the pretty-printed output.
-        size += serde_json::to_string_pretty(&g).map_or(0, |t| t.len() * 23 / 10);
+        size += serde_json::to_string_pretty(&g).map_or(0, |t| t.len() * 174 / 100);
         groups.push(g);
         i += 1;
     }

@@ -69,6 +69,7 @@ impl<'f> Lowerer<'f> {
         let at = |i: usize| child(p, "", i);
         match &sec.body {
             Body::SecurityGroups(v) => {
+                self.topology.security_groups.reserve(v.len());
                 for (i, g) in v.iter().enumerate() {
                     self.security_group(&at(i), g);
                 }
@@ -399,7 +400,16 @@ impl<'f> Lowerer<'f> {
                 &g.ip_permissions_egress,
             ),
         ] {
-            let mut rules = Vec::new();
+            let peers: usize = items(perms)
+                .iter()
+                .map(|p| {
+                    items(&p.ip_ranges).len()
+                        + items(&p.ipv6_ranges).len()
+                        + items(&p.prefix_list_ids).len()
+                        + items(&p.user_id_group_pairs).len()
+                })
+                .sum();
+            let mut rules = Vec::with_capacity(peers);
             for (i, p) in items(perms).iter().enumerate() {
                 let pp = child(path, key, i);
                 self.permission(&subject, direction, &pp, p, &mut rules);
