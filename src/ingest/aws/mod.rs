@@ -1,6 +1,91 @@
 //! AWS CLI / boto3 describe-* JSON exports.
+//!
+//! Contract: [`read`] turns one JSON document into model objects of one [`Scope`] plus
+//! diagnostics; [`merge`] (once, after every file) folds objects that several files
+//! describe. Nothing here evaluates policy.
+//!
+//! # What is recognised (by content, never by file name)
+//!
+//! Top-level keys `SecurityGroups`, `SecurityGroupRules` (describe-security-group-rules;
+//! also the output of authorize-security-group-*), `Reservations`, `Instances`,
+//! `NetworkInterfaces`, `Subnets`, `RouteTables`, `NetworkAcls`, `Vpcs`,
+//! `InternetGateways`, `PrefixLists` (describe-prefix-lists with `Cidrs`, and
+//! describe-managed-prefix-lists, whose output uses the same key with metadata only:
+//! `entries: None`), `ManagedPrefixLists` (same shape), `Entries`
+//! (get-managed-prefix-list-entries), `Addresses` and `Volumes`. Also:
+//!
+//! - a one-level wrapper under any other top-level key: the placebo recording
+//!   `{"status_code": 200, "data": {...}}` (JSON paths then read `data.SecurityGroups[0]`)
+//!   or a named fixture such as `{"DESCRIBE_INSTANCES": {"Reservations": [...]}}`;
+//! - bare arrays, at the top level or as the value of a top-level key (cartography's
+//!   `{"DESCRIBE_SGS": [...]}`), classified by their first element's keys: `GroupId` +
+//!   `IpPermissions` = security groups, `InstanceId` + `InstanceType`/`ImageId` =
+//!   instances, `NetworkInterfaceId` + addresses/groups = ENIs, `VolumeId` + `Size` =
+//!   volumes, `SubnetId` + `CidrBlock` = subnets, `VpcId` + `CidrBlock` = VPCs, and so on
+//!   (see `raw::kind_of`);
+//! - `NextToken`, `ResponseMetadata` and unknown keys anywhere are ignored.
+//!
+//! An empty [`AwsDoc::sections`] means "not an EC2 export" (the driver lists the file as
+//! skipped).
+//!
+//! # Errors, and what is read leniently
+//!
+//! - Not JSON, or a known field of the wrong JSON type (`"FromPort": "22"`): the whole
+//!   file fails with one error naming the file and line:column and what was expected.
+//! - Valid JSON with a bad value (CIDR `10.0.0.0/33`, port 70000, ICMP type 300, protocol
+//!   `"tcpx"`, a missing id): an error at the JSON path
+//!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
+//!   rule / NACL entry / route / prefix-list entry / object is not created, the rest is.
+//!   A bare array whose later element has the wrong shape fails the file (the position is
+//!   the end of the array; the message names the element index).
+//! - A State that is present but unreadable (`"Name": "exploded"`, code 7) is an error;
+//!   an instance with no `State` at all (minimal exports, e.g. Cloud Custodian recordings
+//!   holding only `InstanceId` and `KeyName`) is skipped with a warning.
+//! - Warnings, read anyway: host bits in a CIDR (masked, as AWS stores it); TCP/UDP with
+//!   `FromPort`/`ToPort` -1 or missing (read as 0 and 65535, as Batfish does); ports on
+//!   protocol -1 or other numbers other than -1/-1 (ignored, as AWS does); ICMP type -1
+//!   with a code (becomes [`L4::Nothing`](crate::net::L4::Nothing), as Batfish does); a
+//!   permission with no peers (no rule); an instance with no `NetworkInterfaces` but with
+//!   addresses (no ENI is synthesised); prefix-list `Entries` that cannot be tied to a list;
+//!   a host address that does not parse (the AWS CLI's own describe-instances example has
+//!   `"PrivateIpAddress": "10-0-0-157"`); a TCP/UDP NACL entry without `PortRange` (all
+//!   ports, as Batfish reads it).
+//! - Objects of a section that another key also means (`"PrefixLists": {...}` in a service
+//!   model, `"PrefixListId"` as an object) are not sections: only arrays are.
+//! - `icmp` with only IPv6 ranges is kept as is (audits flag it).
+//!
+//! # Objects
+//!
+//! Each `IpPermission` × each peer (`IpRanges`, `Ipv6Ranges`, `PrefixListIds`,
+//! `UserIdGroupPairs`) is one [`Rule`](crate::model::Rule) whose origin is the peer's
+//! path (`SecurityGroups[3].IpPermissions[0].IpRanges[1]`), so the permission is the
+//! origin path minus its last segment. A `SecurityGroupRules` record becomes a group
+//! holding one rule (origin `SecurityGroupRules[i]`, with `rule_id`) that [`merge`] folds
+//! into its group. ENIs come from `NetworkInterfaces` and from each instance's
+//! `NetworkInterfaces` (which inherit the instance's subnet, VPC, AZ and owner when their
+//! own are missing). Every object gets the caller's `scope` unchanged (so lookups across
+//! the files of one export agree); `OwnerId` goes to the object's `owner`.
+//!
+//! # Prefix-list entries
+//!
+//! get-managed-prefix-list-entries output (`{"Entries": [{"Cidr", "Description"}]}`) has
+//! no list id. It is tied to a list by, in order: the sgcheck extension key
+//! `"PrefixListId": "pl-…"` beside `Entries` in the same object; a `pl-<8+ hex>` id in
+//! the file's name (`pl-0123456abcabcabc1.json`, `entries.pl-63a5400a.json`). Otherwise a
+//! warning says the entries are not used (never dropped silently). A tied file yields a
+//! prefix list with only id and entries, which [`merge`] combines with the metadata from
+//! describe-managed-prefix-lists.
 
-use crate::model::{Diagnostic, Scope, Topology};
+mod lower;
+mod merge;
+mod raw;
+
+#[cfg(test)]
+mod tests;
+
+pub use merge::merge;
+
+use crate::model::{Diagnostic, Origin, Scope, Topology};
 use std::sync::Arc;
 
 /// What one JSON file held.
@@ -14,15 +99,45 @@ pub struct AwsDoc {
     pub sections: Vec<String>,
 }
 
-/// Reads one JSON document.
+/// Reads one JSON document (see the module docs for what is recognised).
 ///
 /// # Errors
 /// A diagnostic naming the file and line:column when the bytes are not valid JSON or a
-/// recognised section has a value of the wrong shape.
-pub fn read(_file: &Arc<str>, _bytes: &[u8], _scope: &Scope) -> Result<AwsDoc, Diagnostic> {
-    Ok(AwsDoc::default())
+/// recognised field has a value of the wrong JSON type.
+pub fn read(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
+    let doc = raw::RawDoc::parse(bytes).map_err(|e| json_error(file, &e))?;
+    let mut lower = lower::Lowerer::new(file, scope);
+    let mut sections: Vec<String> = Vec::new();
+    for sec in &doc.sections {
+        let name = sec.body.name();
+        if !sections.iter().any(|s| s == name) {
+            sections.push(name.to_string());
+        }
+        lower.section(sec);
+    }
+    Ok(AwsDoc {
+        topology: lower.topology,
+        diagnostics: lower.diagnostics,
+        sections,
+    })
 }
 
-/// Merges objects that several exports describe (ENIs from instances and from
-/// describe-network-interfaces; `SecurityGroupRules` into their groups).
-pub fn merge(_topology: &mut Topology, _diagnostics: &mut Vec<Diagnostic>) {}
+/// A serde_json error as a diagnostic at its line:column.
+fn json_error(file: &Arc<str>, e: &serde_json::Error) -> Diagnostic {
+    use serde_json::error::Category;
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+    let what = match e.classify() {
+        Category::Syntax => "not valid JSON",
+        Category::Eof => "truncated JSON",
+        Category::Data => "unexpected value in an AWS export",
+        Category::Io => "cannot read JSON",
+    };
+    let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
+    let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
+    Diagnostic::error(
+        Some(Origin::line_col(file, line, column)),
+        format!("{what}: {msg}"),
+    )
+}

@@ -1,0 +1,458 @@
+//! Merging objects that several exports (or several pages of one export) describe.
+//!
+//! Identity is `(id, scope)`: the same id in two accounts or regions stays two objects.
+//! Rules, in the order [`merge`] applies them:
+//!
+//! - **Security groups.** Groups built from `SecurityGroupRules` records (one per record,
+//!   see [`super::lower`]; recognised by an origin path ending in `SecurityGroupRules[i]`)
+//!   are folded into their group. If the group was also described by `SecurityGroups`, the
+//!   first described copy is kept (name, VPC, description, origin) and, for each direction
+//!   that has rule records, its rules are replaced by the records (they carry rule ids);
+//!   an Info diagnostic says so. A direction with no records keeps the described rules. A
+//!   group known only from records becomes a group with only id and owner. Records with the
+//!   same `SecurityGroupRuleId` are kept once (silently if identical, with a Warning if
+//!   they differ).
+//! - **ENIs** (describe-instances and describe-network-interfaces overlap by design): one
+//!   ENI per id; the fuller record's fields win, missing fields are filled from the other,
+//!   groups, private addresses (by address) and IPv6 addresses are unioned, the first
+//!   origin is kept; no diagnostic.
+//! - **Instances**: the first is kept; a Warning naming both origins only when the copies
+//!   disagree on state, type, AZ, subnet, VPC or ENIs.
+//! - **Prefix lists**: metadata (describe-managed-prefix-lists) and entries
+//!   (get-managed-prefix-list-entries, describe-prefix-lists) are combined into one list;
+//!   a Warning only when two copies both carry entries and they differ.
+//! - **Everything else** (VPCs, subnets, route tables, NACLs, internet gateways, volumes,
+//!   addresses by allocation id or public IP): the first is kept. A copy that differs
+//!   (ignoring origins) gives a Warning naming both origins; an identical copy (the same
+//!   recording twice, e.g. placebo `_1`/`_2` pages) gives only an Info.
+
+use crate::model::*;
+use crate::net::Direction;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Merges duplicated objects in place (see the module docs).
+pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
+    merge_groups(&mut topology.security_groups, diagnostics);
+    merge_enis(&mut topology.enis);
+    merge_instances(&mut topology.instances, diagnostics);
+    merge_prefix_lists(&mut topology.prefix_lists, diagnostics);
+    dedupe(
+        &mut topology.vpcs,
+        "VPC",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.subnets,
+        "subnet",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.route_tables,
+        "route table",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.network_acls,
+        "network ACL",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.internet_gateways,
+        "internet gateway",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.volumes,
+        "volume",
+        |v| (v.id.0.clone(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.addresses,
+        "address",
+        |v| (v.key(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+}
+
+/// Groups items by key, keeping first-occurrence order.
+fn group_by<T, K: Hash + Eq + Clone>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<Vec<T>> {
+    let mut index: HashMap<K, usize> = HashMap::with_capacity(items.len());
+    let mut out: Vec<Vec<T>> = Vec::with_capacity(items.len());
+    for it in items {
+        let k = key(&it);
+        match index.get(&k) {
+            Some(&i) => out[i].push(it),
+            None => {
+                index.insert(k, out.len());
+                out.push(vec![it]);
+            }
+        }
+    }
+    out
+}
+
+/// The value as JSON with every `origin` removed, to compare content.
+fn content<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("origin");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
+    strip(&mut v);
+    v
+}
+
+fn duplicate_diag(what: &str, id: &str, kept: &Origin, dropped: &Origin, same: bool) -> Diagnostic {
+    if same {
+        Diagnostic::info(
+            Some(dropped.clone()),
+            format!("{what} {id} is also read from {kept} with the same content; one copy kept"),
+        )
+    } else {
+        Diagnostic::warning(
+            Some(dropped.clone()),
+            format!(
+                "{what} {id} is also read from {kept} with different content; the copy from {kept} is kept, this one is ignored"
+            ),
+        )
+    }
+}
+
+fn dedupe<T: serde::Serialize>(
+    items: &mut Vec<T>,
+    what: &str,
+    key: impl Fn(&T) -> (String, Scope),
+    origin: impl Fn(&T) -> &Origin,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if items.len() < 2 {
+        return;
+    }
+    let groups = group_by(std::mem::take(items), &key);
+    for mut g in groups {
+        let mut rest = g.split_off(1);
+        let first = g.pop();
+        if let Some(first) = first {
+            if !rest.is_empty() {
+                let c = content(&first);
+                for other in rest.drain(..) {
+                    let same = content(&other) == c;
+                    diagnostics.push(duplicate_diag(
+                        what,
+                        &key(&first).0,
+                        origin(&first),
+                        origin(&other),
+                        same,
+                    ));
+                }
+            }
+            items.push(first);
+        }
+    }
+}
+
+/// Whether a group was built from one `SecurityGroupRules` record.
+fn is_rule_record(g: &SecurityGroup) -> bool {
+    match &g.origin.location {
+        Location::JsonPath { path } => path
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.starts_with("SecurityGroupRules[")),
+        _ => false,
+    }
+}
+
+fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnostic>) {
+    if groups.len() < 2 && !groups.iter().any(is_rule_record) {
+        return;
+    }
+    let batches = group_by(std::mem::take(groups), |g| {
+        (g.id.0.clone(), g.scope.clone())
+    });
+    for batch in batches {
+        let (described, records): (Vec<_>, Vec<_>) =
+            batch.into_iter().partition(|g| !is_rule_record(g));
+        let mut described = described.into_iter();
+        let mut base = match described.next() {
+            Some(first) => {
+                let c = content(&first);
+                for other in described {
+                    let same = content(&other) == c;
+                    diagnostics.push(duplicate_diag(
+                        "security group",
+                        first.id.as_str(),
+                        &first.origin,
+                        &other.origin,
+                        same,
+                    ));
+                }
+                Some(first)
+            }
+            None => None,
+        };
+        if records.is_empty() {
+            groups.extend(base);
+            continue;
+        }
+        // Fold the records, one rule each, deduplicated by rule id.
+        let mut ingress: Vec<Rule> = Vec::new();
+        let mut egress: Vec<Rule> = Vec::new();
+        let mut by_id: HashMap<String, (Direction, usize)> = HashMap::new();
+        let mut owner = None;
+        let mut first_record: Option<(GroupId, Scope, Origin)> = None;
+        for rec in records {
+            owner = owner.or(rec.owner.clone());
+            if first_record.is_none() {
+                first_record = Some((rec.id.clone(), rec.scope.clone(), rec.origin.clone()));
+            }
+            for rule in rec.ingress.into_iter().chain(rec.egress) {
+                let list = match rule.direction {
+                    Direction::Ingress => &mut ingress,
+                    Direction::Egress => &mut egress,
+                };
+                if let Some(rid) = &rule.rule_id {
+                    if let Some(&(dir, i)) = by_id.get(rid) {
+                        let kept = match dir {
+                            Direction::Ingress => &ingress[i],
+                            Direction::Egress => &egress[i],
+                        };
+                        if content(kept) != content(&rule) {
+                            diagnostics.push(duplicate_diag(
+                                "security group rule",
+                                rid,
+                                &kept.origin,
+                                &rule.origin,
+                                false,
+                            ));
+                        }
+                        continue;
+                    }
+                    by_id.insert(rid.clone(), (rule.direction, list.len()));
+                }
+                list.push(rule);
+            }
+        }
+        match &mut base {
+            Some(g) => {
+                let replaced = [
+                    (!ingress.is_empty()).then_some(g.ingress.len()),
+                    (!egress.is_empty()).then_some(g.egress.len()),
+                ];
+                let records_n = ingress.len() + egress.len();
+                if !ingress.is_empty() {
+                    g.ingress = ingress;
+                }
+                if !egress.is_empty() {
+                    g.egress = egress;
+                }
+                if g.owner.is_none() {
+                    g.owner = owner;
+                }
+                let old: usize = replaced.iter().flatten().sum();
+                let from = first_record
+                    .as_ref()
+                    .map(|(_, _, o)| o.file.to_string())
+                    .unwrap_or_default();
+                diagnostics.push(Diagnostic::info(
+                    Some(g.origin.clone()),
+                    format!(
+                        "security group {}: {records_n} rules from describe-security-group-rules ({from}) are used instead of the {old} rules described here for the same direction(s)",
+                        g.id
+                    ),
+                ));
+            }
+            None => {
+                if let Some((id, scope, origin)) = first_record {
+                    base = Some(SecurityGroup {
+                        id,
+                        name: None,
+                        description: None,
+                        vpc: None,
+                        owner,
+                        ingress,
+                        egress,
+                        scope,
+                        origin,
+                    });
+                }
+            }
+        }
+        groups.extend(base);
+    }
+}
+
+fn eni_fullness(e: &Eni) -> usize {
+    [
+        e.subnet.is_some(),
+        e.vpc.is_some(),
+        e.az.is_some(),
+        e.attachment.is_some(),
+        e.interface_type.is_some(),
+        e.status.is_some(),
+        e.source_dest_check.is_some(),
+        e.description.is_some(),
+        e.owner.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+        + e.private_ips.len()
+        + e.groups.len()
+        + e.ipv6.len()
+}
+
+fn fill<T>(a: &mut Option<T>, b: Option<T>) {
+    if a.is_none() {
+        *a = b;
+    }
+}
+
+/// Merges `b` into `a` (the fuller record's fields win; `a`'s origin stays).
+fn absorb_eni(a: &mut Eni, mut b: Eni) {
+    if eni_fullness(&b) > eni_fullness(a) {
+        std::mem::swap(a, &mut b);
+        std::mem::swap(&mut a.origin, &mut b.origin);
+    }
+    fill(&mut a.subnet, b.subnet);
+    fill(&mut a.vpc, b.vpc);
+    fill(&mut a.az, b.az);
+    fill(&mut a.interface_type, b.interface_type);
+    fill(&mut a.status, b.status);
+    fill(&mut a.source_dest_check, b.source_dest_check);
+    fill(&mut a.description, b.description);
+    fill(&mut a.owner, b.owner);
+    match (&mut a.attachment, b.attachment) {
+        (Some(x), Some(y)) => {
+            fill(&mut x.instance, y.instance);
+            fill(&mut x.device_index, y.device_index);
+            fill(&mut x.status, y.status);
+            fill(&mut x.delete_on_termination, y.delete_on_termination);
+        }
+        (x @ None, y) => *x = y,
+        (Some(_), None) => {}
+    }
+    for g in b.groups {
+        if !a.groups.contains(&g) {
+            a.groups.push(g);
+        }
+    }
+    for p in b.private_ips {
+        match a.private_ips.iter_mut().find(|q| q.ip == p.ip) {
+            Some(q) => {
+                fill(&mut q.public, p.public);
+                q.primary |= p.primary;
+            }
+            None => a.private_ips.push(p),
+        }
+    }
+    for ip in b.ipv6 {
+        if !a.ipv6.contains(&ip) {
+            a.ipv6.push(ip);
+        }
+    }
+}
+
+fn merge_enis(enis: &mut Vec<Eni>) {
+    if enis.len() < 2 {
+        return;
+    }
+    let batches = group_by(std::mem::take(enis), |e| (e.id.0.clone(), e.scope.clone()));
+    for batch in batches {
+        let mut it = batch.into_iter();
+        if let Some(mut first) = it.next() {
+            for other in it {
+                absorb_eni(&mut first, other);
+            }
+            enis.push(first);
+        }
+    }
+}
+
+fn merge_instances(instances: &mut Vec<Instance>, diagnostics: &mut Vec<Diagnostic>) {
+    if instances.len() < 2 {
+        return;
+    }
+    let batches = group_by(std::mem::take(instances), |i| {
+        (i.id.0.clone(), i.scope.clone())
+    });
+    for batch in batches {
+        let mut it = batch.into_iter();
+        let Some(first) = it.next() else { continue };
+        let sorted = |v: &[EniId]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        for other in it {
+            let agree = first.state == other.state
+                && first.instance_type == other.instance_type
+                && first.az == other.az
+                && first.subnet == other.subnet
+                && first.vpc == other.vpc
+                && sorted(&first.enis) == sorted(&other.enis);
+            if !agree {
+                diagnostics.push(duplicate_diag(
+                    "instance",
+                    first.id.as_str(),
+                    &first.origin,
+                    &other.origin,
+                    false,
+                ));
+            }
+        }
+        instances.push(first);
+    }
+}
+
+fn merge_prefix_lists(lists: &mut Vec<PrefixList>, diagnostics: &mut Vec<Diagnostic>) {
+    if lists.len() < 2 {
+        return;
+    }
+    let batches = group_by(std::mem::take(lists), |p| (p.id.0.clone(), p.scope.clone()));
+    for batch in batches {
+        let mut it = batch.into_iter();
+        let Some(mut first) = it.next() else { continue };
+        for other in it {
+            match (&first.entries, other.entries) {
+                (Some(a), Some(b)) => {
+                    if *a != b {
+                        diagnostics.push(duplicate_diag(
+                            "prefix list",
+                            first.id.as_str(),
+                            &first.origin,
+                            &other.origin,
+                            false,
+                        ));
+                    }
+                }
+                (None, b) => first.entries = b,
+                (Some(_), None) => {}
+            }
+            fill(&mut first.name, other.name);
+            fill(&mut first.family, other.family);
+            fill(&mut first.max_entries, other.max_entries);
+            fill(&mut first.owner, other.owner);
+        }
+        lists.push(first);
+    }
+}

@@ -1,0 +1,1028 @@
+//! Permissive serde mirrors of the AWS describe-* output shapes, and the document walker.
+//!
+//! Contract: these types accept every field as optional (`Option`, so absent and `null`
+//! are both fine), ignore unknown keys, and borrow strings from the input where the JSON
+//! has no escapes (`Cow<'a, str>`). They check only JSON *types*: a string where a number
+//! is expected fails the whole file with a line:column. Everything about *values* (CIDR
+//! syntax, port ranges, protocol names) is left to [`super::lower`], which can report the
+//! JSON path and skip one object.
+//!
+//! [`RawDoc`] walks a document in one pass (no intermediate `serde_json::Value` for the
+//! common `{"SecurityGroups": [...]}` case). It recognises:
+//! - known section keys at the top level (`SecurityGroups`, `Reservations`, …);
+//! - one level of wrapping under any other top-level key: the placebo recording
+//!   `{"status_code": 200, "data": {...}}`, or a named fixture such as cartography's
+//!   `{"DESCRIBE_INSTANCES": {"Reservations": [...]}}`;
+//! - bare arrays (top level, or the value of a top-level key such as cartography's
+//!   `{"DESCRIBE_SGS": [...]}`), classified by the keys of their first element; these go
+//!   through `serde_json::Value` (rare, and small in practice).
+//!
+//! Deeper levels are skipped without allocation.
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A string borrowed from the input when it has no escapes, else owned.
+///
+/// serde's own `Cow<str>` impl always allocates unless the field itself is a `Cow` marked
+/// `#[serde(borrow)]`; inside an `Option` or a `Vec` it would copy every string, so this
+/// type asks the deserializer for a borrowed string directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+/// An optional string, borrowed from the input when possible.
+pub(crate) type Str<'a> = Option<Text<'a>>;
+
+/// A list that may be absent or `null`.
+pub(crate) type List<T> = Option<Vec<T>>;
+
+/// The elements of a list that may be absent or `null`.
+pub(crate) fn items<T>(l: &List<T>) -> &[T] {
+    l.as_deref().unwrap_or(&[])
+}
+
+// ---------------------------------------------------------------------------------------
+// Security groups
+
+/// `SecurityGroup`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawSecurityGroup<'a> {
+    #[serde(borrow)]
+    pub group_id: Str<'a>,
+    #[serde(borrow)]
+    pub group_name: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+    #[serde(borrow)]
+    pub ip_permissions: List<RawPermission<'a>>,
+    #[serde(borrow)]
+    pub ip_permissions_egress: List<RawPermission<'a>>,
+}
+
+/// `IpPermission`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPermission<'a> {
+    #[serde(borrow)]
+    pub ip_protocol: Str<'a>,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    #[serde(borrow)]
+    pub ip_ranges: List<RawIpRange<'a>>,
+    #[serde(borrow)]
+    pub ipv6_ranges: List<RawIpv6Range<'a>>,
+    #[serde(borrow)]
+    pub prefix_list_ids: List<RawPrefixListId<'a>>,
+    #[serde(borrow)]
+    pub user_id_group_pairs: List<RawGroupPair<'a>>,
+}
+
+/// `IpRange`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawIpRange<'a> {
+    #[serde(borrow)]
+    pub cidr_ip: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+/// `Ipv6Range`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawIpv6Range<'a> {
+    #[serde(borrow, rename = "CidrIpv6")]
+    pub cidr_ipv6: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+/// `PrefixListId` (the object in `PrefixListIds`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPrefixListId<'a> {
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+/// `UserIdGroupPair`, and `ReferencedSecurityGroup` (`ReferencedGroupInfo`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawGroupPair<'a> {
+    #[serde(borrow)]
+    pub group_id: Str<'a>,
+    #[serde(borrow)]
+    pub user_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_peering_connection_id: Str<'a>,
+    #[serde(borrow)]
+    pub peering_status: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+/// `SecurityGroupRule` (describe-security-group-rules).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawSecurityGroupRule<'a> {
+    #[serde(borrow)]
+    pub security_group_rule_id: Str<'a>,
+    #[serde(borrow)]
+    pub group_id: Str<'a>,
+    #[serde(borrow)]
+    pub group_owner_id: Str<'a>,
+    pub is_egress: Option<bool>,
+    #[serde(borrow)]
+    pub ip_protocol: Str<'a>,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    #[serde(borrow)]
+    pub cidr_ipv4: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_ipv6: Str<'a>,
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
+    #[serde(borrow)]
+    pub referenced_group_info: Option<RawGroupPair<'a>>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+// ---------------------------------------------------------------------------------------
+// ENIs and instances
+
+/// `NetworkInterface` (also the shape inside `Instance.NetworkInterfaces`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawEni<'a> {
+    #[serde(borrow)]
+    pub network_interface_id: Str<'a>,
+    #[serde(borrow)]
+    pub subnet_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub availability_zone: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+    #[serde(borrow)]
+    pub interface_type: Str<'a>,
+    #[serde(borrow)]
+    pub status: Str<'a>,
+    pub source_dest_check: Option<bool>,
+    #[serde(borrow)]
+    pub groups: List<RawGroupIdentifier<'a>>,
+    #[serde(borrow)]
+    pub private_ip_address: Str<'a>,
+    #[serde(borrow)]
+    pub private_ip_addresses: List<RawPrivateIp<'a>>,
+    #[serde(borrow)]
+    pub association: Option<RawAssociation<'a>>,
+    #[serde(borrow)]
+    pub attachment: Option<RawEniAttachment<'a>>,
+    #[serde(borrow)]
+    pub ipv6_addresses: List<RawIpv6Address<'a>>,
+}
+
+/// `GroupIdentifier`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawGroupIdentifier<'a> {
+    #[serde(borrow)]
+    pub group_id: Str<'a>,
+}
+
+/// `NetworkInterfacePrivateIpAddress`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPrivateIp<'a> {
+    #[serde(borrow)]
+    pub private_ip_address: Str<'a>,
+    pub primary: Option<bool>,
+    #[serde(borrow)]
+    pub association: Option<RawAssociation<'a>>,
+}
+
+/// `NetworkInterfaceAssociation`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawAssociation<'a> {
+    #[serde(borrow)]
+    pub public_ip: Str<'a>,
+    #[serde(borrow)]
+    pub allocation_id: Str<'a>,
+    #[serde(borrow)]
+    pub ip_owner_id: Str<'a>,
+}
+
+/// `NetworkInterfaceAttachment` / `InstanceNetworkInterfaceAttachment`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawEniAttachment<'a> {
+    #[serde(borrow)]
+    pub instance_id: Str<'a>,
+    pub device_index: Option<i64>,
+    #[serde(borrow)]
+    pub status: Str<'a>,
+    pub delete_on_termination: Option<bool>,
+}
+
+/// `NetworkInterfaceIpv6Address`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawIpv6Address<'a> {
+    #[serde(borrow)]
+    pub ipv6_address: Str<'a>,
+}
+
+/// `Reservation`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawReservation<'a> {
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+    #[serde(borrow)]
+    pub instances: List<RawInstance<'a>>,
+}
+
+/// `Instance`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawInstance<'a> {
+    #[serde(borrow)]
+    pub instance_id: Str<'a>,
+    #[serde(borrow)]
+    pub state: Option<RawInstanceState<'a>>,
+    #[serde(borrow)]
+    pub instance_type: Str<'a>,
+    #[serde(borrow)]
+    pub placement: Option<RawPlacement<'a>>,
+    #[serde(borrow)]
+    pub subnet_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub private_ip_address: Str<'a>,
+    pub security_groups: Option<IgnoredAny>,
+    #[serde(borrow)]
+    pub network_interfaces: List<RawEni<'a>>,
+    #[serde(borrow)]
+    pub block_device_mappings: List<RawBlockDevice<'a>>,
+    #[serde(borrow)]
+    pub root_device_name: Str<'a>,
+    #[serde(borrow)]
+    pub root_device_type: Str<'a>,
+    pub hibernation_options: Option<RawHibernation>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+}
+
+/// `InstanceState`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawInstanceState<'a> {
+    #[serde(borrow)]
+    pub name: Str<'a>,
+    pub code: Option<i64>,
+}
+
+/// `Placement`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPlacement<'a> {
+    #[serde(borrow)]
+    pub availability_zone: Str<'a>,
+    #[serde(borrow)]
+    pub group_name: Str<'a>,
+}
+
+/// `InstanceBlockDeviceMapping`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawBlockDevice<'a> {
+    #[serde(borrow)]
+    pub device_name: Str<'a>,
+    #[serde(borrow)]
+    pub ebs: Option<RawEbs<'a>>,
+}
+
+/// `EbsInstanceBlockDevice`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawEbs<'a> {
+    #[serde(borrow)]
+    pub volume_id: Str<'a>,
+    pub delete_on_termination: Option<bool>,
+}
+
+/// `HibernationOptions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawHibernation {
+    pub configured: Option<bool>,
+}
+
+// ---------------------------------------------------------------------------------------
+// VPCs, subnets, routes, NACLs, gateways
+
+/// `Vpc`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawVpc<'a> {
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_block_association_set: List<RawCidrAssociation<'a>>,
+    #[serde(borrow)]
+    pub ipv6_cidr_block_association_set: List<RawCidrAssociation<'a>>,
+    pub is_default: Option<bool>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+}
+
+/// `VpcCidrBlockAssociation` / `VpcIpv6CidrBlockAssociation` / `SubnetIpv6CidrBlockAssociation`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawCidrAssociation<'a> {
+    #[serde(borrow)]
+    pub cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub ipv6_cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_block_state: Option<RawBlockState<'a>>,
+    #[serde(borrow)]
+    pub ipv6_cidr_block_state: Option<RawBlockState<'a>>,
+}
+
+/// `VpcCidrBlockState` / `SubnetCidrBlockState`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawBlockState<'a> {
+    #[serde(borrow)]
+    pub state: Str<'a>,
+}
+
+/// `Subnet`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawSubnet<'a> {
+    #[serde(borrow)]
+    pub subnet_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub ipv6_cidr_block_association_set: List<RawCidrAssociation<'a>>,
+    #[serde(borrow)]
+    pub availability_zone: Str<'a>,
+    pub map_public_ip_on_launch: Option<bool>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+}
+
+/// `RouteTable`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawRouteTable<'a> {
+    #[serde(borrow)]
+    pub route_table_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub routes: List<RawRoute<'a>>,
+    #[serde(borrow)]
+    pub associations: List<RawRouteAssociation<'a>>,
+}
+
+/// `Route`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawRoute<'a> {
+    #[serde(borrow)]
+    pub destination_cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub destination_ipv6_cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub destination_prefix_list_id: Str<'a>,
+    #[serde(borrow)]
+    pub gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub nat_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_peering_connection_id: Str<'a>,
+    #[serde(borrow)]
+    pub transit_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub network_interface_id: Str<'a>,
+    #[serde(borrow)]
+    pub instance_id: Str<'a>,
+    #[serde(borrow)]
+    pub egress_only_internet_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub local_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub carrier_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub core_network_arn: Str<'a>,
+    #[serde(borrow)]
+    pub state: Str<'a>,
+}
+
+/// `RouteTableAssociation`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawRouteAssociation<'a> {
+    pub main: Option<bool>,
+    #[serde(borrow)]
+    pub subnet_id: Str<'a>,
+}
+
+/// `NetworkAcl`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawNetworkAcl<'a> {
+    #[serde(borrow)]
+    pub network_acl_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    pub is_default: Option<bool>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+    #[serde(borrow)]
+    pub entries: List<RawNaclEntry<'a>>,
+    #[serde(borrow)]
+    pub associations: List<RawNaclAssociation<'a>>,
+}
+
+/// `NetworkAclEntry`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawNaclEntry<'a> {
+    pub rule_number: Option<i64>,
+    pub egress: Option<bool>,
+    #[serde(borrow)]
+    pub rule_action: Str<'a>,
+    #[serde(borrow)]
+    pub protocol: Str<'a>,
+    #[serde(borrow)]
+    pub cidr_block: Str<'a>,
+    #[serde(borrow)]
+    pub ipv6_cidr_block: Str<'a>,
+    pub port_range: Option<RawPortRange>,
+    pub icmp_type_code: Option<RawIcmpTypeCode>,
+}
+
+/// `PortRange`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPortRange {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+/// `IcmpTypeCode`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawIcmpTypeCode {
+    #[serde(rename = "Type")]
+    pub ty: Option<i64>,
+    pub code: Option<i64>,
+}
+
+/// `NetworkAclAssociation`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawNaclAssociation<'a> {
+    #[serde(borrow)]
+    pub subnet_id: Str<'a>,
+}
+
+/// `InternetGateway`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawInternetGateway<'a> {
+    #[serde(borrow)]
+    pub internet_gateway_id: Str<'a>,
+    #[serde(borrow)]
+    pub attachments: List<RawIgwAttachment<'a>>,
+}
+
+/// `InternetGatewayAttachment`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawIgwAttachment<'a> {
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub state: Str<'a>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Volumes, addresses, prefix lists
+
+/// `Volume`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawVolume<'a> {
+    #[serde(borrow)]
+    pub volume_id: Str<'a>,
+    #[serde(borrow)]
+    pub availability_zone: Str<'a>,
+    pub size: Option<u64>,
+    #[serde(borrow)]
+    pub volume_type: Str<'a>,
+    pub encrypted: Option<bool>,
+    pub multi_attach_enabled: Option<bool>,
+    #[serde(borrow)]
+    pub state: Str<'a>,
+    #[serde(borrow)]
+    pub attachments: List<RawVolumeAttachment<'a>>,
+}
+
+/// `VolumeAttachment`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawVolumeAttachment<'a> {
+    #[serde(borrow)]
+    pub instance_id: Str<'a>,
+    #[serde(borrow)]
+    pub device: Str<'a>,
+    #[serde(borrow)]
+    pub state: Str<'a>,
+    pub delete_on_termination: Option<bool>,
+}
+
+/// `Address`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawAddress<'a> {
+    #[serde(borrow)]
+    pub public_ip: Str<'a>,
+    #[serde(borrow)]
+    pub allocation_id: Str<'a>,
+    #[serde(borrow)]
+    pub association_id: Str<'a>,
+    #[serde(borrow)]
+    pub instance_id: Str<'a>,
+    #[serde(borrow)]
+    pub network_interface_id: Str<'a>,
+    #[serde(borrow)]
+    pub private_ip_address: Str<'a>,
+    #[serde(borrow)]
+    pub domain: Str<'a>,
+}
+
+/// `PrefixList` (describe-prefix-lists, with `Cidrs`) and `ManagedPrefixList`
+/// (describe-managed-prefix-lists, metadata only). Inline `Entries` are accepted too.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPrefixList<'a> {
+    #[serde(borrow)]
+    pub prefix_list_id: Str<'a>,
+    #[serde(borrow)]
+    pub prefix_list_name: Str<'a>,
+    #[serde(borrow)]
+    pub address_family: Str<'a>,
+    pub max_entries: Option<u32>,
+    #[serde(borrow)]
+    pub owner_id: Str<'a>,
+    #[serde(borrow)]
+    pub cidrs: List<Text<'a>>,
+    #[serde(borrow)]
+    pub entries: List<RawPrefixListEntry<'a>>,
+}
+
+/// `PrefixListEntry` (get-managed-prefix-list-entries).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawPrefixListEntry<'a> {
+    #[serde(borrow)]
+    pub cidr: Str<'a>,
+    #[serde(borrow)]
+    pub description: Str<'a>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The document walker
+
+/// One recognised section: its JSON path prefix (`SecurityGroups`, `data.SecurityGroups`,
+/// `DESCRIBE_SGS`, or empty for a bare top-level array) and its elements.
+#[derive(Debug)]
+pub(crate) struct RawSection<'a> {
+    pub path: String,
+    pub body: Body<'a>,
+}
+
+/// The elements of a section, by kind.
+#[derive(Debug)]
+pub(crate) enum Body<'a> {
+    SecurityGroups(Vec<RawSecurityGroup<'a>>),
+    SecurityGroupRules(Vec<RawSecurityGroupRule<'a>>),
+    Reservations(Vec<RawReservation<'a>>),
+    Instances(Vec<RawInstance<'a>>),
+    NetworkInterfaces(Vec<RawEni<'a>>),
+    Subnets(Vec<RawSubnet<'a>>),
+    RouteTables(Vec<RawRouteTable<'a>>),
+    NetworkAcls(Vec<RawNetworkAcl<'a>>),
+    Vpcs(Vec<RawVpc<'a>>),
+    InternetGateways(Vec<RawInternetGateway<'a>>),
+    PrefixLists(Vec<RawPrefixList<'a>>),
+    /// get-managed-prefix-list-entries, with the list id from the sgcheck extension key
+    /// `PrefixListId` beside `Entries`, when given.
+    Entries {
+        list_id: Option<String>,
+        entries: Vec<RawPrefixListEntry<'a>>,
+    },
+    Addresses(Vec<RawAddress<'a>>),
+    Volumes(Vec<RawVolume<'a>>),
+}
+
+impl Body<'_> {
+    /// The canonical section name (the AWS response key).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Body::SecurityGroups(_) => "SecurityGroups",
+            Body::SecurityGroupRules(_) => "SecurityGroupRules",
+            Body::Reservations(_) => "Reservations",
+            Body::Instances(_) => "Instances",
+            Body::NetworkInterfaces(_) => "NetworkInterfaces",
+            Body::Subnets(_) => "Subnets",
+            Body::RouteTables(_) => "RouteTables",
+            Body::NetworkAcls(_) => "NetworkAcls",
+            Body::Vpcs(_) => "Vpcs",
+            Body::InternetGateways(_) => "InternetGateways",
+            Body::PrefixLists(_) => "PrefixLists",
+            Body::Entries { .. } => "Entries",
+            Body::Addresses(_) => "Addresses",
+            Body::Volumes(_) => "Volumes",
+        }
+    }
+}
+
+/// Every section found in one JSON document.
+#[derive(Debug, Default)]
+pub(crate) struct RawDoc<'a> {
+    pub sections: Vec<RawSection<'a>>,
+}
+
+impl<'a> RawDoc<'a> {
+    /// Parses a document.
+    ///
+    /// # Errors
+    /// Invalid JSON, or a known field of the wrong JSON type (with line and column).
+    pub fn parse(bytes: &'a [u8]) -> Result<RawDoc<'a>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut doc = RawDoc::default();
+        Level {
+            depth: 0,
+            prefix: String::new(),
+            out: &mut doc.sections,
+        }
+        .deserialize(&mut de)?;
+        de.end()?;
+        Ok(doc)
+    }
+}
+
+/// One level of the document: depth 0 is the top, depth 1 a wrapper's value.
+struct Level<'o, 'a> {
+    depth: u8,
+    /// Path prefix for sections found at this level (`""`, `"data."`).
+    prefix: String,
+    out: &'o mut Vec<RawSection<'a>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Level<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Visitor methods mapping every non-container JSON value to "not a list".
+macro_rules! ignore_other {
+    () => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(ListOrOther(None))
+        }
+    };
+}
+
+macro_rules! ignore_scalars {
+    ($($fn:ident: $ty:ty),*) => {$(
+        fn $fn<E: de::Error>(self, _v: $ty) -> Result<(), E> {
+            Ok(())
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for Level<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    ignore_scalars!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let Level { depth, prefix, out } = self;
+        let first = out.len();
+        let mut list_id: Option<String> = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let path = || format!("{prefix}{key}");
+            macro_rules! section {
+                ($variant:ident) => {{
+                    let v: ListOrOther<_> = map.next_value()?;
+                    if let ListOrOther(Some(v)) = v {
+                        out.push(RawSection {
+                            path: path(),
+                            body: Body::$variant(v),
+                        });
+                    }
+                }};
+            }
+            match key.as_ref() {
+                "SecurityGroups" => section!(SecurityGroups),
+                "SecurityGroupRules" => section!(SecurityGroupRules),
+                "Reservations" => section!(Reservations),
+                "Instances" => section!(Instances),
+                "NetworkInterfaces" => section!(NetworkInterfaces),
+                "Subnets" => section!(Subnets),
+                "RouteTables" => section!(RouteTables),
+                "NetworkAcls" => section!(NetworkAcls),
+                "Vpcs" => section!(Vpcs),
+                "InternetGateways" => section!(InternetGateways),
+                "PrefixLists" | "ManagedPrefixLists" => section!(PrefixLists),
+                "Addresses" => section!(Addresses),
+                "Volumes" => section!(Volumes),
+                "Entries" => {
+                    let v: ListOrOther<RawPrefixListEntry<'de>> = map.next_value()?;
+                    if let ListOrOther(Some(entries)) = v {
+                        out.push(RawSection {
+                            path: path(),
+                            body: Body::Entries {
+                                list_id: None,
+                                entries,
+                            },
+                        });
+                    }
+                }
+                // sgcheck extension: ties `Entries` at this level to a list.
+                "PrefixListId" => {
+                    let v: StrOrOther<'de> = map.next_value()?;
+                    list_id = v.0.map(Cow::into_owned);
+                }
+                _ if depth == 0 => map.next_value_seed(Level {
+                    depth: 1,
+                    prefix: format!("{key}."),
+                    out: &mut *out,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(id) = list_id {
+            for s in &mut out[first..] {
+                if let Body::Entries { list_id, .. } = &mut s.body {
+                    *list_id = Some(id.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        // A bare array: classify by the first element's keys (see `classify`).
+        let mut items: Vec<serde_json::Value> = Vec::new();
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            items.push(v);
+        }
+        // `prefix` is `KEY.` for the value of a top-level key; the array itself is `KEY`.
+        let path = self.prefix.strip_suffix('.').unwrap_or("").to_string();
+        if let Some(body) = classify(items).map_err(de::Error::custom)? {
+            self.out.push(RawSection { path, body });
+        }
+        Ok(())
+    }
+}
+
+/// A section value: an array of `T` is the section; any other JSON value (an object, a
+/// string, `null`) means the key is not a section here (e.g. a service model that has a
+/// `"PrefixLists"` shape) and is skipped.
+struct ListOrOther<T>(Option<Vec<T>>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ListOrOther<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(x) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(ListOrOther(Some(v)))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ListOrOther(None))
+            }
+            ignore_other!();
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A string, or anything else (ignored).
+struct StrOrOther<'a>(Option<Cow<'a, str>>);
+
+impl<'de> Deserialize<'de> for StrOrOther<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrOrOther<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(StrOrOther(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StrOrOther(Some(Cow::Owned(v.to_string()))))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(StrOrOther(None))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(StrOrOther(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(StrOrOther(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(StrOrOther(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Classifies a bare array by its first element's keys and converts every element.
+///
+/// # Errors
+/// An element that does not have the shape of the first one's kind.
+fn classify<'a>(items: Vec<serde_json::Value>) -> Result<Option<Body<'a>>, String> {
+    let kind = match items.first() {
+        Some(serde_json::Value::Object(first)) => kind_of(|k| first.contains_key(k)),
+        _ => None,
+    };
+    fn all<'a, T: Deserialize<'a>>(items: Vec<serde_json::Value>) -> Result<Vec<T>, String> {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| T::deserialize(v).map_err(|e| format!("element [{i}]: {e}")))
+            .collect()
+    }
+    let body = match kind {
+        None => return Ok(None),
+        Some("SecurityGroups") => Body::SecurityGroups(all(items)?),
+        Some("SecurityGroupRules") => Body::SecurityGroupRules(all(items)?),
+        Some("Reservations") => Body::Reservations(all(items)?),
+        Some("Instances") => Body::Instances(all(items)?),
+        Some("Addresses") => Body::Addresses(all(items)?),
+        Some("NetworkInterfaces") => Body::NetworkInterfaces(all(items)?),
+        Some("Volumes") => Body::Volumes(all(items)?),
+        Some("NetworkAcls") => Body::NetworkAcls(all(items)?),
+        Some("RouteTables") => Body::RouteTables(all(items)?),
+        Some("Subnets") => Body::Subnets(all(items)?),
+        Some("Vpcs") => Body::Vpcs(all(items)?),
+        Some("InternetGateways") => Body::InternetGateways(all(items)?),
+        Some(_) => Body::PrefixLists(all(items)?),
+    };
+    Ok(Some(body))
+}
+
+/// The section a bare array element with these keys belongs to (checked in this order,
+/// most specific first), or `None`.
+fn kind_of(has: impl Fn(&str) -> bool) -> Option<&'static str> {
+    let kind = if has("GroupId") && (has("IpPermissions") || has("IpPermissionsEgress")) {
+        "SecurityGroups"
+    } else if has("SecurityGroupRuleId") && has("GroupId") {
+        "SecurityGroupRules"
+    } else if has("Instances") && (has("ReservationId") || has("OwnerId")) {
+        "Reservations"
+    } else if has("InstanceId")
+        && (has("InstanceType") || has("ImageId") || has("LaunchTime") || has("Placement"))
+    {
+        "Instances"
+    } else if has("AllocationId") || (has("PublicIp") && (has("Domain") || has("AssociationId"))) {
+        "Addresses"
+    } else if has("NetworkInterfaceId")
+        && (has("PrivateIpAddress") || has("PrivateIpAddresses") || has("Groups"))
+    {
+        "NetworkInterfaces"
+    } else if has("VolumeId") && (has("Size") || has("VolumeType") || has("Attachments")) {
+        "Volumes"
+    } else if has("NetworkAclId") && has("Entries") {
+        "NetworkAcls"
+    } else if has("RouteTableId") && has("Routes") {
+        "RouteTables"
+    } else if has("SubnetId") && has("CidrBlock") {
+        "Subnets"
+    } else if has("VpcId") && has("CidrBlock") {
+        "Vpcs"
+    } else if has("InternetGatewayId") {
+        "InternetGateways"
+    } else if has("PrefixListId")
+        && (has("Cidrs") || has("MaxEntries") || has("AddressFamily") || has("PrefixListName"))
+    {
+        "PrefixLists"
+    } else {
+        return None;
+    };
+    Some(kind)
+}

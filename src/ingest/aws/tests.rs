@@ -1,0 +1,988 @@
+//! Unit tests for the AWS JSON ingest: sections, wrappers, lenient cases, bad values and
+//! their JSON paths, invalid JSON positions, and merging.
+
+use super::*;
+use crate::model::{
+    InstanceState, Location, NaclAction, Peer, RouteDestination, RouteTarget, Severity,
+};
+use crate::net::{Direction, IcmpMatch, L4, PortRange, Protocol};
+
+fn file() -> Arc<str> {
+    Arc::from("t.json")
+}
+
+fn read_ok(json: &str) -> AwsDoc {
+    match read(&file(), json.as_bytes(), &Scope::default()) {
+        Ok(doc) => doc,
+        Err(d) => panic!("unexpected failure: {d}"),
+    }
+}
+
+fn paths(doc: &AwsDoc, sev: Severity) -> Vec<String> {
+    doc.diagnostics
+        .iter()
+        .filter(|d| d.severity == sev)
+        .map(|d| match d.origin.as_ref().map(|o| &o.location) {
+            Some(Location::JsonPath { path }) => path.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// One security group with one ingress permission, as JSON.
+fn sg_with(perm: &str) -> String {
+    format!(
+        r#"{{"SecurityGroups":[{{"GroupId":"sg-1","GroupName":"web","VpcId":"vpc-1","OwnerId":"111122223333",
+        "IpPermissions":[{perm}],"IpPermissionsEgress":[]}}]}}"#
+    )
+}
+
+fn only_rule(doc: &AwsDoc) -> &crate::model::Rule {
+    let g = &doc.topology.security_groups[0];
+    assert_eq!(g.ingress.len(), 1, "{:?}", doc.diagnostics);
+    &g.ingress[0]
+}
+
+#[test]
+fn security_group_l4_table() {
+    let ports = |lo, hi| L4::Ports(PortRange::new(lo, hi));
+    // (permission, protocol, l4, warnings)
+    let cases: &[(&str, Protocol, L4, usize)] = &[
+        (
+            r#""IpProtocol":"tcp","FromPort":22,"ToPort":22"#,
+            Protocol::Tcp,
+            ports(22, 22),
+            0,
+        ),
+        (
+            r#""IpProtocol":"6","FromPort":0,"ToPort":65535"#,
+            Protocol::Tcp,
+            ports(0, 65535),
+            0,
+        ),
+        (
+            r#""IpProtocol":"UDP","FromPort":53,"ToPort":53"#,
+            Protocol::Udp,
+            ports(53, 53),
+            0,
+        ),
+        (r#""IpProtocol":"-1""#, Protocol::All, L4::Any, 0),
+        (
+            r#""IpProtocol":"-1","FromPort":-1,"ToPort":-1"#,
+            Protocol::All,
+            L4::Any,
+            0,
+        ),
+        (
+            r#""IpProtocol":"50","FromPort":500,"ToPort":500"#,
+            Protocol::Number(50),
+            L4::Any,
+            1,
+        ),
+        (
+            r#""IpProtocol":"-1","FromPort":80,"ToPort":80"#,
+            Protocol::All,
+            L4::Any,
+            1,
+        ),
+        // Batfish: -1 / missing FromPort is 0, -1 / missing ToPort is 65535.
+        (
+            r#""IpProtocol":"tcp","FromPort":-1,"ToPort":50"#,
+            Protocol::Tcp,
+            ports(0, 50),
+            1,
+        ),
+        (
+            r#""IpProtocol":"tcp","FromPort":30,"ToPort":-1"#,
+            Protocol::Tcp,
+            ports(30, 65535),
+            1,
+        ),
+        (r#""IpProtocol":"tcp""#, Protocol::Tcp, ports(0, 65535), 2),
+        (
+            r#""IpProtocol":"tcp","FromPort":-1,"ToPort":-1"#,
+            Protocol::Tcp,
+            ports(0, 65535),
+            2,
+        ),
+        (
+            r#""IpProtocol":"icmp","FromPort":8,"ToPort":-1"#,
+            Protocol::Icmp,
+            L4::Icmp(IcmpMatch::of_type(8)),
+            0,
+        ),
+        (
+            r#""IpProtocol":"icmp","FromPort":3,"ToPort":4"#,
+            Protocol::Icmp,
+            L4::Icmp(IcmpMatch::type_code(3, 4)),
+            0,
+        ),
+        (
+            r#""IpProtocol":"icmp","FromPort":-1,"ToPort":-1"#,
+            Protocol::Icmp,
+            L4::Icmp(IcmpMatch::ANY),
+            0,
+        ),
+        (
+            r#""IpProtocol":"icmpv6""#,
+            Protocol::Icmpv6,
+            L4::Icmp(IcmpMatch::ANY),
+            0,
+        ),
+        // A code without a type: invalid in AWS, matches nothing, warned (not an error).
+        (
+            r#""IpProtocol":"icmp","FromPort":-1,"ToPort":9"#,
+            Protocol::Icmp,
+            L4::Nothing,
+            1,
+        ),
+    ];
+    for (perm, proto, l4, warnings) in cases {
+        let json = sg_with(&format!(
+            r#"{{{perm},"IpRanges":[{{"CidrIp":"10.0.0.0/8"}}]}}"#
+        ));
+        let doc = read_ok(&json);
+        assert!(
+            paths(&doc, Severity::Error).is_empty(),
+            "{perm}: {:?}",
+            doc.diagnostics
+        );
+        let r = only_rule(&doc);
+        assert_eq!((r.protocol, r.l4), (*proto, *l4), "{perm}");
+        assert_eq!(
+            paths(&doc, Severity::Warning).len(),
+            *warnings,
+            "{perm}: {:?}",
+            doc.diagnostics
+        );
+    }
+}
+
+#[test]
+fn security_group_bad_values_name_the_path() {
+    // (permission, path of the error)
+    let base = "SecurityGroups[0].IpPermissions[0]";
+    let cases: &[(&str, String)] = &[
+        (
+            r#""IpProtocol":"tcp","FromPort":70000,"ToPort":22"#,
+            format!("{base}.FromPort"),
+        ),
+        (
+            r#""IpProtocol":"tcp","FromPort":22,"ToPort":70000"#,
+            format!("{base}.ToPort"),
+        ),
+        (
+            r#""IpProtocol":"tcp","FromPort":80,"ToPort":22"#,
+            format!("{base}.FromPort"),
+        ),
+        (
+            r#""IpProtocol":"icmp","FromPort":300,"ToPort":-1"#,
+            format!("{base}.FromPort"),
+        ),
+        (
+            r#""IpProtocol":"icmp","FromPort":8,"ToPort":256"#,
+            format!("{base}.ToPort"),
+        ),
+        (
+            r#""IpProtocol":"tcpx","FromPort":22,"ToPort":22"#,
+            format!("{base}.IpProtocol"),
+        ),
+        (r#""IpProtocol":"256""#, format!("{base}.IpProtocol")),
+        (r#""FromPort":22,"ToPort":22"#, format!("{base}.IpProtocol")),
+    ];
+    for (perm, want) in cases {
+        let json = sg_with(&format!(
+            r#"{{{perm},"IpRanges":[{{"CidrIp":"10.0.0.0/8"}}]}}"#
+        ));
+        let doc = read_ok(&json);
+        assert_eq!(
+            paths(&doc, Severity::Error),
+            std::slice::from_ref(want),
+            "{perm}"
+        );
+        let err = doc
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error);
+        assert!(
+            err.is_some_and(|d| d.message.contains("sg-1")),
+            "{perm}: names the group"
+        );
+        // The rule is not created; the group is.
+        assert_eq!(doc.topology.security_groups.len(), 1);
+        assert!(doc.topology.security_groups[0].ingress.is_empty());
+    }
+}
+
+#[test]
+fn peers_become_one_rule_each() {
+    let json = sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":443,"ToPort":443,
+            "IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"public"},{"CidrIp":"10.0.0.5/8"}],
+            "Ipv6Ranges":[{"CidrIpv6":"::/0"}],
+            "PrefixListIds":[{"PrefixListId":"pl-0corpvpn","Description":"vpn"}],
+            "UserIdGroupPairs":[{"GroupId":"sg-0peer","UserId":"444455556666","VpcId":"vpc-0peer",
+                "VpcPeeringConnectionId":"pcx-0123","PeeringStatus":"active","Description":"peer"}]}"#,
+    );
+    let doc = read_ok(&json);
+    let g = &doc.topology.security_groups[0];
+    assert_eq!(g.ingress.len(), 5);
+    let origins: Vec<String> = g.ingress.iter().map(|r| r.origin.to_string()).collect();
+    assert_eq!(
+        origins,
+        [
+            "t.json: SecurityGroups[0].IpPermissions[0].IpRanges[0]",
+            "t.json: SecurityGroups[0].IpPermissions[0].IpRanges[1]",
+            "t.json: SecurityGroups[0].IpPermissions[0].Ipv6Ranges[0]",
+            "t.json: SecurityGroups[0].IpPermissions[0].PrefixListIds[0]",
+            "t.json: SecurityGroups[0].IpPermissions[0].UserIdGroupPairs[0]",
+        ]
+    );
+    assert_eq!(g.ingress[0].description.as_deref(), Some("public"));
+    assert_eq!(g.ingress[1].peer.to_string(), "10.0.0.0/8");
+    // Host bits: masked + warning at the CidrIp path.
+    assert_eq!(
+        paths(&doc, Severity::Warning),
+        ["SecurityGroups[0].IpPermissions[0].IpRanges[1].CidrIp"]
+    );
+    match &g.ingress[4].peer {
+        Peer::Group(r) => {
+            assert_eq!(r.group.as_str(), "sg-0peer");
+            assert_eq!(r.owner.as_ref().map(|o| o.as_str()), Some("444455556666"));
+            assert_eq!(r.vpc.as_ref().map(|v| v.as_str()), Some("vpc-0peer"));
+            assert_eq!(r.peering.as_deref(), Some("pcx-0123"));
+            assert_eq!(r.peering_status.as_deref(), Some("active"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(g.owner.as_ref().map(|o| o.as_str()), Some("111122223333"));
+    assert_eq!(g.vpc.as_ref().map(|v| v.as_str()), Some("vpc-1"));
+}
+
+#[test]
+fn bad_peers_and_empty_permissions() {
+    let cases: &[(&str, &str, Severity)] = &[
+        (
+            r#""IpRanges":[{"CidrIp":"10.0.0.0/33"}]"#,
+            "SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp",
+            Severity::Error,
+        ),
+        (
+            r#""IpRanges":[{"CidrIp":"::/0"}]"#,
+            "SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp",
+            Severity::Error,
+        ),
+        (
+            r#""Ipv6Ranges":[{"CidrIpv6":"10.0.0.0/8"}]"#,
+            "SecurityGroups[0].IpPermissions[0].Ipv6Ranges[0].CidrIpv6",
+            Severity::Error,
+        ),
+        (
+            r#""IpRanges":[{}]"#,
+            "SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp",
+            Severity::Error,
+        ),
+        (
+            r#""UserIdGroupPairs":[{"UserId":"1"}]"#,
+            "SecurityGroups[0].IpPermissions[0].UserIdGroupPairs[0].GroupId",
+            Severity::Error,
+        ),
+        (
+            r#""IpRanges":[],"UserIdGroupPairs":[]"#,
+            "SecurityGroups[0].IpPermissions[0]",
+            Severity::Warning,
+        ),
+    ];
+    for (peers, path, sev) in cases {
+        let json = sg_with(&format!(
+            r#"{{"IpProtocol":"tcp","FromPort":1,"ToPort":2,{peers}}}"#
+        ));
+        let doc = read_ok(&json);
+        assert_eq!(paths(&doc, *sev), [path.to_string()], "{peers}");
+        assert!(
+            doc.topology.security_groups[0].ingress.is_empty(),
+            "{peers}"
+        );
+    }
+}
+
+#[test]
+fn icmp_with_only_ipv6_ranges_is_kept() {
+    let doc = read_ok(&sg_with(
+        r#"{"IpProtocol":"icmp","FromPort":-1,"ToPort":-1,"Ipv6Ranges":[{"CidrIpv6":"::/0"}]}"#,
+    ));
+    assert_eq!(only_rule(&doc).protocol, Protocol::Icmp);
+    assert!(doc.diagnostics.is_empty());
+}
+
+#[test]
+fn wrong_json_type_fails_the_file_with_line_and_column() {
+    let json = "{\"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\",\n   \"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": \"22\"}]}]}";
+    let err = read(&file(), json.as_bytes(), &Scope::default()).expect_err("must fail");
+    assert_eq!(err.severity, Severity::Error);
+    let o = err.origin.expect("origin");
+    assert_eq!(&*o.file, "t.json");
+    assert!(
+        matches!(o.location, Location::LineCol { line: 3, .. }),
+        "{:?}",
+        o.location
+    );
+    assert!(err.message.contains("expected i64"), "{}", err.message);
+}
+
+#[test]
+fn invalid_json_reports_line_and_column() {
+    let cases: &[(&str, u32, u32)] = &[
+        (
+            "{\"SecurityGroups\": [\n  {\"GroupId\": \"sg-1\",},\n]}",
+            2,
+            22,
+        ),
+        ("{\"Vpcs\": [", 1, 10),
+        ("[1, 2,]", 1, 7),
+    ];
+    for (json, line, column) in cases {
+        let err = read(&file(), json.as_bytes(), &Scope::default()).expect_err(json);
+        let o = err.origin.expect("origin");
+        assert_eq!(
+            o.location,
+            Location::LineCol {
+                line: *line,
+                column: *column
+            },
+            "{json}: {}",
+            err.message
+        );
+        assert!(err.message.contains("JSON"), "{}", err.message);
+    }
+}
+
+#[test]
+fn wrappers_bare_arrays_and_next_token() {
+    let sg = r#"{"GroupId":"sg-1","IpPermissions":[],"IpPermissionsEgress":[]}"#;
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!(r#"{{"SecurityGroups":[{sg}],"NextToken":"abc"}}"#),
+            "SecurityGroups[0]",
+        ),
+        (
+            format!(
+                r#"{{"status_code":200,"data":{{"SecurityGroups":[{sg}],"ResponseMetadata":{{}}}}}}"#
+            ),
+            "data.SecurityGroups[0]",
+        ),
+        (format!("[{sg}]"), "[0]"),
+        (format!(r#"{{"DESCRIBE_SGS":[{sg}]}}"#), "DESCRIBE_SGS[0]"),
+        (
+            format!(r#"{{"X":{{"SecurityGroups":[{sg}]}}}}"#),
+            "X.SecurityGroups[0]",
+        ),
+    ];
+    for (json, path) in cases {
+        let doc = read_ok(&json);
+        assert_eq!(doc.sections, ["SecurityGroups"], "{json}");
+        assert_eq!(doc.topology.security_groups.len(), 1);
+        assert_eq!(
+            doc.topology.security_groups[0].origin.location,
+            Location::JsonPath {
+                path: path.to_string()
+            }
+        );
+    }
+}
+
+#[test]
+fn bare_arrays_are_classified_by_first_element() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.1"}]"#,
+            "NetworkInterfaces",
+        ),
+        (
+            r#"[{"InstanceId":"i-1","InstanceType":"t3.micro","State":{"Name":"running"}}]"#,
+            "Instances",
+        ),
+        (r#"[{"VolumeId":"vol-1","Size":8}]"#, "Volumes"),
+        (
+            r#"[{"SubnetId":"subnet-1","CidrBlock":"10.0.0.0/24"}]"#,
+            "Subnets",
+        ),
+        (r#"[{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16"}]"#, "Vpcs"),
+        (
+            r#"[{"PublicIp":"1.2.3.4","AllocationId":"eipalloc-1"}]"#,
+            "Addresses",
+        ),
+        (r#"[{"InternetGatewayId":"igw-1"}]"#, "InternetGateways"),
+        (r#"[{"Name":"x","ID":"sg-1"}]"#, ""),
+        (r#"[[1]]"#, ""),
+        ("[]", ""),
+    ];
+    for (json, section) in cases {
+        let doc = read_ok(json);
+        let want: Vec<String> = if section.is_empty() {
+            vec![]
+        } else {
+            vec![section.to_string()]
+        };
+        assert_eq!(doc.sections, want, "{json}");
+        assert!(doc.diagnostics.is_empty(), "{json}: {:?}", doc.diagnostics);
+    }
+}
+
+#[test]
+fn not_an_ec2_export_has_no_sections() {
+    for json in [
+        r#"{"foo": 1}"#,
+        r#"{"Tags": [{"Key": "a"}]}"#,
+        r#"{"shapes": {"PrefixListId": {"type": "string"}, "PrefixLists": {"type": "list"}}}"#,
+        r#"{"status_code": 400, "data": {"Error": {"Code": "x"}}}"#,
+        "3",
+    ] {
+        let doc = read_ok(json);
+        assert!(doc.sections.is_empty(), "{json}");
+    }
+}
+
+#[test]
+fn security_group_rules_records() {
+    let json = r#"{"SecurityGroupRules":[
+        {"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","GroupOwnerId":"111122223333","IsEgress":false,
+         "IpProtocol":"-1","FromPort":-1,"ToPort":-1,"ReferencedGroupInfo":{"GroupId":"sg-1","UserId":"111122223333"}},
+        {"SecurityGroupRuleId":"sgr-2","GroupId":"sg-1","IsEgress":true,"IpProtocol":"tcp","FromPort":443,"ToPort":443,
+         "CidrIpv6":"::/0","Description":"out"},
+        {"SecurityGroupRuleId":"sgr-3","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,
+         "PrefixListId":"pl-0corpvpn"},
+        {"SecurityGroupRuleId":"sgr-4","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":1,"ToPort":99999,
+         "CidrIpv4":"10.0.0.0/8"},
+        {"SecurityGroupRuleId":"sgr-5","GroupId":"sg-1","IpProtocol":"tcp","FromPort":1,"ToPort":2,"CidrIpv4":"10.0.0.0/8"}
+    ]}"#;
+    let mut doc = read_ok(json);
+    assert_eq!(
+        paths(&doc, Severity::Error),
+        [
+            "SecurityGroupRules[3].ToPort",
+            "SecurityGroupRules[4].IsEgress"
+        ]
+    );
+    merge(&mut doc.topology, &mut doc.diagnostics);
+    let gs = &doc.topology.security_groups;
+    assert_eq!(gs.len(), 1);
+    let g = &gs[0];
+    assert_eq!(g.owner.as_ref().map(|o| o.as_str()), Some("111122223333"));
+    assert_eq!((g.ingress.len(), g.egress.len()), (2, 1));
+    assert_eq!(g.ingress[0].rule_id.as_deref(), Some("sgr-1"));
+    assert_eq!(
+        (g.ingress[0].protocol, g.ingress[0].l4),
+        (Protocol::All, L4::Any)
+    );
+    assert_eq!(g.egress[0].direction, Direction::Egress);
+    assert_eq!(g.egress[0].description.as_deref(), Some("out"));
+    assert_eq!(
+        g.egress[0].origin.to_string(),
+        "t.json: SecurityGroupRules[1]"
+    );
+}
+
+#[test]
+fn rule_records_replace_described_rules() {
+    let mut t = read_ok(&sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"#,
+    ))
+    .topology;
+    let recs = r#"{"SecurityGroupRules":[
+        {"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"},
+        {"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"},
+        {"SecurityGroupRuleId":"sgr-2","GroupId":"sg-2","IsEgress":true,"IpProtocol":"-1","CidrIpv4":"0.0.0.0/0"}]}"#;
+    t.extend(
+        read(&Arc::from("r.json"), recs.as_bytes(), &Scope::default())
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(t.security_groups.len(), 2);
+    let g1 = &t.security_groups[0];
+    assert_eq!(g1.name.as_deref(), Some("web"), "described group kept");
+    assert_eq!(g1.ingress.len(), 1, "duplicate record kept once");
+    assert_eq!(g1.ingress[0].rule_id.as_deref(), Some("sgr-1"));
+    assert_eq!(g1.origin.to_string(), "t.json: SecurityGroups[0]");
+    let g2 = &t.security_groups[1];
+    assert_eq!((g2.id.as_str(), g2.egress.len()), ("sg-2", 1));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].severity, Severity::Info);
+}
+
+#[test]
+fn enis_and_instances() {
+    let json = r#"{"Reservations":[{"OwnerId":"111122223333","Instances":[
+        {"InstanceId":"i-1","State":{"Code":16,"Name":"running"},"InstanceType":"t3.micro",
+         "Placement":{"AvailabilityZone":"us-east-1a","GroupName":""},"SubnetId":"subnet-1","VpcId":"vpc-1",
+         "RootDeviceName":"/dev/xvda","RootDeviceType":"ebs","HibernationOptions":{"Configured":true},
+         "BlockDeviceMappings":[{"DeviceName":"/dev/xvda","Ebs":{"VolumeId":"vol-1","DeleteOnTermination":true}}],
+         "NetworkInterfaces":[
+            {"NetworkInterfaceId":"eni-2","Attachment":{"DeviceIndex":1,"Status":"attached"},
+             "Groups":[{"GroupId":"sg-2"}],"PrivateIpAddress":"10.0.0.9"},
+            {"NetworkInterfaceId":"eni-1","Attachment":{"DeviceIndex":0,"Status":"attached"},
+             "Groups":[{"GroupId":"sg-1"}],
+             "PrivateIpAddresses":[
+               {"PrivateIpAddress":"10.0.0.6","Primary":false},
+               {"PrivateIpAddress":"10.0.0.5","Primary":true,
+                "Association":{"PublicIp":"1.2.3.4","IpOwnerId":"amazon"}}]}]},
+        {"InstanceId":"i-2","State":{"Code":336},"PrivateIpAddress":"10.0.0.7","SubnetId":"subnet-1"}]}]}"#;
+    let doc = read_ok(json);
+    assert!(
+        paths(&doc, Severity::Error).is_empty(),
+        "{:?}",
+        doc.diagnostics
+    );
+    // i-2 has addresses but no NetworkInterfaces: warned, no ENI synthesised.
+    assert_eq!(
+        paths(&doc, Severity::Warning),
+        ["Reservations[0].Instances[1]"]
+    );
+    let t = &doc.topology;
+    assert_eq!(t.instances.len(), 2);
+    let i1 = &t.instances[0];
+    assert_eq!(i1.state, InstanceState::Running);
+    assert_eq!(
+        i1.enis.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        ["eni-1", "eni-2"]
+    );
+    assert_eq!(i1.az.as_deref(), Some("us-east-1a"));
+    assert_eq!(i1.placement_group, None);
+    assert!(i1.hibernation);
+    assert_eq!(
+        i1.block_devices[0].volume.as_ref().map(|v| v.as_str()),
+        Some("vol-1")
+    );
+    assert_eq!(i1.owner.as_ref().map(|o| o.as_str()), Some("111122223333"));
+    // 336 & 0xFF = 80 = stopped.
+    assert_eq!(t.instances[1].state, InstanceState::Stopped);
+    assert_eq!(t.enis.len(), 2);
+    let eni1 = t
+        .enis
+        .iter()
+        .find(|e| e.id.as_str() == "eni-1")
+        .expect("eni-1");
+    assert_eq!(
+        eni1.primary_ip().map(|i| i.to_string()).as_deref(),
+        Some("10.0.0.5")
+    );
+    assert_eq!(eni1.private_ips.len(), 2);
+    assert_eq!(
+        eni1.public_ips()
+            .next()
+            .map(|p| p.ip.to_string())
+            .as_deref(),
+        Some("1.2.3.4")
+    );
+    assert_eq!(
+        eni1.subnet.as_ref().map(|s| s.as_str()),
+        Some("subnet-1"),
+        "inherited"
+    );
+    assert_eq!(eni1.az.as_deref(), Some("us-east-1a"), "inherited");
+    let att = eni1.attachment.as_ref().expect("attachment");
+    assert_eq!(att.instance.as_ref().map(|i| i.as_str()), Some("i-1"));
+    assert_eq!(att.device_index, Some(0));
+    assert_eq!(
+        eni1.origin.to_string(),
+        "t.json: Reservations[0].Instances[0].NetworkInterfaces[1]"
+    );
+    // Fallback to the top-level PrivateIpAddress.
+    let eni2 = t
+        .enis
+        .iter()
+        .find(|e| e.id.as_str() == "eni-2")
+        .expect("eni-2");
+    assert_eq!(
+        eni2.primary_ip().map(|i| i.to_string()).as_deref(),
+        Some("10.0.0.9")
+    );
+}
+
+#[test]
+fn instance_state_problems() {
+    let cases: &[(&str, Severity)] = &[
+        (
+            r#"{"InstanceId":"i-1","InstanceType":"t3"}"#,
+            Severity::Warning,
+        ),
+        (
+            r#"{"InstanceId":"i-1","State":{"Name":"exploded"}}"#,
+            Severity::Error,
+        ),
+        (
+            r#"{"InstanceId":"i-1","State":{"Code":7}}"#,
+            Severity::Error,
+        ),
+    ];
+    for (inst, sev) in cases {
+        let doc = read_ok(&format!(r#"{{"Instances":[{inst}]}}"#));
+        assert_eq!(paths(&doc, *sev), ["Instances[0].State"], "{inst}");
+        assert!(doc.topology.instances.is_empty());
+    }
+}
+
+#[test]
+fn eni_merge_across_files() {
+    let a = r#"{"Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Name":"running"},"SubnetId":"subnet-1",
+        "NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupId":"sg-1"}],"PrivateIpAddress":"10.0.0.5",
+        "Attachment":{"DeviceIndex":0}}]}]}]}"#;
+    let b = r#"{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupId":"sg-1"},{"GroupId":"sg-2"}],
+        "PrivateIpAddresses":[{"PrivateIpAddress":"10.0.0.5","Primary":true,"Association":{"PublicIp":"1.2.3.4"}},
+                              {"PrivateIpAddress":"10.0.0.6","Primary":false}],
+        "InterfaceType":"interface","Status":"in-use","Description":"x","SourceDestCheck":true,"OwnerId":"1"}]}"#;
+    let mut t = read_ok(a).topology;
+    t.extend(
+        read(&Arc::from("b.json"), b.as_bytes(), &Scope::default())
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(t.enis.len(), 1);
+    let e = &t.enis[0];
+    assert_eq!(e.groups.len(), 2);
+    assert_eq!(e.private_ips.len(), 2);
+    assert!(e.public_ips().next().is_some());
+    assert_eq!(e.subnet.as_ref().map(|s| s.as_str()), Some("subnet-1"));
+    assert_eq!(e.attachment.as_ref().and_then(|a| a.device_index), Some(0));
+    assert_eq!(
+        e.origin.to_string(),
+        "t.json: Reservations[0].Instances[0].NetworkInterfaces[0]"
+    );
+}
+
+#[test]
+fn duplicates_keep_first_and_are_reported() {
+    let vpc = |cidr: &str| format!(r#"{{"Vpcs":[{{"VpcId":"vpc-1","CidrBlock":"{cidr}"}}]}}"#);
+    let mut t = read_ok(&vpc("10.0.0.0/16")).topology;
+    t.extend(read_ok(&vpc("10.0.0.0/16")).topology);
+    t.extend(read_ok(&vpc("10.9.0.0/16")).topology);
+    // Another scope: a different object.
+    let other = Scope {
+        account: Some("222233334444".into()),
+        region: None,
+    };
+    t.extend(
+        read(&file(), vpc("10.0.0.0/16").as_bytes(), &other)
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(t.vpcs.len(), 2);
+    assert_eq!(t.vpcs[0].cidrs[0].to_string(), "10.0.0.0/16");
+    let sevs: Vec<Severity> = diags.iter().map(|d| d.severity).collect();
+    assert_eq!(sevs, [Severity::Info, Severity::Warning]);
+}
+
+#[test]
+fn instance_duplicates_warn_only_on_disagreement() {
+    let inst = |state: &str| {
+        format!(
+            r#"{{"Instances":[{{"InstanceId":"i-1","InstanceType":"t3","State":{{"Name":"{state}"}}}}]}}"#
+        )
+    };
+    let mut t = read_ok(&inst("running")).topology;
+    t.extend(read_ok(&inst("running")).topology);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty());
+    t.extend(read_ok(&inst("stopped")).topology);
+    merge(&mut t, &mut diags);
+    assert_eq!(t.instances.len(), 1);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].severity, Severity::Warning);
+}
+
+#[test]
+fn route_tables() {
+    let json = r#"{"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1",
+        "Associations":[{"Main":true},{"SubnetId":"subnet-1"}],
+        "Routes":[
+          {"DestinationCidrBlock":"10.0.0.0/16","GatewayId":"local","State":"active"},
+          {"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1"},
+          {"DestinationIpv6CidrBlock":"::/0","EgressOnlyInternetGatewayId":"eigw-1"},
+          {"DestinationPrefixListId":"pl-63a5400a","GatewayId":"vpce-1"},
+          {"DestinationCidrBlock":"192.168.0.0/16","VpcPeeringConnectionId":"pcx-1","State":"blackhole"},
+          {"DestinationCidrBlock":"172.16.0.0/12","InstanceId":"i-1","NetworkInterfaceId":"eni-1"},
+          {"DestinationCidrBlock":"10.1.0.0/16","NatGatewayId":"nat-1"},
+          {"DestinationCidrBlock":"10.2.0.0/16","TransitGatewayId":"tgw-1"},
+          {"DestinationCidrBlock":"10.3.0.0/33","GatewayId":"igw-1"},
+          {"GatewayId":"igw-1"},
+          {"DestinationCidrBlock":"10.4.0.0/16"}
+        ]}]}"#;
+    let doc = read_ok(json);
+    assert_eq!(
+        paths(&doc, Severity::Error),
+        [
+            "RouteTables[0].Routes[8].DestinationCidrBlock",
+            "RouteTables[0].Routes[9]",
+            "RouteTables[0].Routes[10]"
+        ]
+    );
+    let rt = &doc.topology.route_tables[0];
+    assert!(rt.main);
+    assert_eq!(rt.subnets.len(), 1);
+    let targets: Vec<RouteTarget> = rt.routes.iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            RouteTarget::Local,
+            RouteTarget::InternetGateway("igw-1".into()),
+            RouteTarget::EgressOnlyInternetGateway("eigw-1".into()),
+            RouteTarget::VpcEndpoint("vpce-1".into()),
+            RouteTarget::Peering("pcx-1".into()),
+            RouteTarget::NetworkInterface("eni-1".into()),
+            RouteTarget::NatGateway("nat-1".into()),
+            RouteTarget::TransitGateway("tgw-1".into()),
+        ]
+    );
+    assert!(rt.routes[4].blackhole);
+    assert!(!rt.routes[0].blackhole);
+    assert!(matches!(
+        rt.routes[3].destination,
+        RouteDestination::PrefixList { .. }
+    ));
+}
+
+#[test]
+fn network_acls() {
+    let json = r#"{"NetworkAcls":[{"NetworkAclId":"acl-1","VpcId":"vpc-1","IsDefault":true,
+        "Associations":[{"SubnetId":"subnet-1"}],
+        "Entries":[
+          {"RuleNumber":100,"Egress":false,"RuleAction":"allow","Protocol":"6","CidrBlock":"0.0.0.0/0","PortRange":{"From":443,"To":443}},
+          {"RuleNumber":110,"Egress":false,"RuleAction":"allow","Protocol":"1","CidrBlock":"10.0.0.0/8","IcmpTypeCode":{"Type":-1,"Code":-1}},
+          {"RuleNumber":120,"Egress":true,"RuleAction":"deny","Protocol":"-1","Ipv6CidrBlock":"::/0","PortRange":{"From":80,"To":80}},
+          {"RuleNumber":130,"Egress":false,"RuleAction":"allow","Protocol":"17","CidrBlock":"10.0.0.0/8"},
+          {"RuleNumber":140,"Egress":false,"RuleAction":"allow","Protocol":"1","CidrBlock":"10.0.0.0/8","IcmpTypeCode":{"Type":-1,"Code":4}},
+          {"RuleNumber":32767,"Egress":false,"RuleAction":"deny","Protocol":"-1","CidrBlock":"0.0.0.0/0"},
+          {"RuleNumber":150,"Egress":false,"RuleAction":"allow","Protocol":"6","CidrBlock":"0.0.0.0/0","Ipv6CidrBlock":"::/0"},
+          {"RuleNumber":160,"Egress":false,"RuleAction":"maybe","Protocol":"6","CidrBlock":"0.0.0.0/0"},
+          {"RuleNumber":170,"Egress":false,"RuleAction":"allow","Protocol":"6","CidrBlock":"0.0.0.0/0","PortRange":{"From":1,"To":70000}},
+          {"RuleNumber":180,"Egress":false,"RuleAction":"allow","Protocol":"1","CidrBlock":"0.0.0.0/0","IcmpTypeCode":{"Type":300,"Code":-1}},
+          {"RuleNumber":0,"Egress":false,"RuleAction":"allow","Protocol":"6","CidrBlock":"0.0.0.0/0"},
+          {"RuleNumber":190,"Egress":false,"RuleAction":"allow","Protocol":"tcpx","CidrBlock":"0.0.0.0/0"}
+        ]}]}"#;
+    let doc = read_ok(json);
+    assert_eq!(
+        paths(&doc, Severity::Error),
+        [
+            "NetworkAcls[0].Entries[6]",
+            "NetworkAcls[0].Entries[7].RuleAction",
+            "NetworkAcls[0].Entries[8].PortRange.To",
+            "NetworkAcls[0].Entries[9].IcmpTypeCode.Type",
+            "NetworkAcls[0].Entries[10].RuleNumber",
+            "NetworkAcls[0].Entries[11].Protocol",
+        ]
+    );
+    assert_eq!(
+        paths(&doc, Severity::Warning),
+        [
+            "NetworkAcls[0].Entries[3]",
+            "NetworkAcls[0].Entries[4].IcmpTypeCode.Code"
+        ]
+    );
+    let n = &doc.topology.network_acls[0];
+    assert!(n.is_default);
+    assert_eq!(n.subnets.len(), 1);
+    let l4: Vec<(u16, L4)> = n.entries.iter().map(|e| (e.rule_number, e.l4)).collect();
+    assert_eq!(
+        l4,
+        [
+            (100, L4::Ports(PortRange::single(443))),
+            (110, L4::Icmp(IcmpMatch::ANY)),
+            (120, L4::Any),
+            (130, L4::Ports(PortRange::ALL)),
+            (140, L4::Nothing),
+            (32767, L4::Any),
+        ]
+    );
+    assert_eq!(n.entries[2].direction, Direction::Egress);
+    assert_eq!(n.entries[2].action, NaclAction::Deny);
+}
+
+#[test]
+fn vpcs_subnets_gateways_volumes_addresses() {
+    let json = r#"{
+      "Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16","IsDefault":true,"OwnerId":"1",
+        "CidrBlockAssociationSet":[{"CidrBlock":"10.0.0.0/16","CidrBlockState":{"State":"associated"}},
+                                   {"CidrBlock":"10.1.0.0/16","CidrBlockState":{"State":"associated"}},
+                                   {"CidrBlock":"10.2.0.0/16","CidrBlockState":{"State":"disassociated"}}],
+        "Ipv6CidrBlockAssociationSet":[{"Ipv6CidrBlock":"2600:1f18::/56","Ipv6CidrBlockState":{"State":"associated"}}]}],
+      "Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","CidrBlock":"10.0.1.0/24","AvailabilityZone":"us-east-1a",
+        "MapPublicIpOnLaunch":true,"Ipv6CidrBlockAssociationSet":[{"Ipv6CidrBlock":"2600:1f18::/64"}]}],
+      "InternetGateways":[{"InternetGatewayId":"igw-1","Attachments":[{"VpcId":"vpc-1","State":"available"},{"VpcId":"vpc-2","State":"detached"}]}],
+      "Volumes":[{"VolumeId":"vol-1","Size":100,"VolumeType":"io2","AvailabilityZone":"us-east-1a","State":"in-use",
+        "Encrypted":true,"MultiAttachEnabled":true,
+        "Attachments":[{"InstanceId":"i-1","Device":"/dev/sdf","State":"attached","DeleteOnTermination":false}]}],
+      "Addresses":[{"PublicIp":"1.2.3.4","AllocationId":"eipalloc-1","AssociationId":"eipassoc-1","Domain":"vpc",
+        "InstanceId":"i-1","NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.1.5"},
+        {"PublicIp":"5.6.7.8","Domain":"vpc"}]
+    }"#;
+    let doc = read_ok(json);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(
+        doc.sections,
+        [
+            "Vpcs",
+            "Subnets",
+            "InternetGateways",
+            "Volumes",
+            "Addresses"
+        ]
+    );
+    let t = &doc.topology;
+    let cidrs: Vec<String> = t.vpcs[0].cidrs.iter().map(|c| c.to_string()).collect();
+    assert_eq!(cidrs, ["10.0.0.0/16", "10.1.0.0/16", "2600:1f18::/56"]);
+    assert!(t.vpcs[0].is_default);
+    let s = &t.subnets[0];
+    assert!(s.map_public_ip_on_launch);
+    assert_eq!(s.ipv6_cidrs.len(), 1);
+    assert_eq!(t.internet_gateways[0].vpcs.len(), 1);
+    let v = &t.volumes[0];
+    assert_eq!(
+        (v.size_gib, v.encrypted, v.multi_attach),
+        (Some(100), true, true)
+    );
+    assert_eq!(v.attachments[0].delete_on_termination, Some(false));
+    assert_eq!(t.addresses.len(), 2);
+    assert_eq!(
+        t.addresses[0].eni.as_ref().map(|e| e.as_str()),
+        Some("eni-1")
+    );
+    assert_eq!(t.addresses[1].association_id, None);
+}
+
+#[test]
+fn prefix_lists_and_entries_binding() {
+    // describe-prefix-lists (Cidrs) and describe-managed-prefix-lists (metadata only).
+    let doc = read_ok(
+        r#"{"PrefixLists":[{"PrefixListId":"pl-63a5400a","PrefixListName":"s3","Cidrs":["54.231.0.0/17","52.216.0.0/15"]},
+                           {"PrefixListId":"pl-0123456abcabcabc1","AddressFamily":"IPv4","MaxEntries":10,"OwnerId":"1"}]}"#,
+    );
+    let pls = &doc.topology.prefix_lists;
+    assert_eq!(pls[0].entries.as_ref().map(Vec::len), Some(2));
+    assert_eq!(pls[1].entries, None);
+    assert_eq!(pls[1].max_entries, Some(10));
+    let meta = doc.topology;
+
+    // Entries with the extension key, with the id in the file name, and with neither.
+    let entries = r#"{"Entries":[{"Cidr":"10.0.0.0/16","Description":"vpc-a"}],"PrefixListId":"pl-0123456abcabcabc1"}"#;
+    let tied = read_ok(entries);
+    assert_eq!(
+        tied.topology.prefix_lists[0].id.as_str(),
+        "pl-0123456abcabcabc1"
+    );
+    let by_name = read(
+        &Arc::from("x/get-managed-prefix-list-entries.pl-0123456abcabcabc1.json"),
+        br#"{"Entries":[{"Cidr":"10.0.0.0/16"}]}"#,
+        &Scope::default(),
+    )
+    .expect("ok");
+    assert_eq!(
+        by_name.topology.prefix_lists[0].id.as_str(),
+        "pl-0123456abcabcabc1"
+    );
+    let untied = read_ok(r#"{"Entries":[{"Cidr":"10.0.0.0/16"}]}"#);
+    assert_eq!(untied.sections, ["Entries"]);
+    assert!(untied.topology.prefix_lists.is_empty());
+    assert_eq!(paths(&untied, Severity::Warning), ["Entries"]);
+    let bad =
+        read_ok(r#"{"Entries":[{"Cidr":"10.0.0.0/99"}],"PrefixListId":"pl-0123456abcabcabc1"}"#);
+    assert_eq!(paths(&bad, Severity::Error), ["Entries[0].Cidr"]);
+
+    // Merge: metadata + entries become one list.
+    let mut t = meta;
+    t.extend(tied.topology);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(t.prefix_lists.len(), 2);
+    let pl = &t.prefix_lists[1];
+    assert_eq!(pl.max_entries, Some(10));
+    assert_eq!(pl.entries.as_ref().map(Vec::len), Some(1));
+}
+
+#[test]
+fn list_id_in_file_names() {
+    let cases: &[(&str, Option<&str>)] = &[
+        ("pl-0123456abcabcabc1.json", Some("pl-0123456abcabcabc1")),
+        ("dir/entries.pl-63a5400a.json", Some("pl-63a5400a")),
+        ("get-managed-prefix-list-entries.example1.json", None),
+        ("pl-123.json", None),
+        ("apl-63a5400a.json", None),
+        ("pl-63a5400ax.json", None),
+    ];
+    for (name, want) in cases {
+        assert_eq!(
+            lower::list_id_in_file_name(name).as_deref(),
+            *want,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn scope_is_kept_and_owner_recorded() {
+    let scope = Scope {
+        account: None,
+        region: Some("us-east-1".into()),
+    };
+    let doc = read(
+        &file(),
+        br#"{"Subnets":[{"SubnetId":"subnet-1","CidrBlock":"10.0.0.0/24","OwnerId":"111122223333"}]}"#,
+        &scope,
+    )
+    .expect("ok");
+    assert_eq!(doc.topology.subnets[0].scope, scope);
+    assert_eq!(
+        doc.topology.subnets[0].owner.as_ref().map(|o| o.as_str()),
+        Some("111122223333")
+    );
+}
+
+#[test]
+fn never_panics_on_odd_shapes() {
+    for json in [
+        "{}",
+        "[]",
+        "null",
+        r#"{"SecurityGroups": null}"#,
+        r#"{"SecurityGroups": [{}]}"#,
+        r#"{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": null}]}"#,
+        r#"{"Reservations": [{"Instances": null}]}"#,
+        r#"{"NetworkAcls": [{"NetworkAclId": "acl-1", "Entries": [{}]}]}"#,
+        r#"{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [{}]}]}"#,
+        r#"[{"GroupId": "sg-1", "IpPermissions": []}, 3]"#,
+        "\u{feff}{}",
+    ] {
+        let _ = read(&file(), json.as_bytes(), &Scope::default());
+    }
+}
+
+#[test]
+fn truncated_and_corrupted_inputs_never_panic() {
+    let json = r#"{"status_code":200,"data":{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[
+        {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8","Description":"x\u00e9"}],
+         "UserIdGroupPairs":[{"GroupId":"sg-2"}]}]}],
+      "Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Code":16},
+        "NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.1"}]}]}],
+      "NetworkAcls":[{"NetworkAclId":"acl-1","Entries":[{"RuleNumber":1,"Egress":false,"RuleAction":"allow",
+        "Protocol":"6","CidrBlock":"0.0.0.0/0","PortRange":{"From":1,"To":2}}]}]}}"#;
+    let bytes = json.as_bytes();
+    for cut in 0..bytes.len() {
+        let _ = read(&file(), &bytes[..cut], &Scope::default());
+    }
+    for i in 0..bytes.len() {
+        for b in [b'"', b'[', b'{', b'}', b'-', b'9', 0xff] {
+            let mut v = bytes.to_vec();
+            v[i] = b;
+            let _ = read(&file(), &v, &Scope::default());
+        }
+    }
+    assert!(read(&file(), bytes, &Scope::default()).is_ok());
+}
