@@ -110,3 +110,59 @@ fn text_output_is_readable() {
     assert!(text.contains("security groups"), "{text}");
     assert!(text.contains("Skipped"), "{text}");
 }
+
+#[test]
+fn stdin_is_read_with_dash() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sgcheck"))
+        .args(["inventory", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let doc = r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web",
+        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+        "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}],
+        "IpPermissionsEgress": []}]}"#;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(doc.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["counts"]["security_groups"], 1);
+    assert_eq!(v["counts"]["rules"], 2);
+    assert_eq!(v["sources"][0]["file"], "-");
+}
+
+#[test]
+fn strict_turns_warnings_into_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Host bits set: read leniently (masked) with a warning.
+    let f = write(
+        dir.path(),
+        "sg.json",
+        r#"{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp",
+        "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.5/8"}]}]}]}"#,
+    );
+    let relaxed = sgcheck(&["inventory", &f, "--format", "json"]);
+    assert_eq!(relaxed.status.code(), Some(0));
+    let v = json(&relaxed);
+    assert_eq!(v["summary"]["warnings"], 1, "{v}");
+    let strict = sgcheck(&["inventory", &f, "--strict"]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
+fn bundled_corpus_is_clean() {
+    let corpus = format!("{}/corpus", env!("CARGO_MANIFEST_DIR"));
+    let out = sgcheck(&["inventory", &corpus, "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", v["diagnostics"]);
+    assert_eq!(v["summary"]["errors"], 0);
+    assert!(v["counts"]["security_groups"].as_u64().unwrap_or(0) > 10);
+    assert!(v["counts"]["instances"].as_u64().unwrap_or(0) > 3);
+}

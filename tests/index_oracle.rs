@@ -9,6 +9,7 @@
 //! with deny-before-allow, duplicate numbers and both families.
 
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use sgcheck::index::compiled::{CompiledIndex, Decision};
 use sgcheck::index::nacl::{CompiledNacl, NaclVerdict};
 use sgcheck::index::naive::{self, NaclDecision, Outcome, Packet, Query};
@@ -366,34 +367,75 @@ fn expected(o: Outcome) -> Decision {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(6000))]
+/// Runs a property on a thread with a large stack: the nested strategies recurse deeply in
+/// unoptimised (debug) builds and overflow the default 2 MiB test-thread stack.
+fn check<S, F>(cases: u32, strategy: S, test: F)
+where
+    S: Strategy + Send + 'static,
+    S::Value: std::fmt::Debug,
+    F: Fn(S::Value) -> Result<(), TestCaseError> + Send + 'static,
+{
+    let handle = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let config = ProptestConfig {
+                cases,
+                source_file: Some(file!()),
+                ..ProptestConfig::default()
+            };
+            let mut runner = proptest::test_runner::TestRunner::new(config);
+            if let Err(e) = runner.run(&strategy, test) {
+                panic!("{e}");
+            }
+        })
+        .expect("spawn property thread");
+    if let Err(panic) = handle.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
 
-    /// Fast path and "why" path agree with the oracle on every query.
-    #[test]
-    fn compiled_index_equals_naive((topo, queries) in scenario()) {
+/// Fast path and "why" path agree with the oracle on every query.
+#[test]
+fn compiled_index_equals_naive() {
+    check(6000, scenario(), |(topo, queries)| {
         let index = CompiledIndex::new(&topo);
         let lookup = topo.lookup();
         for (eni, direction, packet) in queries {
             let q = Query::new(topo.enis[eni].id.clone(), direction, packet);
             let verdict = naive::matching_rules_with(&lookup, &q).expect("valid query");
             let got = index.decide(eni, direction, &packet).expect("eni in range");
-            prop_assert_eq!(got, expected(verdict.outcome()), "{:?} {:?}", direction, packet);
-            let mut why: Vec<*const Rule> =
-                index.explain(&topo, eni, direction, &packet).iter().map(|m| m.rule as *const Rule).collect();
-            let mut want: Vec<*const Rule> = verdict.matches.iter().map(|m| m.rule as *const Rule).collect();
+            prop_assert_eq!(
+                got,
+                expected(verdict.outcome()),
+                "{:?} {:?}",
+                direction,
+                packet
+            );
+            let mut why: Vec<*const Rule> = index
+                .explain(&topo, eni, direction, &packet)
+                .iter()
+                .map(|m| m.rule as *const Rule)
+                .collect();
+            let mut want: Vec<*const Rule> = verdict
+                .matches
+                .iter()
+                .map(|m| m.rule as *const Rule)
+                .collect();
             why.sort();
             want.sort();
             prop_assert_eq!(why, want);
         }
         let batch: Vec<_> = (0..topo.enis.len())
-            .flat_map(|e| Direction::ALL.map(|d| (e, d, Packet::tcp(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 22))))
+            .flat_map(|e| {
+                Direction::ALL.map(|d| (e, d, Packet::tcp(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 22)))
+            })
             .collect();
         let answers = index.decide_batch(&batch);
         for ((e, d, p), a) in batch.iter().zip(answers) {
             prop_assert_eq!(a, index.decide(*e, *d, p));
         }
-    }
+        Ok(())
+    });
 }
 
 fn nacl_entry(direction: Direction) -> impl Strategy<Value = NaclEntry> {
@@ -462,21 +504,22 @@ fn nacl_scenario() -> impl Strategy<Value = (NetworkAcl, Vec<(Direction, Packet)
         })
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
-
-    /// The compiled NACL picks the same entry as the oracle (first match by rule number).
-    #[test]
-    fn compiled_nacl_equals_naive((acl, queries) in nacl_scenario()) {
+/// The compiled NACL picks the same entry as the oracle (first match by rule number).
+#[test]
+fn compiled_nacl_equals_naive() {
+    check(4000, nacl_scenario(), |(acl, queries)| {
         let compiled = CompiledNacl::new(&acl);
         for (direction, packet) in queries {
             let want = naive::nacl_decision(&acl, direction, &packet).expect("valid packet");
             let got = compiled.evaluate(direction, packet.peer, packet.protocol, &packet.l4);
             match (got, want) {
-                (NaclVerdict::Entry(a), NaclDecision::Entry(b)) => prop_assert!(std::ptr::eq(a, b), "{:?} vs {:?}", a, b),
+                (NaclVerdict::Entry(a), NaclDecision::Entry(b)) => {
+                    prop_assert!(std::ptr::eq(a, b), "{:?} vs {:?}", a, b)
+                }
                 (NaclVerdict::ImplicitDeny, NaclDecision::ImplicitDeny) => {}
                 (g, w) => prop_assert!(false, "compiled {:?}, naive {:?}", g, w),
             }
         }
-    }
+        Ok(())
+    });
 }

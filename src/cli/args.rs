@@ -39,4 +39,8 @@ pub struct InventoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Exit 2 on warnings too (dangling references, AZ mismatches, duplicates, lenient
+    /// reads), not only on errors.
+    #[arg(long)]
+    pub strict: bool,
 }

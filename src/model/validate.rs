@@ -8,19 +8,22 @@
 //!
 //! # What is checked, and how bad it is
 //!
-//! [`Severity::Error`] is kept for what AWS itself makes impossible, or for references an
-//! export of the same account/region must satisfy; [`Severity::Warning`] for references
-//! that are legitimately outside a single export, and for conflicts the tools resolve by a
-//! documented rule; [`Severity::Info`] for harmless redundancy and for checks skipped.
+//! [`Severity::Error`] is kept for values one object cannot hold (NACL rule numbers,
+//! prefix-list sizes and families): the input itself is wrong. Inconsistencies *between*
+//! objects (a reference to an object of the same scope that is not in the input, an AZ or
+//! VPC mismatch) are [`Severity::Warning`]: real exports are often partial (filtered
+//! describe calls), stitched from several moments, or anonymised, and the objects
+//! themselves are still usable. `sgcheck inventory --strict` makes warnings fail the run.
+//! [`Severity::Info`] is for harmless redundancy and for checks skipped.
 //!
 //! | check | severity | why |
 //! |---|---|---|
-//! | ENI → subnet / VPC / attached instance not in the input | Error | same account and region as the ENI |
-//! | instance → ENI / subnet / VPC / volume not in the input | Error | same account and region |
-//! | NACL / route table → subnet or VPC not in the input | Error | same account and region |
-//! | route → target ENI / instance not in the input (route not `blackhole`) | Error | AWS marks a route to a vanished target as blackhole |
-//! | volume attachment → instance not in the input | Error | same account and region |
-//! | address → instance / ENI not in the input | Error | same account and region |
+//! | ENI → subnet / VPC / attached instance not in the input | Warning | same account and region as the ENI: the export is partial or stitched |
+//! | instance → ENI / subnet / VPC / volume not in the input | Warning | as above |
+//! | NACL / route table → subnet or VPC not in the input | Warning | as above |
+//! | route → target ENI / instance not in the input (route not `blackhole`) | Warning | AWS marks a route to a vanished target as blackhole; a partial export does not |
+//! | volume attachment → instance not in the input | Warning | as above |
+//! | address → instance / ENI not in the input | Warning | as above |
 //! | ENI → security group not in the input | Warning | filtered group exports are common; the evaluator answers "unknown" for it |
 //! | rule → group not in the input: "unresolved reference" | Warning | may be another account or a peer VPC (§2.4, §8.38); the evaluator answers "unknown" |
 //! | rule → group across a peering whose status is not `active`: "stale reference" | Warning | matches nothing (§2.4, §8.18) |
@@ -31,9 +34,9 @@
 //! | prefix list with more entries than `MaxEntries`; mixed families; entries of the other family than declared | Error | AWS forbids each (§2.5, §7) |
 //! | the same id twice in one scope (after ingest's merge) | Warning | conflicting copies; lookups use the first |
 //! | a rule identical to an earlier one in the same group and direction | Info | AWS rejects duplicates; IaC/DSL input may carry them |
-//! | ENI AZ ≠ its subnet's AZ; ENI VPC ≠ its subnet's VPC | Error | an ENI is pinned to its subnet (§5.1) |
-//! | instance AZ ≠ its subnet's AZ, or ≠ an attached ENI's AZ | Error | ENIs attach only in the instance's AZ (§5.3) |
-//! | volume AZ ≠ an attached instance's AZ | Error | §6.2, §8.40 |
+//! | ENI AZ ≠ its subnet's AZ; ENI VPC ≠ its subnet's VPC | Warning | impossible in AWS (§5.1), so the export is inconsistent; the audit reports it as a finding |
+//! | instance AZ ≠ its subnet's AZ, or ≠ an attached ENI's AZ | Warning | impossible in AWS (§5.3); as above |
+//! | volume AZ ≠ an attached instance's AZ | Warning | impossible in AWS (§6.2, §8.40); as above |
 //!
 //! **Missing kinds.** A reference is checked only when its kind was exported at all *in
 //! the referencing object's scope* (account/region). When, say, no subnets were exported
@@ -244,7 +247,7 @@ impl<'t> Validator<'t> {
             let (scope, origin) = (&eni.scope, &eni.origin);
             if let Some(s) = &eni.subnet {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Subnet,
                     s.as_str(),
@@ -253,7 +256,14 @@ impl<'t> Validator<'t> {
                 );
             }
             if let Some(v) = &eni.vpc {
-                self.reference(Severity::Error, &what, Kind::Vpc, v.as_str(), scope, origin);
+                self.reference(
+                    Severity::Warning,
+                    &what,
+                    Kind::Vpc,
+                    v.as_str(),
+                    scope,
+                    origin,
+                );
             }
             for g in &eni.groups {
                 self.reference(
@@ -267,7 +277,7 @@ impl<'t> Validator<'t> {
             }
             if let Some(i) = eni.attachment.as_ref().and_then(|a| a.instance.as_ref()) {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Instance,
                     i.as_str(),
@@ -287,13 +297,13 @@ impl<'t> Validator<'t> {
                         "{what} is in {a} but its subnet {} is in {b}; an ENI lives in its subnet's AZ",
                         subnet.id
                     );
-                    self.push(Severity::Error, origin, msg);
+                    self.push(Severity::Warning, origin, msg);
                 }
                 if let (Some(a), Some(b)) = (&eni.vpc, &subnet.vpc)
                     && a != b
                 {
                     let msg = format!("{what} is in {a} but its subnet {} is in {b}", subnet.id);
-                    self.push(Severity::Error, origin, msg);
+                    self.push(Severity::Warning, origin, msg);
                 }
             }
         }
@@ -305,7 +315,7 @@ impl<'t> Validator<'t> {
             let (scope, origin) = (&inst.scope, &inst.origin);
             if let Some(s) = &inst.subnet {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Subnet,
                     s.as_str(),
@@ -314,14 +324,28 @@ impl<'t> Validator<'t> {
                 );
             }
             if let Some(v) = &inst.vpc {
-                self.reference(Severity::Error, &what, Kind::Vpc, v.as_str(), scope, origin);
+                self.reference(
+                    Severity::Warning,
+                    &what,
+                    Kind::Vpc,
+                    v.as_str(),
+                    scope,
+                    origin,
+                );
             }
             for e in &inst.enis {
-                self.reference(Severity::Error, &what, Kind::Eni, e.as_str(), scope, origin);
+                self.reference(
+                    Severity::Warning,
+                    &what,
+                    Kind::Eni,
+                    e.as_str(),
+                    scope,
+                    origin,
+                );
             }
             for vol in inst.block_devices.iter().filter_map(|b| b.volume.as_ref()) {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Volume,
                     vol.as_str(),
@@ -338,7 +362,7 @@ impl<'t> Validator<'t> {
                 && b != az
             {
                 let msg = format!("{what} is in {az} but its subnet {} is in {b}", subnet.id);
-                self.push(Severity::Error, origin, msg);
+                self.push(Severity::Warning, origin, msg);
             }
             for e in &inst.enis {
                 if let Some(eni) = self.lookup.eni(e.as_str(), Some(scope))
@@ -350,7 +374,7 @@ impl<'t> Validator<'t> {
                          an ENI attaches only to instances in its AZ",
                         eni.id
                     );
-                    self.push(Severity::Error, origin, msg);
+                    self.push(Severity::Warning, origin, msg);
                 }
             }
         }
@@ -429,7 +453,7 @@ impl<'t> Validator<'t> {
             let what = format!("network ACL {}", acl.id);
             for s in &acl.subnets {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Subnet,
                     s.as_str(),
@@ -439,7 +463,7 @@ impl<'t> Validator<'t> {
             }
             if let Some(v) = &acl.vpc {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Vpc,
                     v.as_str(),
@@ -476,7 +500,7 @@ impl<'t> Validator<'t> {
             let what = format!("route table {}", rt.id);
             for s in &rt.subnets {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Subnet,
                     s.as_str(),
@@ -486,7 +510,7 @@ impl<'t> Validator<'t> {
             }
             if let Some(v) = &rt.vpc {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Vpc,
                     v.as_str(),
@@ -511,7 +535,7 @@ impl<'t> Validator<'t> {
                 }
                 match &route.target {
                     RouteTarget::NetworkInterface(e) => self.reference(
-                        Severity::Error,
+                        Severity::Warning,
                         &rwhat,
                         Kind::Eni,
                         e.as_str(),
@@ -519,7 +543,7 @@ impl<'t> Validator<'t> {
                         &route.origin,
                     ),
                     RouteTarget::Instance(i) => self.reference(
-                        Severity::Error,
+                        Severity::Warning,
                         &rwhat,
                         Kind::Instance,
                         i.as_str(),
@@ -541,7 +565,7 @@ impl<'t> Validator<'t> {
                 }
                 let id = att.instance.as_str();
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Instance,
                     id,
@@ -556,7 +580,7 @@ impl<'t> Validator<'t> {
                         "{what} is in {a} but is attached to instance {id} in {b}; a volume \
                          attaches only to instances in its AZ"
                     );
-                    self.push(Severity::Error, &vol.origin, msg);
+                    self.push(Severity::Warning, &vol.origin, msg);
                 }
             }
         }
@@ -567,7 +591,7 @@ impl<'t> Validator<'t> {
             let what = format!("address {}", addr.key());
             if let Some(i) = &addr.instance {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Instance,
                     i.as_str(),
@@ -577,7 +601,7 @@ impl<'t> Validator<'t> {
             }
             if let Some(e) = &addr.eni {
                 self.reference(
-                    Severity::Error,
+                    Severity::Warning,
                     &what,
                     Kind::Eni,
                     e.as_str(),
@@ -763,14 +787,14 @@ mod tests {
     #[test]
     fn eni_dangling_subnet_vpc_group_instance() {
         let d = run(base().with(eni("eni-2").subnet("subnet-9").az("us-east-1a")));
-        one(&d, Severity::Error, "references subnet subnet-9");
+        one(&d, Severity::Warning, "references subnet subnet-9");
         assert_eq!(
             d[0].origin.as_ref().map(|o| o.to_string()).as_deref(),
             Some("<build>: NetworkInterfaces[eni-2]")
         );
         one(
             &run(base().with(eni("eni-2").vpc("vpc-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references VPC vpc-9",
         );
         one(
@@ -780,7 +804,7 @@ mod tests {
         );
         one(
             &run(base().with(eni("eni-2").attached_to("i-9", 1))),
-            Severity::Error,
+            Severity::Warning,
             "references instance i-9",
         );
     }
@@ -814,17 +838,17 @@ mod tests {
     fn instance_dangling_eni_volume_subnet() {
         one(
             &run(base().with(instance("i-2").enis(["eni-9"]))),
-            Severity::Error,
+            Severity::Warning,
             "references network interface eni-9",
         );
         one(
             &run(base().with(instance("i-2").volume("vol-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references volume vol-9",
         );
         one(
             &run(base().with(instance("i-2").subnet("subnet-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references subnet subnet-9",
         );
     }
@@ -870,12 +894,12 @@ mod tests {
     fn nacl_and_route_table_dangling_subnet() {
         one(
             &run(base().with(nacl("acl-2").subnets(["subnet-9"]))),
-            Severity::Error,
+            Severity::Warning,
             "network ACL acl-2 references subnet subnet-9",
         );
         one(
             &run(base().with(route_table("rtb-2").subnets(["subnet-9"]))),
-            Severity::Error,
+            Severity::Warning,
             "route table rtb-2 references subnet subnet-9",
         );
     }
@@ -884,12 +908,12 @@ mod tests {
     fn route_target_unknown_unless_blackhole() {
         one(
             &run(base().with(route_table("rtb-2").route("0.0.0.0/0", "eni-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references network interface eni-9",
         );
         one(
             &run(base().with(route_table("rtb-2").route("0.0.0.0/0", "i-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references instance i-9",
         );
         assert_eq!(
@@ -906,17 +930,17 @@ mod tests {
     fn volume_and_address_dangling() {
         one(
             &run(base().with(volume("vol-2").attach("i-9"))),
-            Severity::Error,
+            Severity::Warning,
             "volume vol-2 references instance i-9",
         );
         one(
             &run(base().with(address("54.0.0.2").instance("i-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references instance i-9",
         );
         one(
             &run(base().with(address("54.0.0.2").eni("eni-9"))),
-            Severity::Error,
+            Severity::Warning,
             "references network interface eni-9",
         );
     }
@@ -1046,7 +1070,7 @@ mod tests {
         let t = base().with(eni("eni-2").subnet("subnet-1").az("us-east-1b"));
         one(
             &run(t),
-            Severity::Error,
+            Severity::Warning,
             "is in us-east-1b but its subnet subnet-1 is in us-east-1a",
         );
         let t = base()
@@ -1054,7 +1078,7 @@ mod tests {
             .with(eni("eni-2").subnet("subnet-1").vpc("vpc-2"));
         one(
             &run(t),
-            Severity::Error,
+            Severity::Warning,
             "is in vpc-2 but its subnet subnet-1 is in vpc-1",
         );
         // Unknown AZ on either side: not compared.
@@ -1071,13 +1095,13 @@ mod tests {
             .with(instance("i-2").enis(["eni-2"]).az("us-east-1a"));
         one(
             &run(t),
-            Severity::Error,
+            Severity::Warning,
             "its network interface eni-2 is in us-east-1b",
         );
         let t = base().with(instance("i-2").subnet("subnet-1").az("us-east-1c"));
         one(
             &run(t),
-            Severity::Error,
+            Severity::Warning,
             "instance i-2 is in us-east-1c but its subnet subnet-1",
         );
     }
@@ -1087,7 +1111,7 @@ mod tests {
         let t = base().with(volume("vol-2").az("us-east-1b").attach("i-1"));
         one(
             &run(t),
-            Severity::Error,
+            Severity::Warning,
             "volume vol-2 is in us-east-1b but is attached to instance i-1 in us-east-1a",
         );
         let mut detached = volume("vol-2").az("us-east-1b").attach("i-1");

@@ -15,7 +15,11 @@ pub fn run(args: &InventoryArgs) -> ExitStatus {
     if let Err(status) = write_out(&text) {
         return status;
     }
-    if ingest.has_errors() {
+    let warned = ingest
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == sgcheck::model::Severity::Warning);
+    if ingest.has_errors() || (args.strict && warned) {
         ExitStatus::InputError
     } else {
         ExitStatus::Clean
