@@ -6,7 +6,7 @@
 //! ingest (read + merge + validation). Figures are MB/s of input, one core.
 
 use sgcheck::ingest::{aws, ingest_bytes};
-use sgcheck::model::Scope;
+use sgcheck::model::{Scope, validate};
 use sgcheck::synth::{Synth, to_aws_pretty};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -64,6 +64,20 @@ fn main() {
         rules = doc.topology.counts().rules;
         std::hint::black_box(doc);
     });
+    // The phases after reading, on one read result each run.
+    let mut merge_times = Vec::new();
+    let mut validate_times = Vec::new();
+    for _ in 0..runs {
+        let doc = aws::read(&file, bytes, &Scope::default()).expect("readable");
+        let (mut topo, mut diags) = (doc.topology, doc.diagnostics);
+        let t = Instant::now();
+        aws::merge(&mut topo, &mut diags);
+        merge_times.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(validate::validate(&topo));
+        validate_times.push(t.elapsed());
+    }
+    let (merge_t, validate_t) = (median(merge_times), median(validate_times));
     let full = measure(runs, || {
         std::hint::black_box(ingest_bytes("bench.json", bytes));
     });
@@ -84,6 +98,11 @@ fn main() {
         "  ingest_bytes (read + merge + validate) {:>5.0} MB/s  {:>8.1} ms",
         rate(full),
         full.as_secs_f64() * 1e3
+    );
+    println!(
+        "  phases: merge {:.1} ms, validate {:.1} ms",
+        merge_t.as_secs_f64() * 1e3,
+        validate_t.as_secs_f64() * 1e3
     );
     if rules > 0 {
         println!(

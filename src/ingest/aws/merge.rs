@@ -195,9 +195,11 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
         let mut described = described.into_iter();
         let mut base = match described.next() {
             Some(first) => {
-                let c = content(&first);
+                // Serialising for the comparison is costly: only when there is a copy.
+                let mut c = None;
                 for other in described {
-                    let same = content(&other) == c;
+                    let c = c.get_or_insert_with(|| content(&first));
+                    let same = content(&other) == *c;
                     diagnostics.push(duplicate_diag(
                         "security group",
                         first.id.as_str(),
