@@ -20,11 +20,11 @@
 //!    [`Decision::Unknown`]. The "why" path scans the group set's rules, resolving peers
 //!    through the shared [`Resolver`], and returns every match with its origin.
 
+use super::fxhash::FxHashMap as HashMap;
 use super::intervals::{Endpoint, IntervalSet};
 use super::summary::{Summary, SummaryBuilder};
 use crate::model::{Eni, GroupId, Peer, PrefixListId, Rule, SecurityGroup, Topology};
 use crate::net::{Cidr, Direction, Family, L4, Protocol};
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub use super::naive::Packet;
@@ -171,13 +171,13 @@ fn add_eni_addrs(eni: &Eni, out: &mut RawAddrs) {
 impl Resolver {
     /// Precomputes every group's member addresses and every prefix list's entries.
     pub fn new(topology: &Topology) -> Resolver {
-        let mut members: HashMap<&GroupId, RawAddrs> = HashMap::new();
+        let mut members: HashMap<&GroupId, RawAddrs> = HashMap::default();
         for eni in &topology.enis {
             for gid in &eni.groups {
                 add_eni_addrs(eni, members.entry(gid).or_default());
             }
         }
-        let mut groups: HashMap<GroupId, (bool, AddrSets)> = HashMap::new();
+        let mut groups: HashMap<GroupId, (bool, AddrSets)> = HashMap::default();
         for g in &topology.security_groups {
             groups
                 .entry(g.id.clone())
@@ -189,7 +189,7 @@ impl Resolver {
                 .or_insert((false, AddrSets::default()));
             e.1 = AddrSets::from_raw(v4, v6);
         }
-        let mut lists = HashMap::new();
+        let mut lists = HashMap::default();
         for pl in &topology.prefix_lists {
             let sets = pl.entries.as_ref().map(|entries| {
                 let mut raw: RawAddrs = (Vec::new(), Vec::new());
@@ -362,6 +362,7 @@ fn dir_index(d: Direction) -> usize {
 pub struct IndexBuilder {
     summaries: Vec<Summary>,
     summary_ids: HashMap<Summary, u32>,
+    scratch: SummaryBuilder,
 }
 
 /// SplitMix64, used only to derive Zobrist keys for rule positions.
@@ -405,7 +406,7 @@ impl IndexBuilder {
         let mut active: Vec<u32> = Vec::new();
         let mut pos: Vec<u32> = vec![u32::MAX; items.len()];
         let mut fingerprint: u128 = 0;
-        let mut seen: HashMap<u128, u32> = HashMap::new();
+        let mut seen: HashMap<u128, u32> = HashMap::default();
         seen.insert(0, empty);
         let mut k = 0;
         while k < events.len() {
@@ -430,12 +431,14 @@ impl IndexBuilder {
             let id = match seen.get(&fingerprint) {
                 Some(&id) => id,
                 None => {
-                    let mut b = SummaryBuilder::default();
+                    let mut b = std::mem::take(&mut self.scratch);
                     for &r in &active {
                         let it = &items[r as usize];
                         b.add(it.protocol, it.l4);
                     }
-                    let id = self.intern(b.finish());
+                    let summary = b.finish();
+                    self.scratch = b;
+                    let id = self.intern(summary);
                     seen.insert(fingerprint, id);
                     id
                 }
@@ -456,24 +459,24 @@ impl IndexBuilder {
     fn policy(
         &mut self,
         topology: &Topology,
-        resolver: &Resolver,
+        resolved: &[[Vec<Resolved<'_>>; 2]],
         groups: Vec<u32>,
         unknown_group: bool,
         direction: Direction,
     ) -> Policy {
+        let d = dir_index(direction);
         let mut items = Vec::new();
         let mut v4_events = Vec::new();
         let mut v6_events = Vec::new();
         let mut unresolved = Vec::new();
         for &g in &groups {
             let sg = &topology.security_groups[g as usize];
-            for rule in sg.rules(direction) {
+            for (rule, res) in sg.rules(direction).iter().zip(&resolved[g as usize][d]) {
                 // Ingest normalises already; doing it again keeps hand-built models exact.
                 let l4 = L4::normalize(rule.protocol, rule.l4);
                 if l4 == L4::Nothing {
                     continue;
                 }
-                let res = resolver.resolve(rule);
                 if let Some(family) = res.unknown_family() {
                     unresolved.push((rule.protocol, l4, family));
                 }
@@ -502,8 +505,19 @@ impl IndexBuilder {
     /// Compiles `topology`.
     pub fn build(mut self, topology: &Topology) -> CompiledIndex {
         let resolver = Resolver::new(topology);
+        // Every rule's peer, resolved once (policies share groups).
+        let resolved: Vec<[Vec<Resolved<'_>>; 2]> = topology
+            .security_groups
+            .iter()
+            .map(|g| {
+                [
+                    g.ingress.iter().map(|r| resolver.resolve(r)).collect(),
+                    g.egress.iter().map(|r| resolver.resolve(r)).collect(),
+                ]
+            })
+            .collect();
         let lookup = topology.lookup();
-        let mut policy_ids: HashMap<(Vec<u32>, bool, Direction), u32> = HashMap::new();
+        let mut policy_ids: HashMap<(Vec<u32>, bool, Direction), u32> = HashMap::default();
         let mut policies = Vec::new();
         let mut eni_policy = Vec::with_capacity(topology.enis.len());
         for eni in &topology.enis {
@@ -527,7 +541,7 @@ impl IndexBuilder {
                     None => {
                         let p = self.policy(
                             topology,
-                            &resolver,
+                            &resolved,
                             key.0.clone(),
                             unknown_group,
                             direction,
@@ -543,6 +557,7 @@ impl IndexBuilder {
             }
             eni_policy.push(pair);
         }
+        drop(resolved);
         CompiledIndex {
             policies,
             summaries: self.summaries,
@@ -587,7 +602,7 @@ impl CompiledIndex {
         let summaries: usize = self
             .summaries
             .iter()
-            .map(|s| 2 * std::mem::size_of::<Summary>() + s.heap_bytes())
+            .map(|s| std::mem::size_of::<Summary>() + s.heap_bytes())
             .sum();
         policies + summaries + self.eni_policy.len() * 8 + self.resolver.heap_bytes()
     }

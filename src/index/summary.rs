@@ -1,7 +1,6 @@
 //! What a set of rules allows at one address atom, independent of the address:
 //! per protocol class, merged port ranges or ICMP type/code sets.
 
-use super::intervals::IntervalSet;
 use crate::net::{IcmpMatch, L4, PacketL4, Protocol};
 
 /// A 256-bit set (protocol numbers, ICMP types).
@@ -63,57 +62,76 @@ impl IcmpSet {
     }
 }
 
-/// The protocol/port allowance of a set of rules at one address atom.
-///
-/// Built by [`SummaryBuilder`], normalised so that equal allowances are equal values
-/// (interning relies on it).
+/// Inclusive port ranges, sorted, disjoint and non-adjacent.
+fn ports_contain(ranges: &[(u16, u16)], port: u16) -> bool {
+    if ranges.len() <= 8 {
+        ranges.iter().any(|&(lo, hi)| lo <= port && port <= hi)
+    } else {
+        let i = ranges.partition_point(|&(lo, _)| lo <= port);
+        i > 0 && port <= ranges[i - 1].1
+    }
+}
+
+/// The rarely used parts of a summary, boxed so that the common summary stays small.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Summary {
-    all: bool,
-    tcp: IntervalSet<u16>,
-    udp: IntervalSet<u16>,
+struct Rare {
     icmp: IcmpSet,
     icmpv6: IcmpSet,
     other: Bits256,
 }
 
+/// The protocol/port allowance of a set of rules at one address atom.
+///
+/// Built by [`SummaryBuilder`], normalised so that equal allowances are equal values
+/// (interning relies on it). 48 bytes plus its port ranges: ICMP and other protocols live
+/// in a box that most summaries do not need.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Summary {
+    all: bool,
+    tcp: Box<[(u16, u16)]>,
+    udp: Box<[(u16, u16)]>,
+    rare: Option<Box<Rare>>,
+}
+
 impl Summary {
-    /// Whether a packet of `protocol` with L4 fields `l4` is allowed. `v6` tells the
-    /// packet's family: `icmp` rules only ever match IPv4 and `icmpv6` only IPv6 (the
-    /// rule's peer family already agrees with the packet's, so this is implied by the
-    /// address lookup; it is kept explicit for packets that name ICMP on IPv6).
+    /// Whether a packet of `protocol` with L4 fields `l4` is allowed.
+    #[inline]
     pub fn allows(&self, protocol: Protocol, l4: &PacketL4) -> bool {
         if self.all {
             return true;
         }
         match (protocol, l4) {
-            (Protocol::Tcp, PacketL4::Port(p)) => self.tcp.contains(*p),
-            (Protocol::Udp, PacketL4::Port(p)) => self.udp.contains(*p),
-            (Protocol::Icmp, PacketL4::Icmp { ty, code }) => self.icmp.matches(*ty, *code),
-            (Protocol::Icmpv6, PacketL4::Icmp { ty, code }) => self.icmpv6.matches(*ty, *code),
-            (Protocol::Number(n), _) => self.other.contains(n),
+            (Protocol::Tcp, PacketL4::Port(p)) => ports_contain(&self.tcp, *p),
+            (Protocol::Udp, PacketL4::Port(p)) => ports_contain(&self.udp, *p),
+            (Protocol::Icmp, PacketL4::Icmp { ty, code }) => self
+                .rare
+                .as_ref()
+                .is_some_and(|r| r.icmp.matches(*ty, *code)),
+            (Protocol::Icmpv6, PacketL4::Icmp { ty, code }) => self
+                .rare
+                .as_ref()
+                .is_some_and(|r| r.icmpv6.matches(*ty, *code)),
+            (Protocol::Number(n), _) => self.rare.as_ref().is_some_and(|r| r.other.contains(n)),
             _ => false,
         }
     }
 
-    /// Heap bytes held (port ranges and ICMP pairs).
+    /// Heap bytes held (port ranges, and the boxed ICMP/protocol part).
     pub fn heap_bytes(&self) -> usize {
-        (self.tcp.ranges().len() + self.udp.ranges().len()) * 4
-            + (self.icmp.pairs.len() + self.icmpv6.pairs.len()) * 2
+        (self.tcp.len() + self.udp.len()) * 4
+            + self.rare.as_ref().map_or(0, |r| {
+                std::mem::size_of::<Rare>() + (r.icmp.pairs.len() + r.icmpv6.pairs.len()) * 2
+            })
     }
 
     /// Whether nothing is allowed.
     pub fn is_empty(&self) -> bool {
-        !self.all
-            && self.tcp.is_empty()
-            && self.udp.is_empty()
-            && self.icmp.is_empty()
-            && self.icmpv6.is_empty()
-            && self.other.is_empty()
+        !self.all && self.tcp.is_empty() && self.udp.is_empty() && self.rare.is_none()
     }
 }
 
-/// Accumulates rules into a [`Summary`].
+/// Accumulates rules into a [`Summary`]. Reusable: [`SummaryBuilder::finish`] leaves it
+/// empty, keeping its buffers.
 #[derive(Debug, Default)]
 pub struct SummaryBuilder {
     all: bool,
@@ -124,8 +142,27 @@ pub struct SummaryBuilder {
     other: Bits256,
 }
 
+/// Sorts and merges overlapping or adjacent ranges in place.
+fn merge_ranges(v: &mut Vec<(u16, u16)>) {
+    v.sort_unstable();
+    let mut out = 0;
+    for i in 0..v.len() {
+        let (lo, hi) = v[i];
+        if out > 0 {
+            let last = &mut v[out - 1];
+            if u32::from(lo) <= u32::from(last.1) + 1 {
+                last.1 = last.1.max(hi);
+                continue;
+            }
+        }
+        v[out] = (lo, hi);
+        out += 1;
+    }
+    v.truncate(out);
+}
+
 impl SummaryBuilder {
-    /// Adds one rule's protocol and L4 match. `L4::Nothing` adds nothing.
+    /// Adds one rule's protocol and (normalised) L4 match. `L4::Nothing` adds nothing.
     pub fn add(&mut self, protocol: Protocol, l4: L4) {
         if l4 == L4::Nothing || self.all {
             return;
@@ -137,32 +174,73 @@ impl SummaryBuilder {
             (Protocol::Icmp, L4::Icmp(m)) => self.icmp.add(m),
             (Protocol::Icmpv6, L4::Icmp(m)) => self.icmpv6.add(m),
             (Protocol::Number(n), _) => self.other.insert(n),
-            // Rules are normalised at ingest (`L4::normalize`); any other pairing cannot
-            // occur, and ignoring it errs towards "not allowed", which the oracle test
-            // would expose.
+            // The compiler normalises every rule first (`L4::normalize`), so no other
+            // pairing reaches here; ignoring one errs towards "not allowed", which the
+            // oracle tests would expose.
             _ => {}
         }
     }
 
-    /// The normalised summary.
-    pub fn finish(self) -> Summary {
-        if self.all {
+    /// The normalised summary; the builder is left empty for reuse.
+    pub fn finish(&mut self) -> Summary {
+        if std::mem::take(&mut self.all) {
+            self.tcp.clear();
+            self.udp.clear();
+            self.icmp = IcmpSet::default();
+            self.icmpv6 = IcmpSet::default();
+            self.other = Bits256::default();
             return Summary {
                 all: true,
                 ..Summary::default()
             };
         }
-        let mut icmp = self.icmp;
+        merge_ranges(&mut self.tcp);
+        merge_ranges(&mut self.udp);
+        let mut icmp = std::mem::take(&mut self.icmp);
         icmp.normalize();
-        let mut icmpv6 = self.icmpv6;
+        let mut icmpv6 = std::mem::take(&mut self.icmpv6);
         icmpv6.normalize();
-        Summary {
+        let other = std::mem::take(&mut self.other);
+        let rare = (!icmp.is_empty() || !icmpv6.is_empty() || !other.is_empty()).then(|| {
+            Box::new(Rare {
+                icmp,
+                icmpv6,
+                other,
+            })
+        });
+        let s = Summary {
             all: false,
-            tcp: IntervalSet::from_ranges(self.tcp),
-            udp: IntervalSet::from_ranges(self.udp),
-            icmp,
-            icmpv6,
-            other: self.other,
-        }
+            tcp: self.tcp.as_slice().into(),
+            udp: self.udp.as_slice().into(),
+            rare,
+        };
+        self.tcp.clear();
+        self.udp.clear();
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{IcmpMatch, PortRange};
+
+    #[test]
+    fn merges_and_reuses() {
+        let mut b = SummaryBuilder::default();
+        b.add(Protocol::Tcp, L4::Ports(PortRange::new(10, 20)));
+        b.add(Protocol::Tcp, L4::Ports(PortRange::new(21, 30)));
+        b.add(Protocol::Tcp, L4::Ports(PortRange::new(65535, 65535)));
+        b.add(Protocol::Icmp, L4::Icmp(IcmpMatch::of_type(8)));
+        let s = b.finish();
+        assert!(s.allows(Protocol::Tcp, &PacketL4::Port(21)));
+        assert!(s.allows(Protocol::Tcp, &PacketL4::Port(65535)));
+        assert!(!s.allows(Protocol::Tcp, &PacketL4::Port(31)));
+        assert!(s.allows(Protocol::Icmp, &PacketL4::Icmp { ty: 8, code: 3 }));
+        assert!(!s.allows(Protocol::Icmpv6, &PacketL4::Icmp { ty: 8, code: 3 }));
+        // The builder is empty again.
+        let empty = b.finish();
+        assert!(empty.is_empty());
+        assert_eq!(empty, Summary::default());
     }
 }
