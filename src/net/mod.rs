@@ -2,7 +2,7 @@
 //! CIDRs and directions.
 //!
 //! Contract: each type has exactly one textual syntax, implemented once as [`FromStr`] and
-//! [`Display`]. The DSL parser (nom), the AWS JSON ingest (serde) and the CLI (clap) all call
+//! [`Display`](std::fmt::Display). The DSL parser (nom), the AWS JSON ingest (serde) and the CLI (clap) all call
 //! these, so `"6"`, `"TCP"` and `"tcp"` mean the same thing everywhere. Intervals are
 //! **inclusive** `[lo, hi]`; no half-open arithmetic, so `255.255.255.255` and port 65535 are
 //! ordinary values.

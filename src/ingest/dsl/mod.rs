@@ -13,7 +13,7 @@
 //! duplicate ids) and nothing else: no cross-object validation (that is
 //! [`model::validate`](crate::model::validate)). It never panics, on any input, and runs in
 //! time linear in the input. The first syntax error stops the parse and is returned as a
-//! [`ParseError`] with line, column, what was expected and what was found. [`print`] is its
+//! [`ParseError`] with line, column, what was expected and what was found. [`print()`] is its
 //! inverse on the expressible subset of the model.
 //!
 //! Layout: [`lex`](self) splits lines into spanned tokens (nom), `grammar` turns a line's
