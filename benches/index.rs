@@ -17,25 +17,10 @@ use sgcheck::index::naive::{self, Query};
 use sgcheck::ingest::Reader;
 use sgcheck::model::{Scope, Topology};
 use sgcheck::net::{Direction, PacketL4, Protocol};
-use sgcheck::synth::{Synth, to_aws_pretty};
+use sgcheck::synth::{Rng, Synth, to_aws_pretty};
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 const PORTS: [u16; 10] = [22, 80, 443, 3306, 5432, 6379, 8080, 3389, 53, 40000];
 
@@ -52,10 +37,10 @@ fn packet(rng: &mut Rng, topo: &Topology, v6_percent: u64) -> Packet {
             1 => IpAddr::V6(Ipv6Addr::from(
                 (0x2001_0db8u128 << 96)
                     | (u128::from(rng.below(0xFFFF)) << 80)
-                    | u128::from(rng.next()),
+                    | u128::from(rng.next_u64()),
             )),
             _ => IpAddr::V6(Ipv6Addr::from(
-                u128::from(rng.next()) << 64 | u128::from(rng.next()),
+                u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64()),
             )),
         }
     } else {
@@ -64,7 +49,7 @@ fn packet(rng: &mut Rng, topo: &Topology, v6_percent: u64) -> Packet {
                 let e = &topo.enis[rng.below(topo.enis.len() as u64) as usize];
                 IpAddr::V4(e.primary_ip().unwrap_or(Ipv4Addr::UNSPECIFIED))
             }
-            _ => IpAddr::V4(Ipv4Addr::from(rng.next() as u32)),
+            _ => IpAddr::V4(Ipv4Addr::from(rng.next_u64() as u32)),
         }
     };
     match rng.below(10) {
@@ -74,7 +59,7 @@ fn packet(rng: &mut Rng, topo: &Topology, v6_percent: u64) -> Packet {
             if rng.below(2) == 0 {
                 53
             } else {
-                rng.next() as u16
+                rng.next_u64() as u16
             },
         ),
         8 => {

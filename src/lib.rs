@@ -7,7 +7,7 @@
 //! - [`ingest`]: AWS JSON exports and the sgcheck rule language into the model.
 //! - [`model`]: the typed topology, with origins and validation.
 //! - [`index`]: the compiled index and the naive oracle it is tested against.
-//! - [`report`]: renderers.
+//! - [`report`], the renderers: text and JSON.
 //!
 //! # Build, then query
 //!

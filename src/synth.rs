@@ -40,12 +40,13 @@ impl Default for Synth {
 }
 
 /// A tiny deterministic PRNG (SplitMix64), so the output does not depend on a crate's
-/// algorithm choices.
+/// algorithm choices. Public so benchmarks draw their queries the same way.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -53,11 +54,13 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next_u64() % n }
     }
 
-    fn percent(&mut self, p: u8) -> bool {
+    /// True with probability `p` percent.
+    pub fn percent(&mut self, p: u8) -> bool {
         self.below(100) < u64::from(p)
     }
 }
