@@ -1331,6 +1331,9 @@ impl<'t> Reach<'t> {
         self.instance_state(s, d, w);
         // Where the packet leaves the source and what the destination sees as source.
         let seen = self.paths(s, d, same_subnet, w);
+        // Through the internet gateway the destination sees the source's public address;
+        // when the path leaves the input, it is not known.
+        let hidden = d.via_public && (s.eni.is_some() || s.vpc.is_some()) && seen.is_none();
         let src_seen = seen.unwrap_or(s.addr);
         let src_cross = !same_subnet && (s.eni.is_some() || s.vpc.is_some());
         let dst_cross = !same_subnet && (d.eni.is_some() || d.vpc.is_some());
@@ -1359,6 +1362,9 @@ impl<'t> Reach<'t> {
             }),
         }
         match d.eni {
+            Some(_) if hidden => w.set(Layer::DestinationSgIngress, Outcome::Unknown, || {
+                "the source address as the destination sees it is not known (the path leaves the input)".into()
+            }),
             Some(i) => self.sg_layer(
                 Layer::DestinationSgIngress,
                 i,
@@ -1396,7 +1402,11 @@ impl<'t> Reach<'t> {
                     format!("{} is outside the input: no subnet", s.addr)
                 });
             }
-            if dst_cross {
+            if dst_cross && hidden {
+                w.set(Layer::DestinationNaclIngress, Outcome::Unknown, || {
+                    "the source address as the destination sees it is not known (the path leaves the input)".into()
+                });
+            } else if dst_cross {
                 self.nacl_layer(
                     Layer::DestinationNaclIngress,
                     d,
@@ -1409,7 +1419,14 @@ impl<'t> Reach<'t> {
                     format!("{} is outside the input: no subnet", d.addr)
                 });
             }
-            self.return_layer(s, d, src_seen, src_cross, dst_cross, port, w);
+            if hidden {
+                w.set(Layer::ReturnNacl, Outcome::Unknown, || {
+                    "the reply's destination address is not known (the path leaves the input)"
+                        .into()
+                });
+            } else {
+                self.return_layer(s, d, src_seen, src_cross, dst_cross, port, w);
+            }
         }
         self.listener_layer(d, port, w);
     }
@@ -1473,7 +1490,7 @@ impl<'t> Reach<'t> {
                         }
                     }
                 }
-                None if role == "destination" && (side.vpc.is_some() || side.subnet.is_some()) => {
+                None if role == "destination" && side.subnet.is_some() => {
                     any = true;
                     w.worsen(Layer::InstanceState, Outcome::Deny, || {
                         format!(
