@@ -501,7 +501,14 @@ impl Walk {
         }
     }
 
-    fn finish(self, from: String, to: String, port: String) -> Answer {
+    fn finish(mut self, from: String, to: String, port: String) -> Answer {
+        if self.explain {
+            for l in &mut self.layers {
+                if l.detail.is_empty() {
+                    l.detail = "not on this path".into();
+                }
+            }
+        }
         let blocks: Vec<Layer> = self
             .layers
             .iter()
