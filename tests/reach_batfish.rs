@@ -8,6 +8,7 @@
 //! - `EXITS_NETWORK` toward the internet → `allowed` (the layers beyond the VPC are not
 //!   crossed);
 //! - `ACCEPTED` → `allowed`.
+//!
 //! `getAnyFlow` is an arbitrary flow; where it ends in `DENIED_IN` at a group that allows
 //! only tcp/22, we ask tcp/80 (and check that tcp/22 passes, so the deny is the group's).
 //!
