@@ -3,7 +3,7 @@
 use crate::cli::args::{Format, ReachArgs};
 use crate::cli::{ExitStatus, write_out};
 use rayon::prelude::*;
-use sgcheck::eval::flows::{QueryLine, combine, parse_queries};
+use sgcheck::eval::flows::combine;
 use sgcheck::eval::{Options, Question, Reach, Verdict};
 use sgcheck::ingest::{Ingest, ingest_paths};
 use sgcheck::net::PortRange;
@@ -131,35 +131,54 @@ pub fn run(args: &ReachArgs) -> ExitStatus {
     }
 }
 
-/// Answers every line in parallel, writes JSON lines in input order.
+/// Answers every line in parallel (parse, answer and render per chunk), writes JSON
+/// lines in input order.
 fn batch(reach: &Reach<'_>, text: &str, explain: bool, errors: bool) -> ExitStatus {
-    let lines = parse_queries(text);
-    const CHUNK: usize = 8192;
+    const CHUNK: usize = 4096;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
     let mut all_allowed = true;
     let mut bad = errors;
-    for chunk in lines.chunks(CHUNK * 16) {
-        let rendered: Vec<(String, Option<Verdict>)> = chunk
-            .par_iter()
-            .with_min_len(CHUNK / 8)
-            .map(|l| match l {
-                QueryLine::Bad(line, e) => (render::batch_line(line, Err(e), explain), None),
-                QueryLine::Question(line, q) => match reach.answer(q) {
-                    Ok(a) => (
-                        render::batch_line(line, Ok(&a), explain),
-                        Some(combine(&a).0),
-                    ),
-                    Err(e) => (render::batch_line(line, Err(&e.to_string()), explain), None),
-                },
+    // Bounded memory: answer a window of chunks at a time, in parallel.
+    for window in lines.chunks(CHUNK * 64) {
+        let rendered: Vec<(String, bool, bool)> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut out = String::with_capacity(chunk.len() * 120);
+                let (mut allowed, mut failed) = (true, false);
+                for line in chunk {
+                    match line.parse::<Question>() {
+                        Ok(q) => match reach.answer(&q) {
+                            Ok(a) => {
+                                out.push_str(&render::batch_line(line, Ok(&a), explain));
+                                allowed &= combine(&a).0 == Verdict::Allowed;
+                            }
+                            Err(e) => {
+                                out.push_str(&render::batch_line(
+                                    line,
+                                    Err(&e.to_string()),
+                                    explain,
+                                ));
+                                failed = true;
+                            }
+                        },
+                        Err(e) => {
+                            out.push_str(&render::batch_line(line, Err(&e.to_string()), explain));
+                            failed = true;
+                        }
+                    }
+                }
+                (out, allowed, failed)
             })
             .collect();
-        let mut out = String::with_capacity(rendered.len() * 80);
-        for (s, v) in &rendered {
-            out.push_str(s);
-            match v {
-                None => bad = true,
-                Some(Verdict::Allowed) => {}
-                Some(_) => all_allowed = false,
-            }
+        let mut out = String::new();
+        for (s, allowed, failed) in rendered {
+            out.push_str(&s);
+            all_allowed &= allowed;
+            bad |= failed;
         }
         if let Err(s) = write_out(&out) {
             return s;
