@@ -64,7 +64,11 @@ fn main() -> ExitCode {
             1 | 2 => ip(x),
             _ => format!("203.0.113.{}", (r >> 56) % 250 + 1),
         };
-        let to = if (r >> 53) % 2 == 0 { eni(y) } else { ip(y) };
+        let to = if (r >> 53).is_multiple_of(2) {
+            eni(y)
+        } else {
+            ip(y)
+        };
         out.push_str(&format!("{from} -> {to} {port}\n"));
     }
     match std::fs::File::create(&a.out).and_then(|mut f| f.write_all(out.as_bytes())) {
