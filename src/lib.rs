@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod eval;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -18,6 +18,18 @@ pub enum Command {
     /// Read inputs and report what was found: counts per kind and per file, skipped files
     /// and every diagnostic. Exit 0 when clean, 2 on input errors.
     Inventory(InventoryArgs),
+    /// Can FROM reach TO on a port? One line per layer (instance state, public address,
+    /// route, source groups and NACL, destination NACL and groups, return NACL,
+    /// listener) with the deciding rule. Exit 0 allowed, 1 blocked/partial/unknown, 2 bad
+    /// input.
+    Reach(ReachArgs),
+    /// From what the user saw (timeout or refused) to the layers to blame, and what
+    /// outside the model could cause it. Exit 0 when the model explains the symptom, 1
+    /// when data and reality disagree, 2 bad input.
+    Diagnose(DiagnoseArgs),
+    /// Check `expect allow|deny FROM -> TO PORT/PROTO` lines (from --flows, else the
+    /// expectations in the inputs). Exit 0 all hold, 1 any fails, 2 bad input.
+    Assert(AssertArgs),
 }
 
 /// Output format for reports.
@@ -43,4 +55,85 @@ pub struct InventoryArgs {
     /// reads), not only on errors.
     #[arg(long)]
     pub strict: bool,
+}
+
+/// `sgcheck reach`.
+#[derive(Debug, clap::Args)]
+pub struct ReachArgs {
+    /// Files, directories or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Source: an IP, a CIDR, `internet`, or an instance, ENI or group id.
+    #[arg(long, value_name = "ENDPOINT", required_unless_present = "queries")]
+    pub from: Option<String>,
+    /// Destination: an IP, a CIDR, `internet`, or an instance, ENI or group id.
+    #[arg(long, value_name = "ENDPOINT", required_unless_present = "queries")]
+    pub to: Option<String>,
+    /// `PORT[/PROTO]` (tcp by default; ICMP is `TYPE[:CODE]/icmp`).
+    #[arg(long, value_name = "PORT[/PROTO]", required_unless_present = "queries")]
+    pub port: Option<String>,
+    /// Output format (`--queries` always writes JSON lines).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Batch: a file (`-` = stdin) of `FROM -> TO PORT[/PROTO]` lines, answered as JSON
+    /// lines in input order.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from", "to", "port"])]
+    pub queries: Option<PathBuf>,
+    /// With `--queries`: include every layer in each line.
+    #[arg(long)]
+    pub explain: bool,
+    /// Ports the destination listens on (e.g. `22,80,8000-8080`), overriding declared
+    /// `listen` lines.
+    #[arg(long, value_name = "PORTS", value_delimiter = ',')]
+    pub listening: Option<Vec<String>>,
+}
+
+/// What the user saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SymptomArg {
+    /// The connection timed out.
+    Timeout,
+    /// The connection was refused.
+    Refused,
+}
+
+/// `sgcheck diagnose`.
+#[derive(Debug, clap::Args)]
+pub struct DiagnoseArgs {
+    /// Files, directories or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Source endpoint.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub from: String,
+    /// Destination endpoint.
+    #[arg(long, value_name = "ENDPOINT")]
+    pub to: String,
+    /// `PORT[/PROTO]`.
+    #[arg(long, value_name = "PORT[/PROTO]")]
+    pub port: String,
+    /// What the client saw.
+    #[arg(long, value_enum)]
+    pub symptom: SymptomArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Ports the destination listens on, overriding declared `listen` lines.
+    #[arg(long, value_name = "PORTS", value_delimiter = ',')]
+    pub listening: Option<Vec<String>>,
+}
+
+/// `sgcheck assert`.
+#[derive(Debug, clap::Args)]
+pub struct AssertArgs {
+    /// Files, directories or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// A file of `expect allow|deny FROM -> TO PORT/PROTO` lines; without it, the
+    /// expectations found in the inputs are checked.
+    #[arg(long, value_name = "FILE")]
+    pub flows: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }

@@ -135,6 +135,11 @@ impl<'a> CompiledNacl<'a> {
         CompiledNacl { acl, axes }
     }
 
+    /// The ACL this was compiled from.
+    pub fn acl(&self) -> &'a NetworkAcl {
+        self.acl
+    }
+
     /// The first entry matching a packet crossing the subnet boundary in `direction`
     /// (ingress = entering the subnet) with the other end at `peer`.
     pub fn evaluate(

@@ -74,3 +74,18 @@ pub fn parse(file: &Arc<str>, text: &str) -> Result<(Topology, Vec<Diagnostic>),
 
 #[cfg(test)]
 mod tests;
+
+/// Parses a port spec `PORT[/PROTO]` as `expect` lines and the CLI's `--port` write it
+/// (`443`, `53/udp`, `8/icmp`, `3:4/icmp`, `all/47`): the protocol and its normalised L4
+/// match.
+///
+/// # Errors
+/// What was expected, and the text found.
+pub fn parse_port_spec(
+    s: &str,
+) -> Result<(crate::net::Protocol, crate::net::L4), crate::net::ValueError> {
+    grammar::port_spec(s).map_err(|(a, b, expected)| crate::net::ValueError {
+        expected,
+        found: s.get(a..b).unwrap_or(s).to_string(),
+    })
+}

@@ -1,0 +1,432 @@
+//! Engine tests, one or more per layer, on small rule-language topologies.
+
+use sgcheck::eval::diagnose::diagnose;
+use sgcheck::eval::flows::check;
+use sgcheck::eval::{Answer, Layer, Options, Outcome, Reach, Symptom, Verdict};
+use sgcheck::ingest::ingest_bytes;
+use sgcheck::net::PortRange;
+
+/// Two VPCs: `vpc-a` (public and private subnets, IGW, a NACL with an ephemeral gap) and
+/// `vpc-b` peered with it.
+const NET: &str = r#"
+vpc vpc-a cidr 10.0.0.0/16, 2001:db8:a::/56
+vpc vpc-b cidr 10.1.0.0/16
+igw igw-a vpc vpc-a
+subnet sub-pub  vpc vpc-a cidr 10.0.1.0/24 ipv6 2001:db8:a:1::/64
+subnet sub-priv vpc vpc-a cidr 10.0.2.0/24
+subnet sub-nacl vpc vpc-a cidr 10.0.3.0/24
+subnet sub-b    vpc vpc-b cidr 10.1.1.0/24
+
+route-table rt-pub vpc vpc-a subnets sub-pub, sub-nacl
+  route 10.0.0.0/16 via local
+  route 0.0.0.0/0 via igw-a
+  route ::/0 via igw-a
+  route 10.1.0.0/16 via pcx-ab
+route-table rt-priv vpc vpc-a main
+  route 10.0.0.0/16 via local
+  route 0.0.0.0/0 via nat-a
+  route 10.9.0.0/16 via igw-a blackhole
+route-table rt-b vpc vpc-b main
+  route 10.1.0.0/16 via local
+  route 10.0.1.0/24 via pcx-ab
+
+nacl acl-default vpc vpc-a default
+  in  100 allow all from 0.0.0.0/0
+  out 100 allow all to 0.0.0.0/0
+  in  101 allow all from ::/0
+  out 101 allow all to ::/0
+nacl acl-gap vpc vpc-a subnets sub-nacl
+  in  90  deny  tcp 22 from 203.0.113.0/24
+  in  100 allow tcp 22 from 0.0.0.0/0
+  in  110 allow tcp 443 from 0.0.0.0/0
+  out 50  allow tcp 1024-65535 to 192.0.2.0/24
+  out 100 allow tcp 32768-65535 to 0.0.0.0/0
+
+group sg-web vpc vpc-a
+  in tcp 443 from 0.0.0.0/0, ::/0
+  in tcp 22 from 10.0.0.0/16
+  in tcp 8080 from sg-app
+  out all to 0.0.0.0/0
+  out all to ::/0
+group sg-app vpc vpc-a
+  in tcp 9000 from sg-app
+  out all to 0.0.0.0/0
+group sg-closed vpc vpc-a
+  in tcp 22 from 198.51.100.0/24
+group sg-gap vpc vpc-a
+  in tcp 22, 443 from 0.0.0.0/0
+  out all to 0.0.0.0/0
+group sg-b vpc vpc-b
+  in tcp 22 from 10.0.0.0/16
+  out all to 0.0.0.0/0
+
+instance i-web state running
+  eni eni-web subnet sub-pub ip 10.0.1.10 public 54.0.0.10 ipv6 2001:db8:a:1::10 groups sg-web index 0
+  listen tcp 443
+instance i-web2 state running
+  eni eni-web2 subnet sub-pub ip 10.0.1.11 eip 54.0.0.11 groups sg-web, sg-app index 0
+instance i-app state running
+  eni eni-app subnet sub-priv ip 10.0.2.10 groups sg-app index 0
+instance i-app2 state running
+  eni eni-app2 subnet sub-priv ip 10.0.2.11 groups sg-app index 0
+instance i-stopped state stopped
+  eni eni-stopped subnet sub-pub ip 10.0.1.20 public 54.0.0.20 groups sg-web index 0
+instance i-gap state running
+  eni eni-gap subnet sub-nacl ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0
+instance i-closed state running
+  eni eni-closed subnet sub-pub ip 10.0.1.30 public 54.0.0.31 groups sg-closed index 0
+instance i-b state running
+  eni eni-b subnet sub-b ip 10.1.1.10 groups sg-b index 0
+"#;
+
+fn ask_with(text: &str, q: &str, listening: Option<Vec<PortRange>>) -> Answer {
+    let ingest = ingest_bytes("net.sg", text.as_bytes());
+    assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening,
+            explain: true,
+        },
+    );
+    let mut a = reach.answer(&q.parse().expect("question")).expect("answer");
+    assert_eq!(a.len(), 1);
+    a.remove(0)
+}
+
+fn ask(q: &str) -> Answer {
+    ask_with(NET, q, None)
+}
+
+fn result(a: &Answer, l: Layer) -> Outcome {
+    a.layer(l).map(|x| x.result).expect("layer present")
+}
+
+fn detail(a: &Answer, l: Layer) -> String {
+    a.layer(l).map(|x| x.detail.clone()).unwrap_or_default()
+}
+
+#[test]
+fn every_answer_has_the_nine_layers_in_order() {
+    let a = ask("internet -> i-web 443/tcp");
+    let names: Vec<&str> = a.layers.iter().map(|l| l.layer.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "instance-state",
+            "public-address",
+            "route",
+            "source-sg-egress",
+            "source-nacl-egress",
+            "destination-nacl-ingress",
+            "destination-sg-ingress",
+            "return-nacl",
+            "listener"
+        ]
+    );
+    assert_eq!(
+        (a.verdict, a.symptom),
+        (Verdict::Allowed, Symptom::Connects)
+    );
+    // The decisive group rule is quoted with its origin.
+    let sg = a.layer(Layer::DestinationSgIngress).expect("layer");
+    assert!(
+        sg.rules
+            .iter()
+            .any(|r| r.rule == "in tcp 443 from 0.0.0.0/0" && r.origin.is_some())
+    );
+}
+
+#[test]
+fn instance_state_stopped_is_a_timeout() {
+    let a = ask("i-web -> 10.0.1.20 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::InstanceState));
+    assert_eq!(a.symptom, Symptom::Timeout);
+    assert!(detail(&a, Layer::InstanceState).contains("stopped"));
+}
+
+#[test]
+fn public_address_released_on_stop_and_missing() {
+    // The auto-assigned public IP of a stopped instance is released.
+    let a = ask("internet -> 54.0.0.20 443/tcp");
+    assert!(a.blocks.contains(&Layer::PublicAddress), "{a:#?}");
+    // No public address at all.
+    let a = ask("internet -> i-app 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::PublicAddress));
+}
+
+#[test]
+fn hairpin_sees_the_public_source_and_group_references_do_not_match() {
+    // i-web2 (sg-app) -> i-web's private IP on 8080: the reference sg-app matches.
+    let a = ask("i-web2 -> 10.0.1.10 8080/tcp");
+    assert_eq!(
+        result(&a, Layer::DestinationSgIngress),
+        Outcome::Allow,
+        "{a:#?}"
+    );
+    // (i-web declares `listen tcp 443` only, so the client is refused.)
+    assert_eq!(
+        (a.blocked_at, a.symptom),
+        (Some(Layer::Listener), Symptom::Refused)
+    );
+    // The same to i-web's public IP hairpins through the IGW with source 54.0.0.11: the
+    // reference matches private addresses only.
+    let a = ask("i-web2 -> 54.0.0.10 8080/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::DestinationSgIngress), "{a:#?}");
+    assert!(detail(&a, Layer::DestinationSgIngress).contains("54.0.0.11"));
+    assert!(detail(&a, Layer::PublicAddress).contains("54.0.0.11"));
+    // Same subnet, yet the hairpin crosses the NACLs (the default NACL allows).
+    assert_eq!(result(&a, Layer::SourceNaclEgress), Outcome::Allow);
+}
+
+#[test]
+fn route_reply_via_nat_is_lost_for_internet_clients() {
+    // sub-priv's default route is a NAT gateway: give i-app a public IP and the reply
+    // still leaves through the NAT, so the client times out.
+    let text = NET
+        .replace(
+            "ip 10.0.2.10 groups",
+            "ip 10.0.2.10 public 54.0.0.40 groups",
+        )
+        .replace(
+            "in tcp 9000 from sg-app",
+            "in tcp 9000 from sg-app\n  in tcp 443 from 0.0.0.0/0",
+        );
+    let a = ask_with(&text, "internet -> i-app 443/tcp", None);
+    assert_eq!(a.blocked_at, Some(Layer::Route), "{a:#?}");
+    assert!(detail(&a, Layer::Route).contains("nat-a"));
+}
+
+#[test]
+fn route_peering_both_sides_and_missing_return() {
+    let a = ask("i-web -> i-b 22/tcp");
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+    // From the private subnet, vpc-b is only covered by the default route to the NAT
+    // gateway: what happens beyond it is not in the input.
+    let a = ask("i-app -> i-b 22/tcp");
+    assert_eq!(a.verdict, Verdict::Unknown, "{a:#?}");
+    assert_eq!(result(&a, Layer::Route), Outcome::Unknown);
+    // vpc-b routes only 10.0.1.0/24 back: drop that and the reply has no route.
+    let text = NET.replace("  route 10.0.1.0/24 via pcx-ab\n", "");
+    let a = ask_with(&text, "i-web -> i-b 22/tcp", None);
+    assert_eq!(a.blocked_at, Some(Layer::Route), "{a:#?}");
+    assert!(detail(&a, Layer::Route).contains("reply"));
+}
+
+#[test]
+fn route_blackhole_and_no_route() {
+    let a = ask("i-app -> 10.9.0.5 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::Route));
+    assert!(detail(&a, Layer::Route).contains("blackhole"));
+    let a = ask("i-b -> 8.8.8.8 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::Route));
+    // Out through the NAT gateway to the internet.
+    let a = ask("i-app -> 8.8.8.8 443/tcp");
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+}
+
+#[test]
+fn source_sg_egress_and_the_nearest_rule() {
+    // sg-closed has no egress rule at all.
+    let a = ask("i-closed -> i-web 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::SourceSgEgress));
+    // Right port, wrong source: sg-closed allows 22 from 198.51.100.0/24 only.
+    let a = ask("i-web -> i-closed 22/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::DestinationSgIngress));
+    let d = detail(&a, Layer::DestinationSgIngress);
+    assert!(d.contains("right port, wrong source"), "{d}");
+    assert_eq!(
+        a.layer(Layer::DestinationSgIngress)
+            .map(|l| l.rules[0].rule.clone()),
+        Some("in tcp 22 from 198.51.100.0/24".to_string())
+    );
+}
+
+#[test]
+fn nacls_first_match_and_same_subnet_not_crossed() {
+    // Rule 90 denies 203.0.113.0/24 before rule 100 allows everyone.
+    let a = ask("203.0.113.9 -> 54.0.0.30 22/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::DestinationNaclIngress), "{a:#?}");
+    let d = detail(&a, Layer::DestinationNaclIngress);
+    assert!(d.contains("rule 90") && d.contains("rule 100"), "{d}");
+    // Same subnet: NACLs are not crossed.
+    let a = ask("i-app -> i-app2 9000/tcp");
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+    for l in [
+        Layer::SourceNaclEgress,
+        Layer::DestinationNaclIngress,
+        Layer::ReturnNacl,
+    ] {
+        assert_eq!(result(&a, l), Outcome::NotCrossed);
+    }
+}
+
+#[test]
+fn return_nacl_reports_failing_ephemeral_sub_ranges() {
+    // acl-gap lets replies out only to 32768-65535: 1024-32767 fails.
+    let a = ask("internet -> i-gap 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::ReturnNacl), "{a:#?}");
+    assert_eq!(a.symptom, Symptom::Timeout);
+    let d = detail(&a, Layer::ReturnNacl);
+    assert!(
+        d.contains("1024-32767") && d.contains("passes 32768-65535"),
+        "{d}"
+    );
+}
+
+#[test]
+fn listener_refused_and_connects() {
+    // i-web declares listen tcp 443 only: 22 from inside the VPC is refused.
+    let a = ask("i-app -> i-web 22/tcp");
+    assert_eq!(
+        (a.blocked_at, a.symptom),
+        (Some(Layer::Listener), Symptom::Refused),
+        "{a:#?}"
+    );
+    // No listeners declared: connects.
+    let a = ask("i-web -> i-b 22/tcp");
+    assert_eq!(a.symptom, Symptom::Connects);
+    // --listening overrides.
+    let a = ask_with(
+        NET,
+        "i-app -> i-web 22/tcp",
+        Some(vec![PortRange::single(22)]),
+    );
+    assert_eq!(a.verdict, Verdict::Allowed);
+}
+
+#[test]
+fn a_dropped_rst_is_a_timeout() {
+    // Nothing listens on 22 at i-gap... but the reply NACL drops 1024-32767 as well.
+    let text = NET.replace(
+        "ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0",
+        "ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0\n  listen tcp 8443",
+    );
+    let a = ask_with(&text, "internet -> i-gap 443/tcp", None);
+    assert_eq!(a.symptom, Symptom::Timeout);
+    assert!(a.blocks.contains(&Layer::Listener) && a.blocks.contains(&Layer::ReturnNacl));
+}
+
+#[test]
+fn ipv6_from_the_internet_needs_no_nat() {
+    let a = ask("2001:db8:ffff::9 -> i-web 443/tcp");
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+    assert!(a.to.contains("2001:db8:a:1::10"));
+    // The group has 443 from ::/0 only for IPv6; 22 is not open.
+    let a = ask("2001:db8:ffff::9 -> i-web 22/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::DestinationSgIngress));
+}
+
+#[test]
+fn cidr_endpoints_are_partial() {
+    let ingest = ingest_bytes("net.sg", NET.as_bytes());
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let a = reach
+        .answer(&"192.0.2.0/23 -> 54.0.0.30 22/tcp".parse().expect("q"))
+        .expect("answer");
+    assert_eq!(a[0].verdict, Verdict::Partial, "{:#?}", a[0]);
+    let blocked: Vec<&str> = a[0]
+        .ranges
+        .iter()
+        .filter(|r| r.verdict == Verdict::Blocked)
+        .map(|r| r.from.as_str())
+        .collect();
+    assert_eq!(blocked, ["192.0.3.0-192.0.3.255"]);
+}
+
+#[test]
+fn unknown_references_keep_the_verdict_honest() {
+    let text = NET.replace(
+        "in tcp 9000 from sg-app",
+        "in tcp 9000 from 999999999999/sg-gone",
+    );
+    let a = ask_with(&text, "i-web -> i-app 9000/tcp", None);
+    assert_eq!(a.verdict, Verdict::Unknown, "{a:#?}");
+    assert_eq!(result(&a, Layer::DestinationSgIngress), Outcome::Unknown);
+}
+
+#[test]
+fn group_endpoints_answer_per_member() {
+    let ingest = ingest_bytes("net.sg", NET.as_bytes());
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let a = reach
+        .answer(&"sg-app -> i-app 9000/tcp".parse().expect("q"))
+        .expect("a");
+    assert_eq!(a.len(), 3);
+    assert!(
+        reach
+            .answer(&"sg-nobody -> i-app 1/tcp".parse().expect("q"))
+            .is_err()
+    );
+}
+
+#[test]
+fn diagnose_timeout_refused_and_disagreement() {
+    let ingest = ingest_bytes("net.sg", NET.as_bytes());
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let one = |q: &str| reach.answer(&q.parse().expect("q")).expect("a").remove(0);
+    // Timeout, and the model agrees: the return NACL is to blame.
+    let d = diagnose(&reach, &one("internet -> i-gap 443/tcp"), Symptom::Timeout);
+    assert!(d.consistent);
+    assert_eq!(d.blame[0].layer, Some(Layer::ReturnNacl));
+    // The public IP is auto-assigned: a stale address is a suspect outside the model.
+    assert!(
+        d.outside.iter().any(|o| o.contains("auto-assigned")),
+        "{:?}",
+        d.outside
+    );
+    // Refused while the model says the path is blocked: data and reality disagree.
+    let d = diagnose(&reach, &one("internet -> i-gap 443/tcp"), Symptom::Refused);
+    assert!(!d.consistent);
+    assert!(d.summary.contains("disagree"));
+    // Refused, and nothing listens on 22.
+    let d = diagnose(&reach, &one("i-app -> i-web 22/tcp"), Symptom::Refused);
+    assert!(d.consistent);
+    assert_eq!(d.blame[0].layer, Some(Layer::Listener));
+    // Timeout on an open path: outside the model.
+    let d = diagnose(&reach, &one("i-web -> i-b 22/tcp"), Symptom::Timeout);
+    assert!(!d.consistent);
+    assert!(d.outside.iter().any(|o| o.contains("firewall")));
+}
+
+#[test]
+fn expectations_pass_and_fail() {
+    let text = format!(
+        "{NET}\nexpect allow internet -> i-web 443/tcp\nexpect deny internet -> i-web 443/tcp\nexpect allow i-nope -> i-web 443/tcp\n"
+    );
+    let ingest = ingest_bytes("net.sg", text.as_bytes());
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let c: Vec<_> = ingest
+        .topology
+        .expectations
+        .iter()
+        .map(|e| check(&reach, e))
+        .collect();
+    assert!(c[0].passed);
+    assert!(!c[1].passed);
+    assert!(!c[2].passed && c[2].error.is_some());
+}
