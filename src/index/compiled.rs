@@ -504,6 +504,7 @@ impl IndexBuilder {
 
     /// Compiles `topology`.
     pub fn build(mut self, topology: &Topology) -> CompiledIndex {
+        use rayon::prelude::*;
         let resolver = Resolver::new(topology);
         // Every rule's peer, resolved once (policies share groups).
         let resolved: Vec<[Vec<Resolved<'_>>; 2]> = topology
@@ -516,13 +517,13 @@ impl IndexBuilder {
                 ]
             })
             .collect();
+        // Pass 1: the distinct group sets. An ENI's groups are looked up preferring its
+        // own scope; ids not exported make the policy's denials unknown.
         let lookup = topology.lookup();
-        let mut policy_ids: HashMap<(Vec<u32>, bool, Direction), u32> = HashMap::default();
-        let mut policies = Vec::new();
+        let mut key_ids: HashMap<(Vec<u32>, bool), u32> = HashMap::default();
+        let mut keys: Vec<(Vec<u32>, bool)> = Vec::new();
         let mut eni_policy = Vec::with_capacity(topology.enis.len());
         for eni in &topology.enis {
-            // The ENI's groups, looked up preferring its own scope; ids not exported
-            // make the policy's denials unknown.
             let mut set = Vec::with_capacity(eni.groups.len());
             let mut unknown_group = false;
             for g in &eni.groups {
@@ -533,31 +534,51 @@ impl IndexBuilder {
             }
             set.sort_unstable();
             set.dedup();
-            let mut pair = [0u32; 2];
-            for direction in Direction::ALL {
-                let key = (set, unknown_group, direction);
-                let id = match policy_ids.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        let p = self.policy(
+            let key = (set, unknown_group);
+            let id = match key_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = keys.len() as u32;
+                    keys.push(key.clone());
+                    key_ids.insert(key, id);
+                    id
+                }
+            };
+            // Policies are stored ingress, egress for each key.
+            eni_policy.push([2 * id, 2 * id + 1]);
+        }
+        // Pass 2: compile the policies on all cores, each chunk interning its own
+        // summaries; pass 3 re-interns them into one table and renumbers the leaves.
+        let chunks: Vec<(Vec<Summary>, Vec<Policy>)> = keys
+            .par_chunks(32)
+            .map(|chunk| {
+                let mut b = IndexBuilder::default();
+                let mut ps = Vec::with_capacity(chunk.len() * 2);
+                for (set, unknown_group) in chunk {
+                    for direction in Direction::ALL {
+                        ps.push(b.policy(
                             topology,
                             &resolved,
-                            key.0.clone(),
-                            unknown_group,
+                            set.clone(),
+                            *unknown_group,
                             direction,
-                        );
-                        let id = policies.len() as u32;
-                        policies.push(p);
-                        policy_ids.insert(key.clone(), id);
-                        id
+                        ));
                     }
-                };
-                set = key.0;
-                pair[dir_index(direction)] = id;
-            }
-            eni_policy.push(pair);
-        }
+                }
+                (b.summaries, ps)
+            })
+            .collect();
         drop(resolved);
+        let mut policies = Vec::with_capacity(keys.len() * 2);
+        for (summaries, ps) in chunks {
+            let map: Vec<u32> = summaries.into_iter().map(|s| self.intern(s)).collect();
+            for mut p in ps {
+                for l in p.v4.leaf.iter_mut().chain(p.v6.leaf.iter_mut()) {
+                    *l = map[*l as usize];
+                }
+                policies.push(p);
+            }
+        }
         CompiledIndex {
             policies,
             summaries: self.summaries,
