@@ -6,9 +6,11 @@
 //! - [`ingest`]: AWS JSON exports and the sgcheck rule language into the model.
 //! - [`model`]: the typed topology, with origins and validation.
 //! - [`index`]: evaluators over the model (today the naive oracle).
+//! - [`audit`]: exposure, hygiene and topology checks with stable codes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -14,7 +14,6 @@ pub enum ExitStatus {
     /// 0: clean / allowed.
     Clean,
     /// 1: findings at or above the threshold / blocked.
-    #[allow(dead_code)]
     Findings,
     /// 2: bad input or usage.
     InputError,
@@ -59,5 +58,7 @@ pub fn run() -> ExitCode {
     };
     match &args.command {
         args::Command::Inventory(a) => commands::inventory::run(a).into(),
+        args::Command::Audit(a) => commands::audit::run(a).into(),
+        args::Command::Explain(a) => commands::explain::run(a).into(),
     }
 }

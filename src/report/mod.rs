@@ -1,3 +1,5 @@
 //! Renderers: turn results into text or JSON. No analysis logic lives here.
 
+pub mod audit;
 pub mod inventory;
+pub mod sarif;

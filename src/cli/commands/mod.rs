@@ -1,3 +1,5 @@
 //! One file per subcommand.
 
+pub mod audit;
+pub mod explain;
 pub mod inventory;
