@@ -2,12 +2,14 @@
 //! (id lookups, group membership, peer resolution, per-ENI exposure).
 
 use super::config::AuditConfig;
+use super::coverage::{RuleBox, rule_box};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
 use crate::model::{GroupId, Lookup, Peer, Rule, SecurityGroup, Topology};
 use crate::net::{Direction, L4, Protocol};
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// What every check reads. Built once by [`super::audit`].
 #[derive(Debug)]
@@ -31,6 +33,8 @@ pub struct AuditCtx<'t> {
     pub referenced: HashSet<&'t GroupId>,
     /// Exposure to the internet per ENI and per unattached group.
     pub exposures: Exposures,
+    /// Every rule as a coverage box, per group and direction (built on first use).
+    boxes: OnceLock<Vec<[Vec<Option<RuleBox>>; 2]>>,
 }
 
 impl<'t> AuditCtx<'t> {
@@ -76,9 +80,32 @@ impl<'t> AuditCtx<'t> {
             members,
             referenced,
             exposures: Exposures::default(),
+            boxes: OnceLock::new(),
         };
         ctx.exposures = exposure::compute(&ctx);
         ctx
+    }
+
+    /// The coverage boxes of a group's rules in one direction (see [`super::coverage`]).
+    pub fn boxes(&self, group: u32, direction: Direction) -> &[Option<RuleBox>] {
+        let all = self.boxes.get_or_init(|| {
+            use rayon::prelude::*;
+            self.topo
+                .security_groups
+                .par_iter()
+                .map(|g| {
+                    [
+                        g.ingress.iter().map(|r| rule_box(self, r)).collect(),
+                        g.egress.iter().map(|r| rule_box(self, r)).collect(),
+                    ]
+                })
+                .collect()
+        });
+        let d = match direction {
+            Direction::Ingress => 0,
+            Direction::Egress => 1,
+        };
+        &all[group as usize][d]
     }
 
     /// The group at `index`.

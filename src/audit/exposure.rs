@@ -222,7 +222,7 @@ fn union_all<'a, T: Endpoint + 'a>(
 
 /// Segments of one family from its contributions.
 fn analyse<T: FamilySpace>(
-    contribs: &[Contrib<T>],
+    contribs: &[&Contrib<T>],
     world: &IntervalSet<T>,
     broad_min: u128,
     out: &mut Vec<ExposedRange>,
@@ -233,6 +233,7 @@ fn analyse<T: FamilySpace>(
     let all_world = {
         let all: Vec<&Contrib<T>> = contribs
             .iter()
+            .copied()
             .filter(|c| c.protocol == Protocol::All)
             .collect();
         !all.is_empty() && union_all(all.iter().map(|c| &c.set)).covers(world)
@@ -244,6 +245,7 @@ fn analyse<T: FamilySpace>(
         }
         let items: Vec<&Contrib<T>> = contribs
             .iter()
+            .copied()
             .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
             .collect();
         let total = union_all(items.iter().map(|c| &c.set));
@@ -316,88 +318,109 @@ fn analyse<T: FamilySpace>(
     }
 }
 
-/// The exposure of one set of groups (positions), ingress from public space.
-pub fn exposure_of(ctx: &AuditCtx<'_>, groups: &[u32]) -> Vec<ExposedRange> {
+/// One group's ingress rules that admit public sources, per family.
+#[derive(Default)]
+struct GroupContribs {
+    v4: Vec<Contrib<u32>>,
+    v6: Vec<Contrib<u128>>,
+}
+
+fn group_contribs(ctx: &AuditCtx<'_>, gi: u32) -> GroupContribs {
     let space = public_space();
-    let mut v4: Vec<Contrib<u32>> = Vec::new();
-    let mut v6: Vec<Contrib<u128>> = Vec::new();
-    for &gi in groups {
-        let g = ctx.group(gi);
-        for (ri, rule) in g.ingress.iter().enumerate() {
-            let Some((lo, hi)) = l4_span(rule.l4) else {
-                continue;
-            };
-            let at = (gi, ri as u32);
-            let (want4, want6) = match rule.protocol {
-                Protocol::Icmp => (true, false),
-                Protocol::Icmpv6 => (false, true),
-                _ => (true, true),
-            };
-            let push4 = |set: IntervalSet<u32>,
-                         assumed: Option<PrefixListId>,
-                         v4: &mut Vec<Contrib<u32>>| {
-                let set = set.intersect(&space.v4);
-                if want4 && !set.is_empty() {
-                    v4.push(Contrib {
-                        protocol: rule.protocol,
-                        lo,
-                        hi,
-                        set,
-                        assumed,
-                        rule: at,
-                    });
+    let mut out = GroupContribs::default();
+    let g = ctx.group(gi);
+    for (ri, rule) in g.ingress.iter().enumerate() {
+        let Some((lo, hi)) = l4_span(rule.l4) else {
+            continue;
+        };
+        let at = (gi, ri as u32);
+        let (want4, want6) = match rule.protocol {
+            Protocol::Icmp => (true, false),
+            Protocol::Icmpv6 => (false, true),
+            _ => (true, true),
+        };
+        let mut push4 = |set: IntervalSet<u32>, assumed: Option<PrefixListId>| {
+            let set = set.intersect(&space.v4);
+            if want4 && !set.is_empty() {
+                out.v4.push(Contrib {
+                    protocol: rule.protocol,
+                    lo,
+                    hi,
+                    set,
+                    assumed,
+                    rule: at,
+                });
+            }
+        };
+        let mut v6: Vec<(IntervalSet<u128>, Option<PrefixListId>)> = Vec::new();
+        let list_id = match &rule.peer {
+            crate::model::Peer::PrefixList { id } => Some(id.clone()),
+            _ => None,
+        };
+        match ctx.resolver.resolve(rule) {
+            Resolved::Cidr(c) => {
+                if let Some(r) = c.v4_range() {
+                    push4(IntervalSet::from_ranges([(r.lo(), r.hi())]), None);
                 }
-            };
-            let push6 = |set: IntervalSet<u128>,
-                         assumed: Option<PrefixListId>,
-                         v6: &mut Vec<Contrib<u128>>| {
-                let set = set.intersect(&space.v6);
-                if want6 && !set.is_empty() {
-                    v6.push(Contrib {
-                        protocol: rule.protocol,
-                        lo,
-                        hi,
-                        set,
-                        assumed,
-                        rule: at,
-                    });
+                if let Some(r) = c.v6_range() {
+                    v6.push((IntervalSet::from_ranges([(r.lo(), r.hi())]), None));
                 }
-            };
-            match ctx.resolver.resolve(rule) {
-                Resolved::Cidr(c) => {
-                    if let Some(r) = c.v4_range() {
-                        push4(IntervalSet::from_ranges([(r.lo(), r.hi())]), None, &mut v4);
+            }
+            Resolved::Addrs(a) => {
+                if list_id.is_some() {
+                    push4(a.v4.clone(), None);
+                    v6.push((a.v6.clone(), None));
+                }
+            }
+            Resolved::Unknown(fam) => {
+                if list_id.is_some() {
+                    if fam != Some(Family::V6) {
+                        push4(space.v4.clone(), list_id.clone());
                     }
-                    if let Some(r) = c.v6_range() {
-                        push6(IntervalSet::from_ranges([(r.lo(), r.hi())]), None, &mut v6);
-                    }
-                }
-                Resolved::Addrs(a) => {
-                    if matches!(rule.peer, crate::model::Peer::PrefixList { .. }) {
-                        push4(a.v4.clone(), None, &mut v4);
-                        push6(a.v6.clone(), None, &mut v6);
+                    if fam != Some(Family::V4) {
+                        v6.push((space.v6.clone(), list_id.clone()));
                     }
                 }
-                Resolved::Unknown(fam) => {
-                    let id = match &rule.peer {
-                        crate::model::Peer::PrefixList { id } => Some(id.clone()),
-                        _ => None,
-                    };
-                    if id.is_some() {
-                        if fam != Some(Family::V6) {
-                            push4(space.v4.clone(), id.clone(), &mut v4);
-                        }
-                        if fam != Some(Family::V4) {
-                            push6(space.v6.clone(), id, &mut v6);
-                        }
-                    }
-                }
-                // Group members are private addresses; stale references match nothing.
-                Resolved::Partial(_) | Resolved::Stale => {}
+            }
+            // Group members are private addresses; stale references match nothing.
+            Resolved::Partial(_) | Resolved::Stale => {}
+        }
+        for (set, assumed) in v6 {
+            let set = set.intersect(&space.v6);
+            if want6 && !set.is_empty() {
+                out.v6.push(Contrib {
+                    protocol: rule.protocol,
+                    lo,
+                    hi,
+                    set,
+                    assumed,
+                    rule: at,
+                });
             }
         }
     }
+    out
+}
+
+/// The exposure of one set of groups (positions), from precomputed contributions.
+fn exposure_from(
+    ctx: &AuditCtx<'_>,
+    per_group: &[GroupContribs],
+    groups: &[u32],
+) -> Vec<ExposedRange> {
+    let space = public_space();
+    let v4: Vec<&Contrib<u32>> = groups
+        .iter()
+        .flat_map(|&g| per_group[g as usize].v4.iter())
+        .collect();
+    let v6: Vec<&Contrib<u128>> = groups
+        .iter()
+        .flat_map(|&g| per_group[g as usize].v6.iter())
+        .collect();
     let mut out = Vec::new();
+    if v4.is_empty() && v6.is_empty() {
+        return out;
+    }
     let b4 = 1u128 << (32 - u32::from(ctx.config.broad_prefix_v4.min(32)));
     let b6 = match ctx.config.broad_prefix_v6.min(128) {
         0 => u128::MAX,
@@ -406,6 +429,19 @@ pub fn exposure_of(ctx: &AuditCtx<'_>, groups: &[u32]) -> Vec<ExposedRange> {
     analyse(&v4, &space.v4, b4, &mut out);
     analyse(&v6, &space.v6, b6, &mut out);
     out
+}
+
+/// The exposure of one set of groups (positions): ingress from public space.
+pub fn exposure_of(ctx: &AuditCtx<'_>, groups: &[u32]) -> Vec<ExposedRange> {
+    let mut per_group: Vec<GroupContribs> = (0..ctx.topo.security_groups.len())
+        .map(|_| GroupContribs::default())
+        .collect();
+    for &g in groups {
+        if let Some(slot) = per_group.get_mut(g as usize) {
+            *slot = group_contribs(ctx, g);
+        }
+    }
+    exposure_from(ctx, &per_group, groups)
 }
 
 /// Computes every subject's exposure (group sets shared by several ENIs once, in
@@ -425,13 +461,17 @@ pub fn compute(ctx: &AuditCtx<'_>) -> Exposures {
     let unattached: Vec<u32> = (0..ctx.topo.security_groups.len() as u32)
         .filter(|&g| ctx.members[g as usize].is_empty())
         .collect();
+    let per_group: Vec<GroupContribs> = (0..ctx.topo.security_groups.len() as u32)
+        .into_par_iter()
+        .map(|g| group_contribs(ctx, g))
+        .collect();
     let computed: Vec<Arc<Vec<ExposedRange>>> = unique
         .par_iter()
-        .map(|gs| Arc::new(exposure_of(ctx, gs)))
+        .map(|gs| Arc::new(exposure_from(ctx, &per_group, gs)))
         .collect();
     let lonely: Vec<Arc<Vec<ExposedRange>>> = unattached
         .par_iter()
-        .map(|&g| Arc::new(exposure_of(ctx, &[g])))
+        .map(|&g| Arc::new(exposure_from(ctx, &per_group, &[g])))
         .collect();
     let mut subjects = Vec::new();
     let mut paths = HashMap::new();

@@ -45,6 +45,16 @@ impl Sink {
     pub fn push(&mut self, f: Finding) {
         self.findings.push(f);
     }
+
+    /// How many findings were recorded.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Whether none was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
 }
 
 /// The result of an audit.

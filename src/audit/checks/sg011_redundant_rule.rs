@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{RuleBox, covered, rule_box};
+use crate::audit::coverage::{RuleBox, covered};
 use crate::net::Direction;
 
 declare_check! {
@@ -38,13 +38,13 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    for g in &ctx.topo.security_groups {
+    for (gi, g) in ctx.topo.security_groups.iter().enumerate() {
         for dir in Direction::ALL {
             let rules = g.rules(dir);
             if rules.len() < 2 {
                 continue;
             }
-            let boxes: Vec<Option<RuleBox>> = rules.iter().map(|r| rule_box(ctx, r)).collect();
+            let boxes = ctx.boxes(gi as u32, dir);
             for (i, b) in boxes.iter().enumerate() {
                 let Some(b) = b else { continue };
                 // Exact duplicates: only the later one is redundant.

@@ -3,10 +3,9 @@
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{RuleBox, covered, rule_box};
+use crate::audit::coverage::{RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 declare_check! {
     /// ## What it does
@@ -78,22 +77,18 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
         if g.rules(dir).is_empty() {
             continue;
         }
-        let mut boxes: HashMap<u32, Vec<RuleBox>> = HashMap::new();
-        for &og in sets.iter().flatten() {
-            boxes.entry(og).or_insert_with(|| {
-                ctx.group(og)
-                    .rules(dir)
-                    .iter()
-                    .filter_map(|x| rule_box(ctx, x))
-                    .collect()
-            });
+        let mut pools: Vec<Vec<&RuleBox>> = Vec::with_capacity(sets.len());
+        for set in &sets {
+            pools.push(
+                set.iter()
+                    .flat_map(|&og| ctx.boxes(og, dir).iter().flatten())
+                    .collect(),
+            );
         }
-        for r in g.rules(dir) {
-            let Some(b) = rule_box(ctx, r) else { continue };
-            let all = sets.iter().all(|set| {
-                let others: Vec<&RuleBox> = set.iter().flat_map(|og| boxes[og].iter()).collect();
-                covered(&b, &others)
-            });
+        for (ri, b) in ctx.boxes(gi, dir).iter().enumerate() {
+            let Some(b) = b else { continue };
+            let r = &g.rules(dir)[ri];
+            let all = pools.iter().all(|pool| covered(b, pool));
             if !all {
                 continue;
             }
