@@ -53,7 +53,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             if cidr.prefix_len() == 0 || cidr.prefix_len() >= limit {
                 continue;
             }
-            let services: Vec<&str> = admin
+            let mut services: Vec<&str> = admin
                 .iter()
                 .filter(|e| {
                     (r.protocol == Protocol::All || r.protocol == e.protocol)
@@ -65,6 +65,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 })
                 .map(|e| e.service.as_str())
                 .collect();
+            services.dedup();
             if services.is_empty() {
                 continue;
             }
