@@ -7,7 +7,9 @@
 //! - [`ingest`]: AWS JSON exports and the sgcheck rule language into the model.
 //! - [`model`]: the typed topology, with origins and validation.
 //! - [`index`]: the compiled index and the naive oracle it is tested against.
-//! - [`report`], the renderers: text and JSON.
+//! - [`eval`]: reachability with per-layer explanations, diagnosis, flow assertions.
+//! - [`audit`]: exposure, hygiene and topology checks with stable codes.
+//! - [`report`], the renderers: text, JSON and SARIF.
 //!
 //! # Build, then query
 //!
@@ -38,6 +40,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod eval;
 pub mod index;
 pub mod ingest;

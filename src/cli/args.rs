@@ -30,6 +30,12 @@ pub enum Command {
     /// Check `expect allow|deny FROM -> TO PORT/PROTO` lines (from --flows, else the
     /// expectations in the inputs). Exit 0 all hold, 1 any fails, 2 bad input.
     Assert(AssertArgs),
+    /// Audit security groups and the topology around them: internet exposure (effective
+    /// or nominal), hygiene and topology checks. Exit 0 clean, 1 when a finding is at or
+    /// above --fail-on, 2 on bad input.
+    Audit(AuditArgs),
+    /// Explain a check: what it does, why it matters, an example, remediation, references.
+    Explain(ExplainArgs),
 }
 
 /// Output format for reports.
@@ -136,4 +142,71 @@ pub struct AssertArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// Output format of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Human-readable text, grouped by severity and resource.
+    Text,
+    /// Stable JSON.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// A severity threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// info and above.
+    Info,
+    /// low and above.
+    Low,
+    /// medium and above.
+    Medium,
+    /// high and above.
+    High,
+    /// critical only.
+    Critical,
+}
+
+/// `sgcheck audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Files, directories (read recursively) or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = Level::High)]
+    pub fail_on: Level,
+    /// Report (and fail on) only findings whose fingerprint is not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings as a baseline to FILE (the run then exits 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// The configuration file; default: `sgcheck.toml` next to the first input that has
+    /// one (inside a directory input, beside a file input), else in the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these checks (comma-separated codes).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+    /// The date suppression expiry is compared with (YYYY-MM-DD; default today).
+    #[arg(long, hide = true, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// `sgcheck explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The check code, e.g. SG001.
+    #[arg(required_unless_present = "list", value_name = "CODE")]
+    pub code: Option<String>,
+    /// Print the list of all checks with their explanations, as Markdown (docs/checks.md).
+    #[arg(long)]
+    pub list: bool,
 }

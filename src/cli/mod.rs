@@ -61,5 +61,7 @@ pub fn run() -> ExitCode {
         args::Command::Reach(a) => commands::reach::run(a).into(),
         args::Command::Diagnose(a) => commands::diagnose::run(a).into(),
         args::Command::Assert(a) => commands::assert::run(a).into(),
+        args::Command::Audit(a) => commands::audit::run(a).into(),
+        args::Command::Explain(a) => commands::explain::run(a).into(),
     }
 }

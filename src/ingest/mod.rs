@@ -146,6 +146,17 @@ impl Reader {
 
     fn add_file(&mut self, path: &Path) {
         let name = path.to_string_lossy().into_owned();
+        // sgcheck's own configuration (read by `audit`) lives beside the inputs.
+        if path.file_name().is_some_and(|n| n == "sgcheck.toml") {
+            self.sources.push(Source {
+                file: Arc::from(name.as_str()),
+                format: SourceFormat::Skipped,
+                sections: vec!["sgcheck configuration (read by audit)".to_string()],
+                scope: Scope::default(),
+                counts: Counts::default(),
+            });
+            return;
+        }
         match std::fs::read(path) {
             Ok(bytes) => self.add_bytes(&name, &bytes, scope_from_path(path)),
             Err(e) => self.diagnostics.push(Diagnostic::error(

@@ -1,0 +1,39 @@
+//! One file per check. Each declares itself with [`declare_check!`](crate::declare_check)
+//! (code, name, default severity, doc) and defines `run(&AuditCtx, &mut Sink)`.
+
+pub mod sg001_world_open_admin_port;
+pub mod sg002_world_open_database_port;
+pub mod sg003_world_open_risky_service;
+pub mod sg004_world_open_udp_amplifier;
+pub mod sg005_world_open_all_ports;
+pub mod sg006_world_open_other_port;
+pub mod sg007_broad_public_source;
+pub mod sg008_icmp_family_mismatch;
+pub mod sg009_unused_group;
+pub mod sg010_default_group_has_rules;
+pub mod sg011_redundant_rule;
+pub mod sg012_shadowed_rule;
+pub mod sg013_stale_reference;
+pub mod sg014_wide_source_admin_port;
+pub mod sg015_group_rule_quota;
+pub mod sg016_eni_group_quota;
+pub mod sg017_eni_rule_product_quota;
+pub mod sg018_volume_az_mismatch;
+pub mod sg019_volume_multi_attach;
+pub mod sg020_hibernation_prerequisites;
+pub mod sg021_unattached_volume;
+pub mod sg022_idle_elastic_ip;
+pub mod sg023_eni_az_mismatch;
+pub mod sg024_spread_placement_limit;
+pub mod sg025_exposed_instance_unencrypted_volume;
+pub mod sg026_expired_suppression;
+
+/// What check files use.
+pub(crate) mod prelude {
+    pub use crate::audit::Sink;
+    pub use crate::audit::config::Category;
+    pub use crate::audit::context::{AuditCtx, evidence};
+    pub use crate::audit::finding::{Finding, Severity};
+    pub use crate::audit::report::{Select, report};
+    pub use crate::declare_check;
+}

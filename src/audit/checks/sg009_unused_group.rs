@@ -1,0 +1,57 @@
+//! SG009: Security group carried by no network interface and referenced by no rule.
+
+use super::prelude::*;
+
+declare_check! {
+    /// ## What it does
+    /// Reports security groups that no network interface of any type carries (instances,
+    /// load balancers, Lambda, endpoints, … — every ENI in the export counts) and that no
+    /// rule of any group references. Default groups are skipped (they cannot be deleted).
+    ///
+    /// ## Why is this bad?
+    /// Unused groups accumulate, confuse reviews, count against the per-Region quota, and
+    /// get attached later by mistake with their stale rules.
+    ///
+    /// ## Example
+    /// ```text
+    /// group sg-old "left over from a migration"
+    ///   in tcp 22 from 10.0.0.0/8
+    /// ```
+    ///
+    /// ## Remediation
+    /// Delete the group after checking that nothing outside the export (launch templates,
+    /// other accounts) uses it.
+    ///
+    /// ## References
+    /// - Prowler `ec2_securitygroup_not_used`; ScoutSuite `ec2-unused-security-group`
+    pub struct UnusedGroup {
+        code: "SG009",
+        name: "unused-group",
+        severity: Low,
+        summary: "Security group carried by no network interface and referenced by no rule",
+    }
+}
+
+fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    for (i, g) in ctx.topo.security_groups.iter().enumerate() {
+        if g.is_default() || !ctx.members[i].is_empty() || ctx.referenced.contains(&g.id) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                CODE,
+                g.id.to_string(),
+                format!(
+                    "{}{} is carried by no network interface and referenced by no rule",
+                    g.id,
+                    g.name
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                ),
+            )
+            .scope(&g.scope)
+            .origin(&g.origin),
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! SG013: Rule references a deleted group or a group across an inactive peering.
+
+use super::prelude::*;
+use crate::model::Peer;
+use std::collections::HashSet;
+
+declare_check! {
+    /// ## What it does
+    /// Reports rules that reference another security group that cannot match: across a
+    /// VPC peering whose status is not `active` (deleted, rejected, expired…), or a group
+    /// of the same account that is neither in the export nor carried by any exported
+    /// interface (deleted). References to other accounts' groups that are not exported
+    /// are unknown, not stale, and are not reported.
+    ///
+    /// ## Why is this bad?
+    /// A stale rule matches nothing: the access it documents is gone, and a group created
+    /// later with a revived peering can silently bring it back.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"UserIdGroupPairs": [{"GroupId": "sg-0peer", "VpcPeeringConnectionId": "pcx-1",
+    ///                        "PeeringStatus": "deleted"}]}
+    /// ```
+    ///
+    /// ## Remediation
+    /// Delete the rule (`aws ec2 describe-stale-security-groups` lists them), or restore
+    /// the peering or group if the access is still needed.
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html>
+    pub struct StaleReference {
+        code: "SG013",
+        name: "stale-reference",
+        severity: Medium,
+        summary: "Rule references a deleted group or a group across an inactive peering",
+    }
+}
+
+fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    let carried: HashSet<&str> = ctx
+        .topo
+        .enis
+        .iter()
+        .flat_map(|e| e.groups.iter().map(|g| g.as_str()))
+        .collect();
+    for g in &ctx.topo.security_groups {
+        for r in g.all_rules() {
+            let Peer::Group(gr) = &r.peer else { continue };
+            let why = if let Some(status) = gr
+                .peering_status
+                .as_deref()
+                .filter(|s| !s.eq_ignore_ascii_case("active"))
+            {
+                format!(
+                    "peering {} is {status}",
+                    gr.peering.as_deref().unwrap_or("(unnamed)")
+                )
+            } else {
+                let same_account = match (&gr.owner, g.owner.as_ref().or(g.scope.account.as_ref()))
+                {
+                    (None, _) => true,
+                    (Some(o), Some(mine)) => o == mine,
+                    (Some(_), None) => false,
+                };
+                if !same_account
+                    || ctx
+                        .lookup
+                        .group(gr.group.as_str(), Some(&g.scope))
+                        .is_some()
+                    || carried.contains(gr.group.as_str())
+                {
+                    continue;
+                }
+                format!(
+                    "{} is not in the export and no interface carries it (deleted?)",
+                    gr.group
+                )
+            };
+            out.push(
+                Finding::new(
+                    CODE,
+                    g.id.to_string(),
+                    format!(
+                        "{} references {}: {why}; the rule matches nothing",
+                        g.id, gr
+                    ),
+                )
+                .scope(&g.scope)
+                .origin(&r.origin)
+                .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
+                .peer(gr.to_string())
+                .rules(vec![evidence(g, r)]),
+            );
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! SG014: Remote-admin port open to a wide address block.
+
+use super::prelude::*;
+use crate::model::Peer;
+use crate::net::{Family, L4, Protocol};
+
+declare_check! {
+    /// ## What it does
+    /// Reports inbound rules that open a remote-admin port (the catalogue's `admin`
+    /// entries: SSH, RDP, WinRM, …) to a wide block: shorter than `/16` for IPv4 or `/48`
+    /// for IPv6 (configurable), private or public. `/0` is left to SG001.
+    ///
+    /// ## Why is this bad?
+    /// Admin access from "all of 10.0.0.0/8" lets any compromised host in any VPC, VPN or
+    /// office network log in; lateral movement needs exactly this.
+    ///
+    /// ## Example
+    /// ```text
+    /// group sg-admin
+    ///   in tcp 22 from 10.0.0.0/8
+    /// ```
+    ///
+    /// ## Remediation
+    /// Allow admin ports only from a bastion's group or a small management range.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark 5.2 (restrict remote administration)
+    /// - NIST SP 800-41r1 § 4.1 (least privilege for management traffic)
+    pub struct WideSourceAdminPort {
+        code: "SG014",
+        name: "wide-source-admin-port",
+        severity: Medium,
+        summary: "Remote-admin port open to a wide address block",
+    }
+}
+
+fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    let admin: Vec<_> = ctx
+        .config
+        .catalogue
+        .iter()
+        .filter(|e| e.category == Category::Admin)
+        .collect();
+    for g in &ctx.topo.security_groups {
+        for r in &g.ingress {
+            let Peer::Cidr { cidr } = &r.peer else {
+                continue;
+            };
+            let limit = match cidr.family() {
+                Family::V4 => ctx.config.wide_source_prefix_v4,
+                Family::V6 => ctx.config.wide_source_prefix_v6,
+            };
+            if cidr.prefix_len() == 0 || cidr.prefix_len() >= limit {
+                continue;
+            }
+            let mut services: Vec<&str> = admin
+                .iter()
+                .filter(|e| {
+                    (r.protocol == Protocol::All || r.protocol == e.protocol)
+                        && match r.l4 {
+                            L4::Any => true,
+                            L4::Ports(p) => p.lo() <= e.ports.hi() && p.hi() >= e.ports.lo(),
+                            _ => false,
+                        }
+                })
+                .map(|e| e.service.as_str())
+                .collect();
+            services.dedup();
+            if services.is_empty() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    CODE,
+                    g.id.to_string(),
+                    format!(
+                        "{} opens {} to {cidr}, a block wider than /{limit}",
+                        g.id,
+                        services.join(", ")
+                    ),
+                )
+                .scope(&g.scope)
+                .origin(&r.origin)
+                .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
+                .peer(cidr.to_string())
+                .rules(vec![evidence(g, r)]),
+            );
+        }
+    }
+}

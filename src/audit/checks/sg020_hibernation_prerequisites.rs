@@ -1,0 +1,123 @@
+//! SG020: Hibernation with an unencrypted or too small root volume.
+
+use super::prelude::*;
+use crate::audit::instance_ram::ram_gib;
+
+declare_check! {
+    /// ## What it does
+    /// For instances with hibernation configured, checks the prerequisites that the
+    /// export shows: an EBS root volume, encrypted, at least as large as the instance's
+    /// RAM, and RAM below 150 GiB. RAM comes from an embedded table of common instance
+    /// types; for a type not in the table the finding says so (info) instead of guessing.
+    ///
+    /// ## Why is this bad?
+    /// Hibernation writes RAM to the root volume: unencrypted, the memory image (keys,
+    /// secrets) lands on disk in clear; too small, hibernation fails and the instance
+    /// stops instead.
+    ///
+    /// ## Example
+    /// ```text
+    /// instance i-1 type m5.large hibernation
+    ///   volume vol-root 8GiB gp3 root     # unencrypted, 8 GiB < 8 GiB RAM + OS
+    /// ```
+    ///
+    /// ## Remediation
+    /// Launch from an encrypted AMI/root volume sized for RAM plus the OS, or disable
+    /// hibernation (only possible at launch).
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html>
+    pub struct HibernationPrerequisites {
+        code: "SG020",
+        name: "hibernation-prerequisites",
+        severity: Medium,
+        summary: "Hibernation with an unencrypted or too small root volume",
+    }
+}
+
+fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    for i in ctx.topo.instances.iter().filter(|i| i.hibernation) {
+        let mut push = |key: &str, msg: String, sev: Option<Severity>| {
+            let mut f = Finding::new(CODE, i.id.to_string(), msg)
+                .scope(&i.scope)
+                .origin(&i.origin)
+                .peer(key);
+            if let Some(s) = sev {
+                f = f.severity(s);
+            }
+            out.push(f);
+        };
+        if i.root_device_type.as_deref() == Some("instance-store") {
+            push(
+                "root-type",
+                format!(
+                    "{} has hibernation configured but an instance-store root",
+                    i.id
+                ),
+                None,
+            );
+            continue;
+        }
+        let root = i.root_device_name.as_deref().and_then(|rd| {
+            i.block_devices
+                .iter()
+                .find(|b| b.device == rd)
+                .and_then(|b| b.volume.as_ref())
+                .and_then(|v| ctx.lookup.volume(v.as_str(), Some(&i.scope)))
+        });
+        let Some(root) = root else {
+            push(
+                "root-unknown",
+                format!(
+                    "{} has hibernation configured; its root volume is not in the export, so encryption and size are unchecked",
+                    i.id
+                ),
+                Some(Severity::Info),
+            );
+            continue;
+        };
+        if !root.encrypted {
+            push(
+                "unencrypted-root",
+                format!(
+                    "{} has hibernation configured but its root {} is not encrypted",
+                    i.id, root.id
+                ),
+                None,
+            );
+        }
+        let ty = i.instance_type.as_deref().unwrap_or("unknown");
+        match ram_gib(ty) {
+            None => push(
+                "ram-unknown",
+                format!(
+                    "{} has hibernation configured; the RAM of type {ty} is not in sgcheck's table, so the root size is unchecked",
+                    i.id
+                ),
+                Some(Severity::Info),
+            ),
+            Some(ram) if ram >= 150.0 => push(
+                "ram-too-large",
+                format!(
+                    "{} ({ty}, {ram} GiB RAM) has hibernation configured; hibernation needs less than 150 GiB of RAM",
+                    i.id
+                ),
+                None,
+            ),
+            Some(ram) => {
+                if let Some(size) = root.size_gib
+                    && (size as f64) < ram
+                {
+                    push(
+                        "root-size",
+                        format!(
+                            "{} ({ty}, {ram} GiB RAM) has hibernation configured but its root {} is {size} GiB, smaller than RAM",
+                            i.id, root.id
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! SG021: EBS volume attached to nothing (billed).
+
+use super::prelude::*;
+
+declare_check! {
+    /// ## What it does
+    /// Reports EBS volumes attached to no instance (state `available`, or no attachments).
+    ///
+    /// ## Why is this bad?
+    /// Unattached volumes are billed every month and often hold data nobody tracks any
+    /// more (and that no instance's security controls cover).
+    ///
+    /// ## Example
+    /// ```text
+    /// volume vol-old 500GiB gp2 state available
+    /// ```
+    ///
+    /// ## Remediation
+    /// Snapshot it if the data matters, then delete it.
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html>
+    pub struct UnattachedVolume {
+        code: "SG021",
+        name: "unattached-volume",
+        severity: Low,
+        summary: "EBS volume attached to nothing (billed)",
+    }
+}
+
+fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    for v in &ctx.topo.volumes {
+        let available = v.state.as_deref() == Some("available");
+        if !(available || (v.attachments.is_empty() && v.state.as_deref() != Some("in-use"))) {
+            continue;
+        }
+        if !v.attachments.is_empty() && !available {
+            continue;
+        }
+        let size = v
+            .size_gib
+            .map(|s| format!(" ({s} GiB)"))
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                CODE,
+                v.id.to_string(),
+                format!("{}{size} is attached to no instance and still billed", v.id),
+            )
+            .scope(&v.scope)
+            .origin(&v.origin),
+        );
+    }
+}

@@ -1,0 +1,533 @@
+//! Audit configuration: defaults, the risky-port catalogue and `sgcheck.toml`.
+//!
+//! `sgcheck.toml` is deserialised into raw types, then validated into [`AuditConfig`];
+//! every problem (unknown code, bad date, bad port) is a [`ConfigError`] naming the field.
+//!
+//! ```toml
+//! [audit]
+//! broad_prefix_v4 = 8            # a public union this large (or larger) is "broad" (SG007)
+//! broad_prefix_v6 = 32
+//! wide_source_prefix_v4 = 16     # admin ports from a block shorter than this: SG014
+//! wide_source_prefix_v6 = 48
+//! world_ports = ["80/tcp", "443/tcp"]   # world-open and expected: not reported by SG006
+//! spread_placement_groups = ["my-spread"]
+//!
+//! [audit.severity]               # remap a check's default severity
+//! SG009 = "info"
+//!
+//! [risky_ports]
+//! replace = false                # true: use only the entries below
+//! [[risky_ports.port]]
+//! service = "Jupyter"
+//! protocol = "tcp"
+//! ports = "8888"
+//! category = "service"           # admin | database | service | amplifier
+//!
+//! [[suppress]]
+//! code = "SG001"
+//! resource = "eni-0bastion"      # exact id, or a prefix ending in `*`
+//! reason = "bastion, ticket SEC-12"
+//! expires = "2026-12-31"         # optional; an expired suppression is reported (SG026)
+//! ```
+
+use super::finding::Severity;
+use super::registry;
+use crate::net::{PortRange, Protocol};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+
+/// The bundled catalogue (`data/risky-ports.toml`).
+pub const DEFAULT_CATALOGUE: &str = include_str!("../../data/risky-ports.toml");
+
+/// What a risky port is, which decides the check reporting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// Remote administration and control planes (SG001).
+    Admin,
+    /// Databases and data stores (SG002).
+    Database,
+    /// Other services not meant for the internet (SG003).
+    Service,
+    /// UDP reflection/amplification (SG004).
+    Amplifier,
+}
+
+/// One catalogue entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskyPort {
+    /// Service name.
+    pub service: String,
+    /// tcp or udp.
+    pub protocol: Protocol,
+    /// Ports.
+    pub ports: PortRange,
+    /// Category.
+    pub category: Category,
+}
+
+/// An accepted suppression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// The check code.
+    pub code: String,
+    /// The resource id, or a prefix ending in `*`.
+    pub resource: String,
+    /// Why.
+    pub reason: String,
+    /// Last day it applies (inclusive).
+    pub expires: Option<Date>,
+}
+
+impl Suppression {
+    /// Whether it matches a finding's code and resource (ignoring expiry).
+    pub fn matches(&self, code: &str, resource: &str) -> bool {
+        self.code.eq_ignore_ascii_case(code)
+            && match self.resource.strip_suffix('*') {
+                Some(prefix) => resource.starts_with(prefix),
+                None => self.resource == resource,
+            }
+    }
+}
+
+/// A calendar date (proleptic Gregorian), for suppression expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day 1-31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Today (UTC), from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// From days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    pub fn from_days(z: i64) -> Date {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Date, String> {
+        let bad = || format!("expected a date YYYY-MM-DD, found {s:?}");
+        let mut it = s.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+            return Err(bad());
+        };
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u8 = m.parse().map_err(|_| bad())?;
+        let day: u8 = d.parse().map_err(|_| bad())?;
+        if y.len() != 4 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return Err(bad());
+        }
+        Ok(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A configuration problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ConfigError {
+    /// The file (or `<bundled catalogue>`).
+    pub file: String,
+    /// What is wrong, naming the field.
+    pub message: String,
+}
+
+/// Everything the audit needs besides the topology.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    /// The risky-port catalogue.
+    pub catalogue: Vec<RiskyPort>,
+    /// The catalogue's version (bundled, or as the config says).
+    pub catalogue_version: u32,
+    /// A public union at least this large (as a v4 prefix length) is broad.
+    pub broad_prefix_v4: u8,
+    /// Same for IPv6.
+    pub broad_prefix_v6: u8,
+    /// Admin ports from a source block shorter than this are "wide" (SG014).
+    pub wide_source_prefix_v4: u8,
+    /// Same for IPv6.
+    pub wide_source_prefix_v6: u8,
+    /// World-open ports that are expected (not reported by SG006).
+    pub world_ports: Vec<(Protocol, PortRange)>,
+    /// Placement groups known to use the spread strategy.
+    pub spread_placement_groups: Vec<String>,
+    /// Severity overrides per code.
+    pub severity: HashMap<String, Severity>,
+    /// Suppressions.
+    pub suppressions: Vec<Suppression>,
+    /// The date expiry is compared with.
+    pub today: Date,
+    /// Only these codes run (`None` = all).
+    pub only: Option<Vec<String>>,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        let (catalogue_version, catalogue) =
+            parse_catalogue(DEFAULT_CATALOGUE, "<bundled catalogue>").unwrap_or_default();
+        AuditConfig {
+            catalogue,
+            catalogue_version,
+            broad_prefix_v4: 8,
+            broad_prefix_v6: 32,
+            wide_source_prefix_v4: 16,
+            wide_source_prefix_v6: 48,
+            world_ports: vec![
+                (Protocol::Tcp, PortRange::single(80)),
+                (Protocol::Tcp, PortRange::single(443)),
+            ],
+            spread_placement_groups: Vec::new(),
+            severity: HashMap::new(),
+            suppressions: Vec::new(),
+            today: Date::today(),
+            only: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalogue {
+    #[serde(default)]
+    version: u32,
+    #[serde(default)]
+    replace: bool,
+    #[serde(default)]
+    port: Vec<RawPort>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPort {
+    service: String,
+    protocol: String,
+    ports: String,
+    category: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    broad_prefix_v4: Option<u8>,
+    broad_prefix_v6: Option<u8>,
+    wide_source_prefix_v4: Option<u8>,
+    wide_source_prefix_v6: Option<u8>,
+    world_ports: Option<Vec<String>>,
+    #[serde(default)]
+    spread_placement_groups: Vec<String>,
+    #[serde(default)]
+    severity: HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    code: String,
+    resource: String,
+    reason: String,
+    expires: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    audit: RawAudit,
+    risky_ports: Option<RawCatalogue>,
+    #[serde(default)]
+    suppress: Vec<RawSuppression>,
+}
+
+fn parse_ports(entries: Vec<RawPort>, file: &str) -> Result<Vec<RiskyPort>, ConfigError> {
+    let err = |message: String| ConfigError {
+        file: file.to_string(),
+        message,
+    };
+    entries
+        .into_iter()
+        .map(|p| {
+            let protocol: Protocol = p
+                .protocol
+                .parse()
+                .map_err(|e| err(format!("port {:?}: protocol: {e}", p.service)))?;
+            if !protocol.has_ports() {
+                return Err(err(format!("port {:?}: protocol must be tcp or udp", p.service)));
+            }
+            let ports: PortRange = p
+                .ports
+                .parse()
+                .map_err(|e| err(format!("port {:?}: ports: {e}", p.service)))?;
+            let category = match p.category.as_str() {
+                "admin" => Category::Admin,
+                "database" => Category::Database,
+                "service" => Category::Service,
+                "amplifier" => Category::Amplifier,
+                other => {
+                    return Err(err(format!(
+                        "port {:?}: category {other:?} is not admin, database, service or amplifier",
+                        p.service
+                    )));
+                }
+            };
+            Ok(RiskyPort {
+                service: p.service,
+                protocol,
+                ports,
+                category,
+            })
+        })
+        .collect()
+}
+
+/// Parses a catalogue file (`version` + `[[port]]`).
+///
+/// # Errors
+/// Malformed TOML or a bad entry.
+pub fn parse_catalogue(text: &str, file: &str) -> Result<(u32, Vec<RiskyPort>), ConfigError> {
+    let raw: RawCatalogue = toml::from_str(text).map_err(|e| ConfigError {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok((raw.version, parse_ports(raw.port, file)?))
+}
+
+impl AuditConfig {
+    /// Applies an `sgcheck.toml` over the defaults.
+    ///
+    /// # Errors
+    /// Malformed TOML, an unknown field or code, a bad date, port or severity.
+    pub fn apply_toml(&mut self, text: &str, file: &str) -> Result<(), ConfigError> {
+        let err = |message: String| ConfigError {
+            file: file.to_string(),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let a = raw.audit;
+        for (value, slot, max) in [
+            (a.broad_prefix_v4, &mut self.broad_prefix_v4, 32),
+            (a.broad_prefix_v6, &mut self.broad_prefix_v6, 128),
+            (a.wide_source_prefix_v4, &mut self.wide_source_prefix_v4, 32),
+            (
+                a.wide_source_prefix_v6,
+                &mut self.wide_source_prefix_v6,
+                128,
+            ),
+        ] {
+            if let Some(v) = value {
+                if v > max {
+                    return Err(err(format!("[audit]: prefix length {v} is above {max}")));
+                }
+                *slot = v;
+            }
+        }
+        if let Some(list) = a.world_ports {
+            self.world_ports = list
+                .iter()
+                .map(|s| parse_port_spec(s).map_err(|m| err(format!("[audit] world_ports: {m}"))))
+                .collect::<Result<_, _>>()?;
+        }
+        self.spread_placement_groups
+            .extend(a.spread_placement_groups);
+        for (code, sev) in a.severity {
+            if registry::find(&code).is_none() {
+                return Err(err(format!(
+                    "[audit.severity]: unknown check code {code:?}"
+                )));
+            }
+            let s: Severity = sev
+                .parse()
+                .map_err(|e| err(format!("[audit.severity] {code}: {e}")))?;
+            self.severity.insert(code.to_ascii_uppercase(), s);
+        }
+        if let Some(cat) = raw.risky_ports {
+            let ports = parse_ports(cat.port, file)?;
+            if cat.replace {
+                self.catalogue = ports;
+            } else {
+                self.catalogue.extend(ports);
+            }
+            if cat.version != 0 {
+                self.catalogue_version = cat.version;
+            }
+        }
+        for s in raw.suppress {
+            if registry::find(&s.code).is_none() {
+                return Err(err(format!(
+                    "[[suppress]]: unknown check code {:?}",
+                    s.code
+                )));
+            }
+            if s.reason.trim().is_empty() {
+                return Err(err(format!(
+                    "[[suppress]] {} {}: a reason is required",
+                    s.code, s.resource
+                )));
+            }
+            let expires = match s.expires {
+                None => None,
+                Some(toml::Value::String(t)) => Some(t.parse::<Date>().map_err(|m| {
+                    err(format!(
+                        "[[suppress]] {} {}: expires: {m}",
+                        s.code, s.resource
+                    ))
+                })?),
+                Some(toml::Value::Datetime(d)) => {
+                    Some(d.to_string().parse::<Date>().map_err(|m| {
+                        err(format!(
+                            "[[suppress]] {} {}: expires: {m}",
+                            s.code, s.resource
+                        ))
+                    })?)
+                }
+                Some(other) => {
+                    return Err(err(format!(
+                        "[[suppress]] {} {}: expires must be a date, found {other}",
+                        s.code, s.resource
+                    )));
+                }
+            };
+            self.suppressions.push(Suppression {
+                code: s.code.to_ascii_uppercase(),
+                resource: s.resource,
+                reason: s.reason,
+                expires,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether `name` is treated as a spread placement group: listed in the config, or
+    /// its name contains `spread` (the model carries no placement strategy).
+    pub fn is_spread_group(&self, name: &str) -> bool {
+        self.spread_placement_groups.iter().any(|g| g == name)
+            || name.to_ascii_lowercase().contains("spread")
+    }
+
+    /// Whether check `code` runs.
+    pub fn enabled(&self, code: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|o| o.iter().any(|c| c.eq_ignore_ascii_case(code)))
+    }
+}
+
+/// `443/tcp`, `53/udp`, `8000-8100/tcp`; the protocol defaults to tcp.
+fn parse_port_spec(s: &str) -> Result<(Protocol, PortRange), String> {
+    let (ports, proto) = s.split_once('/').unwrap_or((s, "tcp"));
+    let protocol: Protocol = proto.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    if !protocol.has_ports() {
+        return Err(format!("{s:?}: protocol must be tcp or udp"));
+    }
+    let ports: PortRange = ports.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    Ok((protocol, ports))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_catalogue_parses_and_covers_the_issue() {
+        let (version, ports) = parse_catalogue(DEFAULT_CATALOGUE, "bundled").unwrap();
+        assert!(version >= 1);
+        let has = |p: Protocol, port: u16| {
+            ports
+                .iter()
+                .any(|r| r.protocol == p && r.ports.contains(port))
+        };
+        for port in [
+            22, 3389, 20, 21, 23, 25, 53, 135, 139, 445, 389, 636, 88, 1433, 1434, 1521, 2483,
+            2484, 2049, 3306, 5432, 6379, 7000, 7001, 7199, 9042, 9160, 9200, 9300, 5601, 9092,
+            27017, 27018, 11211, 2375, 2376, 6443, 10250, 2379, 2380, 5900, 5984, 8500,
+        ] {
+            assert!(has(Protocol::Tcp, port), "tcp {port}");
+        }
+        for port in [11211, 123, 161, 1900, 53] {
+            assert!(has(Protocol::Udp, port), "udp {port}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(19_723).to_string(), "2024-01-01");
+        assert_eq!(
+            "2025-02-28".parse::<Date>().unwrap().to_string(),
+            "2025-02-28"
+        );
+        assert!("2025-13-01".parse::<Date>().is_err());
+        assert!("tomorrow".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn toml_config() {
+        let mut c = AuditConfig::default();
+        c.apply_toml(
+            r#"
+[audit]
+broad_prefix_v4 = 10
+world_ports = ["443/tcp"]
+[audit.severity]
+SG009 = "info"
+[risky_ports]
+[[risky_ports.port]]
+service = "Jupyter"
+protocol = "tcp"
+ports = "8889"
+category = "service"
+[[suppress]]
+code = "sg001"
+resource = "eni-1*"
+reason = "bastion"
+expires = 2030-01-01
+"#,
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(c.broad_prefix_v4, 10);
+        assert_eq!(c.world_ports.len(), 1);
+        assert!(c.catalogue.iter().any(|p| p.service == "Jupyter"));
+        assert!(c.suppressions[0].matches("SG001", "eni-123"));
+        assert_eq!(c.suppressions[0].expires.unwrap().to_string(), "2030-01-01");
+        for bad in [
+            "[[suppress]]\ncode = \"SG999\"\nresource = \"x\"\nreason = \"r\"\n",
+            "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"\"\n",
+            "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"soon\"\n",
+            "[audit]\nbogus = 1\n",
+            "[audit.severity]\nSG001 = \"severe\"\n",
+        ] {
+            assert!(
+                AuditConfig::default().apply_toml(bad, "t").is_err(),
+                "{bad}"
+            );
+        }
+    }
+}

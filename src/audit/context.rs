@@ -1,0 +1,152 @@
+//! [`AuditCtx`]: the topology and everything checks share, computed once per audit
+//! (id lookups, group membership, peer resolution, per-ENI exposure).
+
+use super::config::AuditConfig;
+use super::coverage::{RuleBox, rule_box};
+use super::exposure::{self, Exposures};
+use super::finding::RuleEvidence;
+use crate::index::compiled::Resolver;
+use crate::model::{GroupId, Lookup, Peer, Rule, SecurityGroup, Topology};
+use crate::net::{Direction, L4, Protocol};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// What every check reads. Built once by [`super::audit`].
+#[derive(Debug)]
+pub struct AuditCtx<'t> {
+    /// The topology.
+    pub topo: &'t Topology,
+    /// Id lookups.
+    pub lookup: Lookup<'t>,
+    /// Peer resolution (group members, prefix-list entries).
+    pub resolver: Resolver,
+    /// Configuration.
+    pub config: &'t AuditConfig,
+    /// Per ENI: the positions of its groups in `topo.security_groups` (sorted, unique;
+    /// groups not exported are left out).
+    pub eni_groups: Vec<Vec<u32>>,
+    /// Per ENI: whether a group it carries is not exported.
+    pub eni_missing_group: Vec<bool>,
+    /// Per group position: the ENIs carrying it.
+    pub members: Vec<Vec<u32>>,
+    /// Group ids referenced by some rule (any scope).
+    pub referenced: HashSet<&'t GroupId>,
+    /// Exposure to the internet per ENI and per unattached group.
+    pub exposures: Exposures,
+    /// Every rule as a coverage box, per group and direction (built on first use).
+    boxes: OnceLock<Vec<[Vec<Option<RuleBox>>; 2]>>,
+}
+
+impl<'t> AuditCtx<'t> {
+    /// Builds the shared state (including exposure) for `topo`.
+    pub fn new(topo: &'t Topology, config: &'t AuditConfig) -> AuditCtx<'t> {
+        let lookup = topo.lookup();
+        let resolver = Resolver::new(topo);
+        let mut members = vec![Vec::new(); topo.security_groups.len()];
+        let mut eni_groups = Vec::with_capacity(topo.enis.len());
+        let mut eni_missing_group = Vec::with_capacity(topo.enis.len());
+        for (i, eni) in topo.enis.iter().enumerate() {
+            let mut gs: Vec<u32> = Vec::with_capacity(eni.groups.len());
+            let mut missing = false;
+            for g in &eni.groups {
+                match lookup.group_index(g.as_str(), Some(&eni.scope)) {
+                    Some(k) => gs.push(k as u32),
+                    None => missing = true,
+                }
+            }
+            gs.sort_unstable();
+            gs.dedup();
+            for &g in &gs {
+                members[g as usize].push(i as u32);
+            }
+            eni_groups.push(gs);
+            eni_missing_group.push(missing);
+        }
+        let mut referenced = HashSet::new();
+        for g in &topo.security_groups {
+            for r in g.all_rules() {
+                if let Peer::Group(gr) = &r.peer {
+                    referenced.insert(&gr.group);
+                }
+            }
+        }
+        let mut ctx = AuditCtx {
+            topo,
+            lookup,
+            resolver,
+            config,
+            eni_groups,
+            eni_missing_group,
+            members,
+            referenced,
+            exposures: Exposures::default(),
+            boxes: OnceLock::new(),
+        };
+        ctx.exposures = exposure::compute(&ctx);
+        ctx
+    }
+
+    /// The coverage boxes of a group's rules in one direction (see [`super::coverage`]).
+    pub fn boxes(&self, group: u32, direction: Direction) -> &[Option<RuleBox>] {
+        let all = self.boxes.get_or_init(|| {
+            use rayon::prelude::*;
+            self.topo
+                .security_groups
+                .par_iter()
+                .map(|g| {
+                    [
+                        g.ingress.iter().map(|r| rule_box(self, r)).collect(),
+                        g.egress.iter().map(|r| rule_box(self, r)).collect(),
+                    ]
+                })
+                .collect()
+        });
+        let d = match direction {
+            Direction::Ingress => 0,
+            Direction::Egress => 1,
+        };
+        &all[group as usize][d]
+    }
+
+    /// The group at `index`.
+    pub fn group(&self, index: u32) -> &'t SecurityGroup {
+        &self.topo.security_groups[index as usize]
+    }
+
+    /// Evidence for one rule.
+    pub fn evidence(&self, group: u32, direction: Direction, rule: u32) -> RuleEvidence {
+        let g = self.group(group);
+        let r = &g.rules(direction)[rule as usize];
+        evidence(g, r)
+    }
+}
+
+/// Evidence for `rule` of `group`.
+pub fn evidence(group: &SecurityGroup, rule: &Rule) -> RuleEvidence {
+    RuleEvidence {
+        group: group.id.to_string(),
+        rule: rule_text(rule),
+        rule_id: rule.rule_id.clone(),
+        origin: Some(rule.origin.clone()),
+    }
+}
+
+/// A rule in rule-language form: `in tcp 22 from 0.0.0.0/0`.
+pub fn rule_text(rule: &Rule) -> String {
+    let l4 = match (rule.protocol, rule.l4) {
+        (Protocol::Tcp | Protocol::Udp, L4::Ports(p)) if p.is_all() => " all".to_string(),
+        (_, L4::Ports(p)) => format!(" {p}"),
+        (_, L4::Icmp(m)) if m.is_any() => String::new(),
+        (_, L4::Icmp(m)) => format!(" {m}"),
+        (_, L4::Nothing) => " none".to_string(),
+        (_, L4::Any) => String::new(),
+    };
+    let (dir, word) = match rule.direction {
+        Direction::Ingress => ("in", "from"),
+        Direction::Egress => ("out", "to"),
+    };
+    format!("{dir} {}{l4} {word} {}", rule.protocol, rule.peer)
+}
+
+/// Counts per key, used by several checks.
+pub type Tally<'a> = HashMap<&'a str, usize>;

@@ -1,0 +1,820 @@
+//! Exposure to the internet, by set semantics.
+//!
+//! **World** means the allowed sources cover all public address space of a family,
+//! however it is spelled (`0.0.0.0/0`, `0.0.0.0/1` + `128.0.0.0/1`, a prefix list, several
+//! rules or several groups together). Public space is, for IPv4, everything except the
+//! special-purpose blocks of RFC 6890 that are not globally reachable: `0.0.0.0/8`,
+//! `10.0.0.0/8`, `100.64.0.0/10`, `127.0.0.0/8`, `169.254.0.0/16`, `172.16.0.0/12`,
+//! `192.0.0.0/24`, `192.0.2.0/24`, `192.168.0.0/16`, `198.18.0.0/15`, `198.51.100.0/24`,
+//! `203.0.113.0/24`, `224.0.0.0/4` and `240.0.0.0/4`; for IPv6, global unicast
+//! `2000::/3` except the documentation block `2001:db8::/32`. **Broad** means the allowed
+//! public sources add up to at least a `/8` of IPv4 (a `/32` of IPv6) without being the
+//! world (configurable).
+//!
+//! For every ENI, the union over its groups of the ingress rules is cut into atomic L4
+//! segments per (family, protocol); each segment's allowed public sources are the union
+//! of its rules' sources, intersected with public space. Protocol `-1` rules count for
+//! every protocol; `icmp` rules count only for IPv4 and `icmpv6` only for IPv6; other
+//! numbers are their own protocol. ICMP segments live in a `type << 8 | code` space so
+//! that a rule on one type (or one type and code) is exact. Group references match
+//! private addresses only and never make a rule public. A prefix list whose entries were
+//! not exported is *assumed* public (the finding says so and is reported one level
+//! lower). Group sets shared by several ENIs are computed once.
+//!
+//! **Effective vs nominal** is [`internet_path`]: a small stand-in for the reach engine
+//! (`eval::reach`, issue 4), to be replaced by it.
+
+use super::context::AuditCtx;
+use crate::index::compiled::Resolved;
+use crate::index::intervals::{Endpoint, IntervalSet};
+use crate::index::nacl::CompiledNacl;
+use crate::model::{Eni, InstanceState, NetworkAcl, PrefixListId, RouteDestination, RouteTarget};
+use crate::net::{Direction, Family, L4, PacketL4, Protocol};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{Arc, OnceLock};
+
+/// Public address space (see the module doc).
+#[derive(Debug, Clone)]
+pub struct PublicSpace {
+    /// IPv4.
+    pub v4: IntervalSet<u32>,
+    /// IPv6.
+    pub v6: IntervalSet<u128>,
+}
+
+const NON_PUBLIC_V4: [(&str, u8); 14] = [
+    ("0.0.0.0", 8),
+    ("10.0.0.0", 8),
+    ("100.64.0.0", 10),
+    ("127.0.0.0", 8),
+    ("169.254.0.0", 16),
+    ("172.16.0.0", 12),
+    ("192.0.0.0", 24),
+    ("192.0.2.0", 24),
+    ("192.168.0.0", 16),
+    ("198.18.0.0", 15),
+    ("198.51.100.0", 24),
+    ("203.0.113.0", 24),
+    ("224.0.0.0", 4),
+    ("240.0.0.0", 4),
+];
+
+fn v4_block(addr: &str, len: u8) -> (u32, u32) {
+    let a = u32::from(addr.parse::<Ipv4Addr>().unwrap_or(Ipv4Addr::UNSPECIFIED));
+    let size = if len == 0 {
+        u32::MAX
+    } else {
+        (1u32 << (32 - len)) - 1
+    };
+    (a, a | size)
+}
+
+fn v6_block(addr: &str, len: u8) -> (u128, u128) {
+    let a = u128::from(addr.parse::<Ipv6Addr>().unwrap_or(Ipv6Addr::UNSPECIFIED));
+    let size = if len == 0 {
+        u128::MAX
+    } else {
+        (1u128 << (128 - len)) - 1
+    };
+    (a, a | size)
+}
+
+/// The public space, built once.
+pub fn public_space() -> &'static PublicSpace {
+    static SPACE: OnceLock<PublicSpace> = OnceLock::new();
+    SPACE.get_or_init(|| {
+        let private = IntervalSet::from_ranges(NON_PUBLIC_V4.iter().map(|&(a, l)| v4_block(a, l)));
+        let v6 = IntervalSet::from_ranges([v6_block("2000::", 3)])
+            .difference(&IntervalSet::from_ranges([v6_block("2001:db8::", 32)]));
+        PublicSpace {
+            v4: private.complement(),
+            v6,
+        }
+    })
+}
+
+/// How far a segment is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reach {
+    /// All public space of the family.
+    World,
+    /// A large part of it.
+    Broad,
+}
+
+/// One atomic segment of exposure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposedRange {
+    /// Address family of the sources.
+    pub family: Family,
+    /// `All`, `Tcp`, `Udp`, `Icmp`/`Icmpv6` or a number.
+    pub protocol: Protocol,
+    /// L4 low end: port, or `type << 8 | code`; 0 for protocols without L4.
+    pub lo: u16,
+    /// L4 high end.
+    pub hi: u16,
+    /// World or broad.
+    pub reach: Reach,
+    /// Prefix lists with unknown entries that the world coverage relies on.
+    pub assumed: Vec<PrefixListId>,
+    /// Contributing ingress rules: (group position, rule position).
+    pub rules: Vec<(u32, u32)>,
+}
+
+/// What an exposure is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    /// An ENI (position in `Topology::enis`).
+    Eni(u32),
+    /// A group attached to no ENI (position in `Topology::security_groups`).
+    Group(u32),
+}
+
+/// Exposures of every subject with something open.
+#[derive(Debug, Default)]
+pub struct Exposures {
+    /// Subjects in topology order (ENIs, then unattached groups) with their segments.
+    pub subjects: Vec<(Subject, Arc<Vec<ExposedRange>>)>,
+    /// Static path status per ENI with exposure, IPv4 and IPv6.
+    pub paths: HashMap<u32, [StaticPath; 2]>,
+}
+
+/// The part of the internet path that does not depend on protocol and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticPath {
+    /// Reachable up to the NACL; the NACL (position) to check, if any, and a description.
+    Open {
+        /// NACL position in `Topology::network_acls`.
+        nacl: Option<usize>,
+        /// "public 54.0.0.10, 0.0.0.0/0 via igw-1".
+        detail: String,
+    },
+    /// Blocked, and why.
+    Blocked(String),
+}
+
+/// Whether a finding's traffic reaches the ENI from the internet today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStatus {
+    /// Reachable now; how.
+    Effective(String),
+    /// Blocked; why.
+    Nominal(String),
+}
+
+struct Contrib<T> {
+    protocol: Protocol,
+    lo: u16,
+    hi: u16,
+    set: IntervalSet<T>,
+    assumed: Option<PrefixListId>,
+    rule: (u32, u32),
+}
+
+/// A rule's L4 part in the segment space.
+fn l4_span(l4: L4) -> Option<(u16, u16)> {
+    match l4 {
+        L4::Nothing => None,
+        L4::Any => Some((0, u16::MAX)),
+        L4::Ports(p) => Some((p.lo(), p.hi())),
+        L4::Icmp(m) => Some(match (m.icmp_type(), m.icmp_code()) {
+            (None, _) => (0, u16::MAX),
+            (Some(t), None) => (u16::from(t) << 8, (u16::from(t) << 8) | 0xff),
+            (Some(t), Some(c)) => {
+                let v = (u16::from(t) << 8) | u16::from(c);
+                (v, v)
+            }
+        }),
+    }
+}
+
+trait FamilySpace: Endpoint {
+    const FAMILY: Family;
+    fn size(set: &IntervalSet<Self>) -> u128;
+}
+
+impl FamilySpace for u32 {
+    const FAMILY: Family = Family::V4;
+    fn size(set: &IntervalSet<u32>) -> u128 {
+        set.ranges()
+            .iter()
+            .map(|&(a, b)| u128::from(b - a) + 1)
+            .sum()
+    }
+}
+
+impl FamilySpace for u128 {
+    const FAMILY: Family = Family::V6;
+    fn size(set: &IntervalSet<u128>) -> u128 {
+        set.ranges().iter().fold(0u128, |acc, &(a, b)| {
+            acc.saturating_add((b - a).saturating_add(1))
+        })
+    }
+}
+
+fn union_all<'a, T: Endpoint + 'a>(
+    sets: impl Iterator<Item = &'a IntervalSet<T>>,
+) -> IntervalSet<T> {
+    IntervalSet::from_ranges(sets.flat_map(|s| s.ranges().iter().copied()))
+}
+
+/// Segments of one family from its contributions.
+fn analyse<T: FamilySpace>(
+    contribs: &[&Contrib<T>],
+    world: &IntervalSet<T>,
+    broad_min: u128,
+    out: &mut Vec<ExposedRange>,
+) {
+    let mut protocols: Vec<Protocol> = contribs.iter().map(|c| c.protocol).collect();
+    protocols.sort_unstable();
+    protocols.dedup();
+    let all_world = {
+        let all: Vec<&Contrib<T>> = contribs
+            .iter()
+            .copied()
+            .filter(|c| c.protocol == Protocol::All)
+            .collect();
+        !all.is_empty() && union_all(all.iter().map(|c| &c.set)).covers(world)
+    };
+    for &p in &protocols {
+        // Protocol -1 already world: the specific protocols add nothing to report.
+        if all_world && p != Protocol::All {
+            continue;
+        }
+        let items: Vec<&Contrib<T>> = contribs
+            .iter()
+            .copied()
+            .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
+            .collect();
+        let total = union_all(items.iter().map(|c| &c.set));
+        if !total.covers(world) && T::size(&total) < broad_min {
+            continue;
+        }
+        let mut points: Vec<u32> = vec![0];
+        for c in &items {
+            points.push(u32::from(c.lo));
+            points.push(u32::from(c.hi) + 1);
+        }
+        points.sort_unstable();
+        points.dedup();
+        for w in points.windows(2) {
+            let (lo, hi) = (w[0], w[1] - 1);
+            if lo > u32::from(u16::MAX) {
+                break;
+            }
+            let (lo, hi) = (lo as u16, hi.min(u32::from(u16::MAX)) as u16);
+            let active: Vec<&&Contrib<T>> =
+                items.iter().filter(|c| c.lo <= lo && c.hi >= hi).collect();
+            if active.is_empty() {
+                continue;
+            }
+            let known = union_all(
+                active
+                    .iter()
+                    .filter(|c| c.assumed.is_none())
+                    .map(|c| &c.set),
+            );
+            let (reach, assumed) = if known.covers(world) {
+                (Some(Reach::World), Vec::new())
+            } else {
+                let all = union_all(active.iter().map(|c| &c.set));
+                if all.covers(world) {
+                    let mut a: Vec<PrefixListId> =
+                        active.iter().filter_map(|c| c.assumed.clone()).collect();
+                    a.sort();
+                    a.dedup();
+                    (Some(Reach::World), a)
+                } else if T::size(&known) >= broad_min {
+                    (Some(Reach::Broad), Vec::new())
+                } else {
+                    (None, Vec::new())
+                }
+            };
+            let Some(reach) = reach else { continue };
+            let mut rules: Vec<(u32, u32)> = active
+                .iter()
+                .filter(|c| reach == Reach::World || c.assumed.is_none())
+                .map(|c| c.rule)
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            let (lo, hi) = if p.has_ports() || p.is_icmp() {
+                (lo, hi)
+            } else {
+                (0, u16::MAX)
+            };
+            out.push(ExposedRange {
+                family: T::FAMILY,
+                protocol: p,
+                lo,
+                hi,
+                reach,
+                assumed,
+                rules,
+            });
+        }
+    }
+}
+
+/// One group's ingress rules that admit public sources, per family.
+#[derive(Default)]
+struct GroupContribs {
+    v4: Vec<Contrib<u32>>,
+    v6: Vec<Contrib<u128>>,
+}
+
+fn group_contribs(ctx: &AuditCtx<'_>, gi: u32) -> GroupContribs {
+    let space = public_space();
+    let mut out = GroupContribs::default();
+    let g = ctx.group(gi);
+    for (ri, rule) in g.ingress.iter().enumerate() {
+        let Some((lo, hi)) = l4_span(rule.l4) else {
+            continue;
+        };
+        let at = (gi, ri as u32);
+        let (want4, want6) = match rule.protocol {
+            Protocol::Icmp => (true, false),
+            Protocol::Icmpv6 => (false, true),
+            _ => (true, true),
+        };
+        let mut push4 = |set: IntervalSet<u32>, assumed: Option<PrefixListId>| {
+            let set = set.intersect(&space.v4);
+            if want4 && !set.is_empty() {
+                out.v4.push(Contrib {
+                    protocol: rule.protocol,
+                    lo,
+                    hi,
+                    set,
+                    assumed,
+                    rule: at,
+                });
+            }
+        };
+        let mut v6: Vec<(IntervalSet<u128>, Option<PrefixListId>)> = Vec::new();
+        let list_id = match &rule.peer {
+            crate::model::Peer::PrefixList { id } => Some(id.clone()),
+            _ => None,
+        };
+        match ctx.resolver.resolve(rule) {
+            Resolved::Cidr(c) => {
+                if let Some(r) = c.v4_range() {
+                    push4(IntervalSet::from_ranges([(r.lo(), r.hi())]), None);
+                }
+                if let Some(r) = c.v6_range() {
+                    v6.push((IntervalSet::from_ranges([(r.lo(), r.hi())]), None));
+                }
+            }
+            Resolved::Addrs(a) => {
+                if list_id.is_some() {
+                    push4(a.v4.clone(), None);
+                    v6.push((a.v6.clone(), None));
+                }
+            }
+            Resolved::Unknown(fam) => {
+                if list_id.is_some() {
+                    if fam != Some(Family::V6) {
+                        push4(space.v4.clone(), list_id.clone());
+                    }
+                    if fam != Some(Family::V4) {
+                        v6.push((space.v6.clone(), list_id.clone()));
+                    }
+                }
+            }
+            // Group members are private addresses; stale references match nothing.
+            Resolved::Partial(_) | Resolved::Stale => {}
+        }
+        for (set, assumed) in v6 {
+            let set = set.intersect(&space.v6);
+            if want6 && !set.is_empty() {
+                out.v6.push(Contrib {
+                    protocol: rule.protocol,
+                    lo,
+                    hi,
+                    set,
+                    assumed,
+                    rule: at,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The exposure of one set of groups (positions), from precomputed contributions.
+fn exposure_from(
+    ctx: &AuditCtx<'_>,
+    per_group: &[GroupContribs],
+    groups: &[u32],
+) -> Vec<ExposedRange> {
+    let space = public_space();
+    let v4: Vec<&Contrib<u32>> = groups
+        .iter()
+        .flat_map(|&g| per_group[g as usize].v4.iter())
+        .collect();
+    let v6: Vec<&Contrib<u128>> = groups
+        .iter()
+        .flat_map(|&g| per_group[g as usize].v6.iter())
+        .collect();
+    let mut out = Vec::new();
+    if v4.is_empty() && v6.is_empty() {
+        return out;
+    }
+    let b4 = 1u128 << (32 - u32::from(ctx.config.broad_prefix_v4.min(32)));
+    let b6 = match ctx.config.broad_prefix_v6.min(128) {
+        0 => u128::MAX,
+        p => 1u128 << (128 - u32::from(p)),
+    };
+    analyse(&v4, &space.v4, b4, &mut out);
+    analyse(&v6, &space.v6, b6, &mut out);
+    out
+}
+
+/// The exposure of one set of groups (positions): ingress from public space.
+pub fn exposure_of(ctx: &AuditCtx<'_>, groups: &[u32]) -> Vec<ExposedRange> {
+    let mut per_group: Vec<GroupContribs> = (0..ctx.topo.security_groups.len())
+        .map(|_| GroupContribs::default())
+        .collect();
+    for &g in groups {
+        if let Some(slot) = per_group.get_mut(g as usize) {
+            *slot = group_contribs(ctx, g);
+        }
+    }
+    exposure_from(ctx, &per_group, groups)
+}
+
+/// Computes every subject's exposure (group sets shared by several ENIs once, in
+/// parallel) and the static internet path of every exposed ENI.
+pub fn compute(ctx: &AuditCtx<'_>) -> Exposures {
+    let mut sets: HashMap<&[u32], usize> = HashMap::new();
+    let mut unique: Vec<&[u32]> = Vec::new();
+    for gs in &ctx.eni_groups {
+        if gs.is_empty() {
+            continue;
+        }
+        sets.entry(gs.as_slice()).or_insert_with(|| {
+            unique.push(gs.as_slice());
+            unique.len() - 1
+        });
+    }
+    let unattached: Vec<u32> = (0..ctx.topo.security_groups.len() as u32)
+        .filter(|&g| ctx.members[g as usize].is_empty())
+        .collect();
+    let per_group: Vec<GroupContribs> = (0..ctx.topo.security_groups.len() as u32)
+        .into_par_iter()
+        .map(|g| group_contribs(ctx, g))
+        .collect();
+    let computed: Vec<Arc<Vec<ExposedRange>>> = unique
+        .par_iter()
+        .map(|gs| Arc::new(exposure_from(ctx, &per_group, gs)))
+        .collect();
+    let lonely: Vec<Arc<Vec<ExposedRange>>> = unattached
+        .par_iter()
+        .map(|&g| Arc::new(exposure_from(ctx, &per_group, &[g])))
+        .collect();
+    let mut subjects = Vec::new();
+    let mut paths = HashMap::new();
+    for (i, gs) in ctx.eni_groups.iter().enumerate() {
+        if gs.is_empty() {
+            continue;
+        }
+        let ranges = &computed[sets[gs.as_slice()]];
+        if ranges.is_empty() {
+            continue;
+        }
+        subjects.push((Subject::Eni(i as u32), Arc::clone(ranges)));
+        let eni = &ctx.topo.enis[i];
+        paths.insert(
+            i as u32,
+            [
+                static_path(ctx, eni, Family::V4),
+                static_path(ctx, eni, Family::V6),
+            ],
+        );
+    }
+    for (k, &g) in unattached.iter().enumerate() {
+        if !lonely[k].is_empty() {
+            subjects.push((Subject::Group(g), Arc::clone(&lonely[k])));
+        }
+    }
+    Exposures { subjects, paths }
+}
+
+/// Everything about the internet path to `eni` that does not depend on the port:
+/// instance running, public address, default route to an attached internet gateway.
+fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
+    let blocked = |s: String| StaticPath::Blocked(s);
+    if let Some(att) = &eni.attachment
+        && let Some(iid) = &att.instance
+        && let Some(inst) = ctx.lookup.instance(iid.as_str(), Some(&eni.scope))
+        && inst.state != InstanceState::Running
+    {
+        return blocked(format!("instance {} is {}", inst.id, inst.state));
+    }
+    if eni.attachment.is_none()
+        && eni.status.as_deref() == Some("available")
+        && eni
+            .interface_type
+            .as_deref()
+            .is_none_or(|t| t == "interface")
+    {
+        return blocked("the interface is not attached".to_string());
+    }
+    let public = match family {
+        Family::V4 => eni
+            .public_ips()
+            .next()
+            .map(|p| p.ip.to_string())
+            .or_else(|| {
+                ctx.topo
+                    .addresses
+                    .iter()
+                    .find(|a| a.eni.as_ref() == Some(&eni.id) && a.association_id.is_some())
+                    .and_then(|a| a.public_ip.map(|ip| ip.to_string()))
+            }),
+        Family::V6 => eni
+            .ipv6
+            .iter()
+            .find(|a| public_space().v6.contains(u128::from(**a)))
+            .map(|a| a.to_string()),
+    };
+    let Some(public) = public else {
+        return blocked(format!("no public {} address", family_name(family)));
+    };
+    let Some(subnet_id) = &eni.subnet else {
+        return blocked("no subnet in the export".to_string());
+    };
+    let Some(subnet) = ctx.lookup.subnet(subnet_id.as_str(), Some(&eni.scope)) else {
+        return blocked(format!(
+            "subnet {subnet_id} is not in the export (route unknown)"
+        ));
+    };
+    let Some(rt) = ctx.lookup.route_table_for_subnet(subnet) else {
+        return blocked(format!(
+            "no route table for subnet {subnet_id} in the export"
+        ));
+    };
+    let default = rt.routes.iter().find(|r| {
+        !r.blackhole
+            && matches!(&r.destination, RouteDestination::Cidr { cidr } if cidr.prefix_len() == 0 && cidr.family() == family)
+    });
+    let any = match family {
+        Family::V4 => "0.0.0.0/0",
+        Family::V6 => "::/0",
+    };
+    let Some(route) = default else {
+        return blocked(format!("route table {} has no {any} route", rt.id));
+    };
+    let RouteTarget::InternetGateway(igw) = &route.target else {
+        return blocked(format!(
+            "{any} in {} goes to {}, not an internet gateway",
+            rt.id, route.target
+        ));
+    };
+    if let Some(g) = ctx.lookup.internet_gateway(igw.as_str(), Some(&rt.scope))
+        && let Some(vpc) = &subnet.vpc
+        && !g.vpcs.contains(vpc)
+    {
+        return blocked(format!("{igw} is not attached to {vpc}"));
+    }
+    let nacl = ctx.lookup.nacl_for_subnet(subnet).and_then(|n| {
+        ctx.topo
+            .network_acls
+            .iter()
+            .position(|x| std::ptr::eq(x, n))
+    });
+    StaticPath::Open {
+        nacl,
+        detail: format!("public {public}, {any} via {igw}"),
+    }
+}
+
+fn family_name(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "IPv4",
+        Family::V6 => "IPv6",
+    }
+}
+
+fn probe_l4(protocol: Protocol, x: u16) -> (Protocol, PacketL4) {
+    match protocol {
+        Protocol::Tcp | Protocol::Udp => (protocol, PacketL4::Port(x)),
+        Protocol::Icmp | Protocol::Icmpv6 => (
+            protocol,
+            PacketL4::Icmp {
+                ty: (x >> 8) as u8,
+                code: (x & 0xff) as u8,
+            },
+        ),
+        Protocol::All => (Protocol::Tcp, PacketL4::Port(x)),
+        Protocol::Number(_) => (protocol, PacketL4::None),
+    }
+}
+
+fn reply_probes(protocol: Protocol, family: Family, acl: &NetworkAcl) -> Vec<(Protocol, PacketL4)> {
+    match protocol {
+        Protocol::Tcp | Protocol::Udp | Protocol::All => {
+            let p = if protocol == Protocol::All {
+                Protocol::Tcp
+            } else {
+                protocol
+            };
+            let mut ports: Vec<u16> = vec![1024, 32768, 49152, 65535];
+            for e in &acl.entries {
+                if e.direction == Direction::Egress
+                    && let L4::Ports(r) = e.l4
+                {
+                    ports.extend([r.lo(), r.hi()].into_iter().filter(|&x| x >= 1024));
+                }
+            }
+            ports.sort_unstable();
+            ports.dedup();
+            ports.into_iter().map(|x| (p, PacketL4::Port(x))).collect()
+        }
+        Protocol::Icmp | Protocol::Icmpv6 => {
+            let ty = if family == Family::V4 { 0 } else { 129 };
+            vec![(protocol, PacketL4::Icmp { ty, code: 0 })]
+        }
+        Protocol::Number(_) => vec![(protocol, PacketL4::None)],
+    }
+}
+
+/// Whether the NACL lets (`protocol`, L4 in `[lo, hi]`) in from some public source and
+/// the reply back out to it.
+fn nacl_path(
+    acl: &NetworkAcl,
+    family: Family,
+    protocol: Protocol,
+    lo: u16,
+    hi: u16,
+) -> Result<(), String> {
+    let compiled = CompiledNacl::new(acl);
+    let space = public_space();
+    let mut sources: Vec<IpAddr> = Vec::new();
+    match family {
+        Family::V4 => {
+            let mut pts: Vec<u32> = vec![space.v4.ranges()[0].0];
+            for e in &acl.entries {
+                if let Some(r) = e.cidr.v4_range() {
+                    pts.push(r.lo());
+                    pts.extend(r.hi().checked_add(1));
+                }
+            }
+            pts.sort_unstable();
+            pts.dedup();
+            sources.extend(
+                pts.into_iter()
+                    .filter(|&a| space.v4.contains(a))
+                    .map(|a| IpAddr::V4(a.into())),
+            );
+        }
+        Family::V6 => {
+            let mut pts: Vec<u128> = vec![space.v6.ranges()[0].0];
+            for e in &acl.entries {
+                if let Some(r) = e.cidr.v6_range() {
+                    pts.push(r.lo());
+                    pts.extend(r.hi().checked_add(1));
+                }
+            }
+            pts.sort_unstable();
+            pts.dedup();
+            sources.extend(
+                pts.into_iter()
+                    .filter(|&a| space.v6.contains(a))
+                    .map(|a| IpAddr::V6(a.into())),
+            );
+        }
+    }
+    let mut probes: Vec<u16> = vec![lo];
+    for e in &acl.entries {
+        if let Some((a, b)) = l4_span(e.l4) {
+            for x in [Some(a), b.checked_add(1)].into_iter().flatten() {
+                if lo <= x && x <= hi {
+                    probes.push(x);
+                }
+            }
+        }
+    }
+    probes.sort_unstable();
+    probes.dedup();
+    let replies = reply_probes(protocol, family, acl);
+    let mut got_in = false;
+    for src in &sources {
+        for &x in &probes {
+            let (p, l4) = probe_l4(protocol, x);
+            if !compiled.evaluate(Direction::Ingress, *src, p, &l4).allows() {
+                continue;
+            }
+            got_in = true;
+            if replies.iter().any(|(rp, rl4)| {
+                compiled
+                    .evaluate(Direction::Egress, *src, *rp, rl4)
+                    .allows()
+            }) {
+                return Ok(());
+            }
+        }
+    }
+    Err(if got_in {
+        format!(
+            "NACL {} blocks the reply to the client's ephemeral ports",
+            acl.id
+        )
+    } else {
+        format!("NACL {} does not let it in from the internet", acl.id)
+    })
+}
+
+/// Whether (`protocol`, L4 `[lo, hi]`) reaches ENI `eni` from the internet now: instance
+/// running, a public address of the family, a default route to an internet gateway
+/// attached to the VPC, and the subnet's NACL letting it in and the reply out (a subnet
+/// without an exported NACL is assumed to have the default allow-all one).
+///
+/// This is a deliberately small stand-in for the reach engine (`eval::reach`, issue 4)
+/// and is to be replaced by it.
+pub fn internet_path(
+    ctx: &AuditCtx<'_>,
+    eni: u32,
+    family: Family,
+    protocol: Protocol,
+    lo: u16,
+    hi: u16,
+) -> PathStatus {
+    let idx = match family {
+        Family::V4 => 0,
+        Family::V6 => 1,
+    };
+    let stat = match ctx.exposures.paths.get(&eni) {
+        Some(p) => p[idx].clone(),
+        None => match ctx.topo.enis.get(eni as usize) {
+            Some(e) => static_path(ctx, e, family),
+            None => StaticPath::Blocked("unknown interface".to_string()),
+        },
+    };
+    match stat {
+        StaticPath::Blocked(why) => PathStatus::Nominal(why),
+        StaticPath::Open { nacl: None, detail } => {
+            PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)"))
+        }
+        StaticPath::Open {
+            nacl: Some(n),
+            detail,
+        } => {
+            let acl = &ctx.topo.network_acls[n];
+            match nacl_path(acl, family, protocol, lo, hi) {
+                Ok(()) => PathStatus::Effective(format!(
+                    "{detail}, NACL {} lets it in and the reply out",
+                    acl.id
+                )),
+                Err(why) => PathStatus::Nominal(why),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_space_bounds() {
+        let s = public_space();
+        assert!(s.v4.contains(u32::from(Ipv4Addr::new(8, 8, 8, 8))));
+        assert!(s.v4.contains(u32::from(Ipv4Addr::new(1, 0, 0, 0))));
+        assert!(s.v4.contains(u32::from(Ipv4Addr::new(223, 255, 255, 255))));
+        for a in [
+            [10, 1, 2, 3],
+            [192, 168, 0, 1],
+            [100, 64, 0, 1],
+            [224, 0, 0, 1],
+            [255, 255, 255, 255],
+            [0, 0, 0, 0],
+        ] {
+            assert!(!s.v4.contains(u32::from(Ipv4Addr::from(a))), "{a:?}");
+        }
+        assert!(s.v6.contains(u128::from("2600::1".parse::<Ipv6Addr>().unwrap())));
+        assert!(
+            !s.v6
+                .contains(u128::from("2001:db8::1".parse::<Ipv6Addr>().unwrap()))
+        );
+        assert!(
+            !s.v6
+                .contains(u128::from("fd00::1".parse::<Ipv6Addr>().unwrap()))
+        );
+    }
+
+    #[test]
+    fn icmp_spans() {
+        use crate::net::IcmpMatch;
+        assert_eq!(
+            l4_span(L4::Icmp(IcmpMatch::of_type(8))),
+            Some((0x800, 0x8ff))
+        );
+        assert_eq!(
+            l4_span(L4::Icmp(IcmpMatch::type_code(3, 4))),
+            Some((0x304, 0x304))
+        );
+        assert_eq!(l4_span(L4::Nothing), None);
+    }
+}

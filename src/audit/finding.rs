@@ -1,0 +1,261 @@
+//! [`Finding`]: what a check reports. Findings are data, never errors.
+//!
+//! A finding's [`Finding::fingerprint`] hashes the code, the resource (with its scope), the
+//! protocol, the ports and the peer — never origins, line numbers, messages or rule order —
+//! so it survives reordering and re-export of the inputs (baselines depend on that).
+
+use crate::model::{Origin, Scope};
+use crate::net::Protocol;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a finding is, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; no action needed.
+    Info,
+    /// Hygiene or cost.
+    Low,
+    /// Should be fixed.
+    Medium,
+    /// Fix soon: real risk or an impossible state.
+    High,
+    /// Fix now: reachable from the internet on an admin or all ports.
+    Critical,
+}
+
+impl Severity {
+    /// Every level, lowest first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// `steps` levels lower, stopping at [`Severity::Info`].
+    pub fn lowered(self, steps: u8) -> Severity {
+        let i = Severity::ALL.iter().position(|&s| s == self).unwrap_or(0);
+        Severity::ALL[i.saturating_sub(usize::from(steps))]
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = crate::net::ValueError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                crate::net::ValueError::new("a severity (info, low, medium, high, critical)", s)
+            })
+    }
+}
+
+/// Whether an exposure is reachable from the internet today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exposure {
+    /// Public address, default route to an attached internet gateway, NACL lets it in
+    /// and the reply out, instance running.
+    Effective,
+    /// The groups allow it but something else blocks it today (reported one level lower).
+    Nominal,
+}
+
+/// One rule behind a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RuleEvidence {
+    /// The group holding the rule.
+    pub group: String,
+    /// The rule in rule-language form, e.g. `in tcp 22 from 0.0.0.0/0`.
+    pub rule: String,
+    /// `sgr-…` when the export carries it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Where the rule was read.
+    pub origin: Option<Origin>,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The check's code, `SG001`…
+    pub code: &'static str,
+    /// Final severity (after demotion and configured overrides).
+    pub severity: Severity,
+    /// The id the finding is about: group, ENI, instance, volume or allocation id.
+    pub resource: String,
+    /// The resource's account/region scope, when known.
+    #[serde(skip)]
+    pub scope: Scope,
+    /// The protocol, for findings about traffic.
+    pub protocol: Option<Protocol>,
+    /// Inclusive port range (ICMP: type range); `None` = all, or not about ports.
+    pub ports: Option<(u16, u16)>,
+    /// The other end: `0.0.0.0/0`, `::/0`, a CIDR list, a group id.
+    pub peer: Option<String>,
+    /// Effective or nominal (exposure checks only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<Exposure>,
+    /// What was found, in one sentence or two.
+    pub message: String,
+    /// The rules behind it.
+    pub rules: Vec<RuleEvidence>,
+    /// The resource's own origin (used when there are no rules).
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+    /// Stable identity (hex), see the module doc.
+    pub fingerprint: String,
+    /// Levels to lower the check's severity by (nominal exposure, assumptions).
+    #[serde(skip)]
+    pub demote: u8,
+    /// Severity fixed by the check itself (instead of the check's default).
+    #[serde(skip)]
+    pub fixed_severity: Option<Severity>,
+}
+
+impl Finding {
+    /// A finding about `resource`; severity and fingerprint are set by the driver.
+    pub fn new(
+        code: &'static str,
+        resource: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            severity: Severity::Info,
+            resource: resource.into(),
+            scope: Scope::default(),
+            protocol: None,
+            ports: None,
+            peer: None,
+            exposure: None,
+            message: message.into(),
+            rules: Vec::new(),
+            origin: None,
+            fingerprint: String::new(),
+            demote: 0,
+            fixed_severity: None,
+        }
+    }
+
+    /// Sets the scope.
+    pub fn scope(mut self, scope: &Scope) -> Finding {
+        self.scope = scope.clone();
+        self
+    }
+
+    /// Sets the resource's origin.
+    pub fn origin(mut self, origin: &Origin) -> Finding {
+        self.origin = Some(origin.clone());
+        self
+    }
+
+    /// Sets protocol and ports.
+    pub fn traffic(mut self, protocol: Protocol, ports: Option<(u16, u16)>) -> Finding {
+        self.protocol = Some(protocol);
+        self.ports = ports;
+        self
+    }
+
+    /// Sets the peer.
+    pub fn peer(mut self, peer: impl Into<String>) -> Finding {
+        self.peer = Some(peer.into());
+        self
+    }
+
+    /// Adds evidence.
+    pub fn rules(mut self, rules: Vec<RuleEvidence>) -> Finding {
+        self.rules = rules;
+        self
+    }
+
+    /// Fixes the severity regardless of the check's default.
+    pub fn severity(mut self, s: Severity) -> Finding {
+        self.fixed_severity = Some(s);
+        self
+    }
+
+    /// The stable fingerprint (see the module doc).
+    pub fn compute_fingerprint(&self) -> String {
+        let proto = self.protocol.map(|p| p.to_string()).unwrap_or_default();
+        let ports = self
+            .ports
+            .map(|(a, b)| format!("{a}-{b}"))
+            .unwrap_or_default();
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.code,
+            self.scope,
+            self.resource,
+            proto,
+            ports,
+            self.peer.as_deref().unwrap_or("")
+        );
+        format!("{:016x}", fnv1a64(key.as_bytes()))
+    }
+
+    /// The ports as text: `22`, `1024-65535`, `all`.
+    pub fn ports_text(&self) -> String {
+        match self.ports {
+            None => "all".to_string(),
+            Some((a, b)) if a == b => a.to_string(),
+            Some((a, b)) => format!("{a}-{b}"),
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: small, stable across Rust versions and platforms (unlike `DefaultHasher`).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_order_and_lowering() {
+        assert!(Severity::Critical > Severity::High);
+        assert_eq!(Severity::Critical.lowered(1), Severity::High);
+        assert_eq!(Severity::Low.lowered(5), Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+
+    #[test]
+    fn fingerprint_ignores_message_and_origin() {
+        let a = Finding::new("SG001", "eni-1", "one").traffic(Protocol::Tcp, Some((22, 22)));
+        let mut b = Finding::new("SG001", "eni-1", "two").traffic(Protocol::Tcp, Some((22, 22)));
+        b.origin = Some(Origin::synthetic("x"));
+        assert_eq!(a.compute_fingerprint(), b.compute_fingerprint());
+        let c = Finding::new("SG001", "eni-1", "one").traffic(Protocol::Tcp, Some((23, 23)));
+        assert_ne!(a.compute_fingerprint(), c.compute_fingerprint());
+    }
+}

@@ -1,0 +1,148 @@
+//! The audit: semantic exposure, hygiene and topology checks over a [`Topology`].
+//!
+//! Contract: reads the model (and the index's peer resolution), never prints, never
+//! re-parses, never panics on input. Each check lives in its own file under [`checks`]
+//! and is registered once in [`registry::CHECKS`]; [`audit`] runs the enabled checks,
+//! sets severities (default, configured override, one level lower for nominal
+//! exposure), fingerprints, applies suppressions and sorts. Baselines are applied by the
+//! caller with [`baseline::Baseline::filter`].
+//!
+//! ```
+//! use sgcheck::audit::{audit, AuditConfig};
+//! use sgcheck::ingest::ingest_bytes;
+//! let text = "group sg-1 name \"web\"\n  in tcp 22 from 0.0.0.0/0\n";
+//! let ingest = ingest_bytes("web.sg", text.as_bytes());
+//! let report = audit(&ingest.topology, &AuditConfig::default());
+//! assert!(report.findings.iter().any(|f| f.code == "SG001"));
+//! ```
+
+pub mod baseline;
+pub mod checks;
+pub mod config;
+pub mod context;
+pub mod coverage;
+pub mod exposure;
+pub mod finding;
+pub mod instance_ram;
+pub mod registry;
+pub mod report;
+
+pub use config::{AuditConfig, ConfigError};
+pub use context::AuditCtx;
+pub use finding::{Exposure, Finding, RuleEvidence, Severity};
+
+use crate::model::Topology;
+use std::collections::BTreeMap;
+
+/// Where checks put their findings.
+#[derive(Debug, Default)]
+pub struct Sink {
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// Records a finding.
+    pub fn push(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    /// How many findings were recorded.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Whether none was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+/// The result of an audit.
+#[derive(Debug, Clone, Default)]
+pub struct AuditReport {
+    /// Findings, most severe first, then by resource and code.
+    pub findings: Vec<Finding>,
+    /// Findings dropped by a suppression in force.
+    pub suppressed: usize,
+    /// Findings dropped because the baseline has them.
+    pub baselined: usize,
+    /// Codes of the checks that ran.
+    pub checks: Vec<&'static str>,
+}
+
+impl AuditReport {
+    /// Counts by severity (every level present, zero included).
+    pub fn by_severity(&self) -> BTreeMap<Severity, usize> {
+        let mut m: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|&s| (s, 0)).collect();
+        for f in &self.findings {
+            *m.entry(f.severity).or_default() += 1;
+        }
+        m
+    }
+
+    /// Counts by code.
+    pub fn by_code(&self) -> BTreeMap<&'static str, usize> {
+        let mut m = BTreeMap::new();
+        for f in &self.findings {
+            *m.entry(f.code).or_default() += 1;
+        }
+        m
+    }
+
+    /// The highest severity found.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Runs every enabled check over `topology`.
+pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
+    let ctx = AuditCtx::new(topology, config);
+    let mut report = AuditReport::default();
+    let mut findings = Vec::new();
+    for check in registry::CHECKS {
+        if check.status != registry::Status::Stable || !config.enabled(check.code) {
+            continue;
+        }
+        report.checks.push(check.code);
+        let mut sink = Sink::default();
+        (check.run)(&ctx, &mut sink);
+        let base = config
+            .severity
+            .get(check.code)
+            .copied()
+            .unwrap_or(check.severity);
+        for mut f in sink.findings {
+            f.severity = f.fixed_severity.unwrap_or(base).lowered(f.demote);
+            f.fingerprint = f.compute_fingerprint();
+            findings.push(f);
+        }
+    }
+    for f in findings {
+        let active = config
+            .suppressions
+            .iter()
+            .any(|s| s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today));
+        if active {
+            report.suppressed += 1;
+        } else {
+            report.findings.push(f);
+        }
+    }
+    sort(&mut report.findings);
+    report
+}
+
+/// Most severe first, then resource, code, protocol, ports, peer, message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.resource.cmp(&b.resource))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.protocol.cmp(&b.protocol))
+            .then_with(|| a.ports.cmp(&b.ports))
+            .then_with(|| a.peer.cmp(&b.peer))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

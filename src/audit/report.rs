@@ -1,0 +1,391 @@
+//! Turns [`Exposures`](super::exposure::Exposures) into findings for the exposure checks
+//! (SG001–SG007): one function, called by each check with its own selection, so the
+//! checks agree on segments, effective/nominal status and evidence.
+
+use super::Sink;
+use super::config::Category;
+use super::context::AuditCtx;
+use super::exposure::{ExposedRange, PathStatus, Reach, Subject, internet_path};
+use super::finding::{Exposure, Finding};
+use crate::net::{Direction, Family, Protocol};
+
+/// Which exposure findings a check wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Select {
+    /// World-open catalogue ports of one category (SG001–SG004).
+    Catalogue(Category),
+    /// World-open all ports or all protocols (SG005).
+    AllPorts,
+    /// World-open anything else (SG006).
+    Other,
+    /// Broad public sources (SG007).
+    Broad,
+}
+
+fn world_peer(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "0.0.0.0/0",
+        Family::V6 => "::/0",
+    }
+}
+
+fn internet_name(f: Family) -> &'static str {
+    match f {
+        Family::V4 => "the whole IPv4 internet",
+        Family::V6 => "the whole IPv6 internet",
+    }
+}
+
+/// `tcp 22`, `udp 0-65535`, `icmp type 8`, `all protocols`, `protocol 47`.
+pub fn traffic_text(protocol: Protocol, lo: u16, hi: u16) -> String {
+    match protocol {
+        Protocol::All => "all protocols".to_string(),
+        Protocol::Number(n) => format!("protocol {n}"),
+        Protocol::Icmp | Protocol::Icmpv6 => {
+            let (tl, th) = (lo >> 8, hi >> 8);
+            if lo == 0 && hi == u16::MAX {
+                format!("{protocol} (all types)")
+            } else if tl == th && (lo & 0xff) == 0 && (hi & 0xff) == 0xff {
+                format!("{protocol} type {tl}")
+            } else if lo == hi {
+                format!("{protocol} type {tl} code {}", lo & 0xff)
+            } else {
+                format!("{protocol} types {tl}-{th}")
+            }
+        }
+        _ if lo == hi => format!("{protocol} {lo}"),
+        _ => format!("{protocol} {lo}-{hi}"),
+    }
+}
+
+/// The JSON `ports` of a segment: ports, or ICMP type range; `None` = all.
+fn ports_field(protocol: Protocol, lo: u16, hi: u16) -> Option<(u16, u16)> {
+    match protocol {
+        Protocol::Tcp | Protocol::Udp if !(lo == 0 && hi == u16::MAX) => Some((lo, hi)),
+        Protocol::Icmp | Protocol::Icmpv6 if !(lo == 0 && hi == u16::MAX) => {
+            Some((lo >> 8, hi >> 8))
+        }
+        _ => None,
+    }
+}
+
+struct Piece {
+    family: Family,
+    protocol: Protocol,
+    lo: u16,
+    hi: u16,
+    rules: Vec<(u32, u32)>,
+    assumed: Vec<String>,
+    label: Option<String>,
+}
+
+/// Merges adjacent segments (same family, protocol, reach) into pieces.
+fn merge(segs: &[&ExposedRange]) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for s in segs {
+        if let Some(last) = out.last_mut()
+            && last.family == s.family
+            && last.protocol == s.protocol
+            && u32::from(last.hi) + 1 == u32::from(s.lo)
+        {
+            last.hi = s.hi;
+            last.rules.extend(&s.rules);
+            last.assumed.extend(s.assumed.iter().map(|a| a.to_string()));
+            continue;
+        }
+        out.push(Piece {
+            family: s.family,
+            protocol: s.protocol,
+            lo: s.lo,
+            hi: s.hi,
+            rules: s.rules.clone(),
+            assumed: s.assumed.iter().map(|a| a.to_string()).collect(),
+            label: None,
+        });
+    }
+    for p in &mut out {
+        p.rules.sort_unstable();
+        p.rules.dedup();
+        p.assumed.sort();
+        p.assumed.dedup();
+    }
+    out
+}
+
+/// Subtracts `[a, b]` from a list of inclusive ranges.
+fn subtract(ranges: Vec<(u16, u16)>, a: u16, b: u16) -> Vec<(u16, u16)> {
+    let mut out = Vec::new();
+    for (lo, hi) in ranges {
+        if b < lo || a > hi {
+            out.push((lo, hi));
+            continue;
+        }
+        if lo < a {
+            out.push((lo, a - 1));
+        }
+        if hi > b {
+            out.push((b + 1, hi));
+        }
+    }
+    out
+}
+
+/// Whether a protocol's world segments cover every port (or the protocol has no ports).
+fn all_open(world: &[&ExposedRange], family: Family, protocol: Protocol) -> bool {
+    let mut next: u32 = 0;
+    for s in world
+        .iter()
+        .filter(|s| s.family == family && s.protocol == protocol)
+    {
+        if u32::from(s.lo) != next {
+            return false;
+        }
+        next = u32::from(s.hi) + 1;
+    }
+    next == 65536
+}
+
+/// The pieces a selection reports for one subject's segments.
+fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Piece> {
+    let world: Vec<&ExposedRange> = ranges.iter().filter(|r| r.reach == Reach::World).collect();
+    let families = [Family::V4, Family::V6];
+    let mut out = Vec::new();
+    match select {
+        Select::AllPorts => {
+            for f in families {
+                for p in [Protocol::All, Protocol::Tcp, Protocol::Udp] {
+                    if all_open(&world, f, p) {
+                        let segs: Vec<&ExposedRange> = world
+                            .iter()
+                            .filter(|s| s.family == f && s.protocol == p)
+                            .copied()
+                            .collect();
+                        out.extend(merge(&segs));
+                    }
+                }
+            }
+        }
+        Select::Catalogue(cat) => {
+            for f in families {
+                for entry in ctx.config.catalogue.iter().filter(|e| e.category == cat) {
+                    let p = entry.protocol;
+                    if all_open(&world, f, Protocol::All) || all_open(&world, f, p) {
+                        continue;
+                    }
+                    let (a, b) = (entry.ports.lo(), entry.ports.hi());
+                    let hits: Vec<&&ExposedRange> = world
+                        .iter()
+                        .filter(|s| s.family == f && s.protocol == p && s.lo <= b && s.hi >= a)
+                        .collect();
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    let lo = hits.iter().map(|s| s.lo).min().unwrap_or(a).max(a);
+                    let hi = hits.iter().map(|s| s.hi).max().unwrap_or(b).min(b);
+                    let mut rules: Vec<(u32, u32)> =
+                        hits.iter().flat_map(|s| s.rules.iter().copied()).collect();
+                    rules.sort_unstable();
+                    rules.dedup();
+                    let mut assumed: Vec<String> = hits
+                        .iter()
+                        .flat_map(|s| s.assumed.iter().map(|x| x.to_string()))
+                        .collect();
+                    assumed.sort();
+                    assumed.dedup();
+                    out.push(Piece {
+                        family: f,
+                        protocol: p,
+                        lo,
+                        hi,
+                        rules,
+                        assumed,
+                        label: Some(entry.service.clone()),
+                    });
+                }
+            }
+        }
+        Select::Other => {
+            for f in families {
+                if all_open(&world, f, Protocol::All) {
+                    continue;
+                }
+                let mut protos: Vec<Protocol> = world
+                    .iter()
+                    .filter(|s| s.family == f)
+                    .map(|s| s.protocol)
+                    .collect();
+                protos.sort_unstable();
+                protos.dedup();
+                for p in protos {
+                    if p == Protocol::All || (p.has_ports() && all_open(&world, f, p)) {
+                        continue;
+                    }
+                    let segs: Vec<&ExposedRange> = world
+                        .iter()
+                        .filter(|s| s.family == f && s.protocol == p)
+                        .copied()
+                        .collect();
+                    for piece in merge(&segs) {
+                        let mut left = vec![(piece.lo, piece.hi)];
+                        if p.has_ports() {
+                            for e in ctx.config.catalogue.iter().filter(|e| e.protocol == p) {
+                                left = subtract(left, e.ports.lo(), e.ports.hi());
+                            }
+                            for (wp, wr) in &ctx.config.world_ports {
+                                if *wp == p {
+                                    left = subtract(left, wr.lo(), wr.hi());
+                                }
+                            }
+                        }
+                        for (lo, hi) in left {
+                            let rules: Vec<(u32, u32)> = segs
+                                .iter()
+                                .filter(|s| s.lo <= hi && s.hi >= lo)
+                                .flat_map(|s| s.rules.iter().copied())
+                                .collect();
+                            let mut rules = rules;
+                            rules.sort_unstable();
+                            rules.dedup();
+                            out.push(Piece {
+                                family: f,
+                                protocol: p,
+                                lo,
+                                hi,
+                                rules,
+                                assumed: piece.assumed.clone(),
+                                label: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Select::Broad => {
+            for f in families {
+                let mut protos: Vec<Protocol> = ranges
+                    .iter()
+                    .filter(|s| s.family == f && s.reach == Reach::Broad)
+                    .map(|s| s.protocol)
+                    .collect();
+                protos.sort_unstable();
+                protos.dedup();
+                for p in protos {
+                    let segs: Vec<&ExposedRange> = ranges
+                        .iter()
+                        .filter(|s| s.family == f && s.protocol == p && s.reach == Reach::Broad)
+                        .collect();
+                    out.extend(merge(&segs));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Emits the findings of `select` for every exposed subject.
+pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut Sink) {
+    for (subject, ranges) in &ctx.exposures.subjects {
+        for piece in pieces(ctx, ranges, select) {
+            out.push(finding(ctx, code, *subject, &piece, select));
+        }
+    }
+}
+
+fn finding(
+    ctx: &AuditCtx<'_>,
+    code: &'static str,
+    subject: Subject,
+    p: &Piece,
+    select: Select,
+) -> Finding {
+    let (resource, scope, origin, what, status) = match subject {
+        Subject::Eni(i) => {
+            let eni = &ctx.topo.enis[i as usize];
+            let inst = eni
+                .attachment
+                .as_ref()
+                .and_then(|a| a.instance.as_ref())
+                .map(|id| format!(" (instance {id})"))
+                .unwrap_or_default();
+            let status = internet_path(ctx, i, p.family, p.protocol, p.lo, p.hi);
+            (
+                eni.id.to_string(),
+                &eni.scope,
+                &eni.origin,
+                format!("{}{inst}", eni.id),
+                status,
+            )
+        }
+        Subject::Group(g) => {
+            let grp = ctx.group(g);
+            (
+                grp.id.to_string(),
+                &grp.scope,
+                &grp.origin,
+                format!("group {}", grp.id),
+                PathStatus::Nominal("the group is attached to no network interface".to_string()),
+            )
+        }
+    };
+    let traffic = traffic_text(p.protocol, p.lo, p.hi);
+    let service = p
+        .label
+        .as_ref()
+        .map(|l| format!("{l} ({traffic})"))
+        .unwrap_or(traffic);
+    let mut peers: Vec<String> = p
+        .rules
+        .iter()
+        .map(|&(g, r)| ctx.group(g).ingress[r as usize].peer.to_string())
+        .collect();
+    peers.sort();
+    peers.dedup();
+    let (peer, whom) = match select {
+        Select::Broad => {
+            let shown: Vec<&str> = peers.iter().take(6).map(String::as_str).collect();
+            let more = if peers.len() > 6 {
+                format!(" and {} more", peers.len() - 6)
+            } else {
+                String::new()
+            };
+            let joined = format!("{}{more}", shown.join(", "));
+            (joined.clone(), format!("a broad public range ({joined})"))
+        }
+        _ => (
+            world_peer(p.family).to_string(),
+            internet_name(p.family).to_string(),
+        ),
+    };
+    let together = if p.rules.len() > 1 && select != Select::Broad {
+        format!(" by {} rules together", p.rules.len())
+    } else {
+        String::new()
+    };
+    let assumed = if p.assumed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " assuming prefix list {} (entries not exported) holds public ranges;",
+            p.assumed.join(", ")
+        )
+    };
+    let (exposure, how, demote) = match &status {
+        PathStatus::Effective(d) => (Exposure::Effective, format!("effective: {d}"), 0),
+        PathStatus::Nominal(d) => (Exposure::Nominal, format!("nominal: {d}"), 1),
+    };
+    let message = format!("{what}: {service} open to {whom}{together};{assumed} {how}");
+    let mut f = Finding::new(code, resource, message)
+        .scope(scope)
+        .origin(origin)
+        .traffic(p.protocol, ports_field(p.protocol, p.lo, p.hi))
+        .peer(peer)
+        .rules(
+            p.rules
+                .iter()
+                .map(|&(g, r)| ctx.evidence(g, Direction::Ingress, r))
+                .collect(),
+        );
+    f.exposure = Some(exposure);
+    f.demote = demote + u8::from(!p.assumed.is_empty());
+    f
+}

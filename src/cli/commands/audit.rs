@@ -1,0 +1,148 @@
+//! `sgcheck audit`: read the inputs and the configuration, run the checks, apply the
+//! baseline, print, and set the exit status.
+
+use crate::cli::args::{AuditArgs, AuditFormat, Level};
+use crate::cli::{ExitStatus, write_out};
+use sgcheck::audit::baseline::Baseline;
+use sgcheck::audit::config::Date;
+use sgcheck::audit::{AuditConfig, Severity, audit};
+use sgcheck::ingest::ingest_paths;
+use sgcheck::model;
+use sgcheck::report;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The configuration file to read, if any (see `--config`).
+fn find_config(args: &AuditArgs) -> Option<PathBuf> {
+    if let Some(c) = &args.config {
+        return Some(c.clone());
+    }
+    for input in &args.inputs {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let dir = if input.is_dir() {
+            input.clone()
+        } else {
+            input.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let candidate = dir.join("sgcheck.toml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    let here = PathBuf::from("sgcheck.toml");
+    here.is_file().then_some(here)
+}
+
+fn threshold(l: Level) -> Severity {
+    match l {
+        Level::Info => Severity::Info,
+        Level::Low => Severity::Low,
+        Level::Medium => Severity::Medium,
+        Level::High => Severity::High,
+        Level::Critical => Severity::Critical,
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &AuditArgs) -> ExitStatus {
+    let mut config = AuditConfig::default();
+    if let Some(path) = find_config(args) {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("sgcheck: cannot read {}: {e}", path.display());
+                return ExitStatus::InputError;
+            }
+        };
+        if let Err(e) = config.apply_toml(&text, &path.to_string_lossy()) {
+            eprintln!("sgcheck: {e}");
+            return ExitStatus::InputError;
+        }
+    }
+    if let Some(t) = &args.today {
+        match t.parse::<Date>() {
+            Ok(d) => config.today = d,
+            Err(e) => {
+                eprintln!("sgcheck: --today: {e}");
+                return ExitStatus::InputError;
+            }
+        }
+    }
+    if let Some(codes) = &args.select {
+        for c in codes {
+            if sgcheck::audit::registry::find(c).is_none() {
+                eprintln!("sgcheck: --select: unknown check code {c:?}");
+                return ExitStatus::InputError;
+            }
+        }
+        config.only = Some(codes.clone());
+    }
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::from_json(&t))
+        {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("sgcheck: baseline {}: {e}", p.display());
+                return ExitStatus::InputError;
+            }
+        },
+    };
+
+    let ingest = ingest_paths(&args.inputs);
+    let mut errors = 0;
+    for d in &ingest.diagnostics {
+        if d.severity == model::Severity::Error {
+            errors += 1;
+            eprintln!("{d}");
+        }
+    }
+    let warnings = ingest
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == model::Severity::Warning)
+        .count();
+    if warnings > 0 && args.format == AuditFormat::Text {
+        eprintln!("note: {warnings} input warning(s); `sgcheck inventory` lists them");
+    }
+
+    let mut result = audit(&ingest.topology, &config);
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::from_findings(&result.findings);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            eprintln!("sgcheck: cannot write baseline {}: {e}", path.display());
+            return ExitStatus::InputError;
+        }
+    }
+    if let Some(b) = &baseline {
+        b.filter(&mut result);
+    }
+    let text = match args.format {
+        AuditFormat::Text => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::audit::to_text(&result, color)
+        }
+        AuditFormat::Json => report::audit::to_json(&result),
+        AuditFormat::Sarif => report::sarif::to_sarif(&result),
+    };
+    if let Err(status) = write_out(&text) {
+        return status;
+    }
+    if errors > 0 {
+        ExitStatus::InputError
+    } else if args.write_baseline.is_some() {
+        ExitStatus::Clean
+    } else if result
+        .max_severity()
+        .is_some_and(|s| s >= threshold(args.fail_on))
+    {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}

@@ -1,0 +1,183 @@
+//! The `audit` and `explain` commands end to end: exit codes, formats, baselines,
+//! suppressions and configuration errors.
+
+use std::path::Path;
+use std::process::Command;
+
+fn sgcheck(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sgcheck"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let (code, out, _) = sgcheck(&["audit", "corpus/audit-demo.sg"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("SG001"));
+    let (code, _, _) = sgcheck(&[
+        "audit",
+        "corpus/audit-demo.sg",
+        "--select",
+        "SG009",
+        "--fail-on",
+        "medium",
+    ]);
+    assert_eq!(code, 0);
+    let (code, _, _) = sgcheck(&[
+        "audit",
+        "corpus/audit-demo.sg",
+        "--select",
+        "SG009",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(code, 1);
+    let (code, _, _) = sgcheck(&["audit", "corpus/web-tier.sg"]);
+    assert_eq!(code, 0);
+    let (code, _, err) = sgcheck(&["audit", "does-not-exist.sg"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = sgcheck(&["audit", "corpus/audit-demo.sg", "--select", "SG999"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn json_and_sarif_parse() {
+    let (_, out, _) = sgcheck(&["audit", "corpus/audit-demo.sg", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = &v["findings"][0];
+    for key in [
+        "code",
+        "severity",
+        "resource",
+        "protocol",
+        "ports",
+        "peer",
+        "message",
+        "rules",
+        "fingerprint",
+    ] {
+        assert!(f.get(key).is_some(), "missing {key}");
+    }
+    assert!(v["summary"]["by_severity"]["critical"].as_u64().unwrap() >= 1);
+    let (_, out, _) = sgcheck(&["audit", "corpus/audit-demo.sg", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let loc = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "corpus/audit-demo.sg");
+    assert!(loc["region"]["startLine"].as_u64().is_some());
+}
+
+#[test]
+fn baseline_fails_only_on_new_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("baseline.json");
+    let b = base.to_str().unwrap();
+    let (code, _, _) = sgcheck(&["audit", "corpus/audit-demo.sg", "--write-baseline", b]);
+    assert_eq!(code, 0);
+    let (code, out, _) = sgcheck(&["audit", "corpus/audit-demo.sg", "--baseline", b]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("in the baseline"));
+    // A new world-open port on a copy of the demo is a new finding.
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"))
+            .unwrap();
+    let changed = demo.replace(
+        "  in  tcp 9000       from 10.30.0.0/16\n",
+        "  in  tcp 9000       from 10.30.0.0/16\n  in  tcp 3389 from 0.0.0.0/0\n",
+    );
+    let copy = tmp.path().join("demo.sg");
+    std::fs::write(&copy, changed).unwrap();
+    let (code, out, _) = sgcheck(&[
+        "audit",
+        copy.to_str().unwrap(),
+        "--baseline",
+        b,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SG001"], "only the new RDP exposure");
+}
+
+#[test]
+fn suppressions_and_expiry() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"),
+        tmp.path().join("demo.sg"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("sgcheck.toml"),
+        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0web\"\nreason = \"bastion\"\nexpires = \"2099-01-01\"\n\
+         [[suppress]]\ncode = \"SG009\"\nresource = \"sg-0files\"\nreason = \"old\"\nexpires = \"2020-01-01\"\n",
+    )
+    .unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (_, out, err) = sgcheck(&["audit", dir, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let codes: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !codes.contains(&("SG001".into(), "eni-0web".into())),
+        "suppressed"
+    );
+    assert!(
+        codes.contains(&("SG026".into(), "sg-0files".into())),
+        "expired is reported"
+    );
+    assert!(
+        codes.contains(&("SG009".into(), "sg-0files".into())),
+        "and no longer hides"
+    );
+    assert_eq!(v["summary"]["suppressed"], 1);
+    std::fs::write(
+        tmp.path().join("sgcheck.toml"),
+        "[[suppress]]\ncode = \"SG001\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = sgcheck(&["audit", dir]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn explain() {
+    let (code, out, _) = sgcheck(&["explain", "sg001"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("SG001 world-open-admin-port"));
+    assert!(out.contains("## Remediation"));
+    let (code, _, _) = sgcheck(&["explain", "SG999"]);
+    assert_eq!(code, 2);
+    let (code, out, _) = sgcheck(&["explain", "--list"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md"))
+            .unwrap()
+    );
+}
