@@ -125,7 +125,7 @@ fn suppressions_and_expiry() {
     .unwrap();
     std::fs::write(
         tmp.path().join("sgcheck.toml"),
-        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0web\"\nreason = \"bastion\"\nexpires = \"2099-01-01\"\n\
+        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0demoweb\"\nreason = \"bastion\"\nexpires = \"2099-01-01\"\n\
          [[suppress]]\ncode = \"SG009\"\nresource = \"sg-0files\"\nreason = \"old\"\nexpires = \"2020-01-01\"\n",
     )
     .unwrap();
@@ -144,7 +144,7 @@ fn suppressions_and_expiry() {
         })
         .collect();
     assert!(
-        !codes.contains(&("SG001".into(), "eni-0web".into())),
+        !codes.contains(&("SG001".into(), "eni-0demoweb".into())),
         "suppressed"
     );
     assert!(
