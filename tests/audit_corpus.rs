@@ -4,27 +4,15 @@
 //! launch-wizard-1, effectively. Skipped with a note when the corpus is missing, except
 //! under `CI=true`.
 
+mod support;
+
 use sgcheck::audit::config::Date;
 use sgcheck::audit::{AuditConfig, AuditReport, Exposure, audit};
 use sgcheck::ingest::ingest_paths;
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "shared corpus missing at {} (required under CI=true)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "note: shared corpus not found at {}; skipping",
-        dir.display()
-    );
-    None
+    support::shared_corpus("")
 }
 
 fn run(dir: &Path) -> (sgcheck::ingest::Ingest, AuditReport) {

@@ -15,25 +15,14 @@
 //! The snapshots live in `../shared/corpus` (beside the checkout). When it is missing the
 //! tests print a note and pass, except under `CI=true`.
 
+mod support;
+
 use sgcheck::eval::{Answer, Layer, Options, Reach, Verdict};
 use sgcheck::ingest::ingest_paths;
 use std::path::PathBuf;
 
 fn snapshot(name: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/batfish/representation-aws")
-        .join(name);
-    if root.is_dir() {
-        return Some(root);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "Batfish snapshot missing at {} (required under CI=true)",
-            root.display()
-        );
-    }
-    eprintln!("note: {} missing; test skipped", root.display());
-    None
+    support::shared_corpus(&format!("batfish/representation-aws/{name}"))
 }
 
 /// Answers each `FROM -> TO PORT` question on the snapshot.

@@ -5,27 +5,15 @@
 //!
 //! When the corpus is missing the tests print a note and pass, except under `CI=true`.
 
+mod support;
+
 use sgcheck::ingest::{Ingest, ingest_paths};
 use sgcheck::model::{Location, Severity, Topology};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "shared corpus missing at {} (required under CI=true)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "note: shared corpus not found at {}; skipping",
-        dir.display()
-    );
-    None
+    support::shared_corpus("")
 }
 
 fn ingest(dir: &Path) -> Ingest {
