@@ -19,27 +19,46 @@ use crate::audit::{AuditReport, Finding, Severity};
 use serde_json::json;
 use std::fmt::Write;
 
+/// The JSON document, serialised straight from the findings (no intermediate value tree:
+/// a large audit has over a million findings).
+#[derive(serde::Serialize)]
+struct Doc<'a> {
+    version: u32,
+    findings: &'a [Finding],
+    summary: Summary,
+}
+
+#[derive(serde::Serialize)]
+struct Summary {
+    total: usize,
+    by_severity: serde_json::Map<String, serde_json::Value>,
+    by_code: serde_json::Value,
+    suppressed: usize,
+    baselined: usize,
+    checks: usize,
+}
+
 /// The report as pretty JSON (with a trailing newline).
 pub fn to_json(report: &AuditReport) -> String {
-    let by_sev: serde_json::Map<String, serde_json::Value> = report
+    let by_severity: serde_json::Map<String, serde_json::Value> = report
         .by_severity()
         .into_iter()
         .rev()
         .map(|(s, n)| (s.to_string(), json!(n)))
         .collect();
-    let value = json!({
-        "version": 1,
-        "findings": report.findings,
-        "summary": {
-            "total": report.findings.len(),
-            "by_severity": by_sev,
-            "by_code": report.by_code(),
-            "suppressed": report.suppressed,
-            "baselined": report.baselined,
-            "checks": report.checks.len(),
+    let doc = Doc {
+        version: 1,
+        findings: &report.findings,
+        summary: Summary {
+            total: report.findings.len(),
+            by_severity,
+            by_code: json!(report.by_code()),
+            suppressed: report.suppressed,
+            baselined: report.baselined,
+            checks: report.checks.len(),
         },
-    });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
