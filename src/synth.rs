@@ -127,9 +127,20 @@ impl Synth {
         }
     }
 
-    fn permission(&self, rng: &mut Rng, group: usize) -> Value {
-        let (key, peer) = self.peer(rng, group);
-        let mut p = match rng.below(100) {
+    fn permission(&self, rng: &mut Rng, group: usize, ingress: bool) -> Value {
+        let (mut key, mut peer) = self.peer(rng, group);
+        let roll = rng.below(100);
+        // Inbound "everything from the whole internet" is a rare misconfiguration, not a
+        // third of all rules: most all-protocol inbound rules come from private ranges.
+        let everything = (65..=74).contains(&roll) || roll >= 95;
+        let world = ["0.0.0.0/0", "::/0"]
+            .iter()
+            .any(|w| peer.get("CidrIp").or(peer.get("CidrIpv6")) == Some(&json!(w)));
+        if ingress && everything && world && !rng.percent(5) {
+            key = "IpRanges";
+            peer = json!({"CidrIp": format!("10.{}.0.0/16", rng.below(256))});
+        }
+        let mut p = match roll {
             0..=44 => {
                 let port = COMMON_PORTS[rng.below(COMMON_PORTS.len() as u64) as usize];
                 json!({"IpProtocol": "tcp", "FromPort": port, "ToPort": port})
@@ -159,6 +170,23 @@ impl Synth {
         p
     }
 
+    /// `n` distinct permissions: AWS rejects a permission identical to one the group
+    /// already has, so a real export never repeats one. (Gives up on distinctness after
+    /// `4 n` draws, which only tiny port pools could reach.)
+    fn permissions(&self, rng: &mut Rng, group: usize, n: usize, ingress: bool) -> Vec<Value> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::with_capacity(n);
+        let mut draws = 0;
+        while out.len() < n {
+            let p = self.permission(rng, group, ingress);
+            draws += 1;
+            if seen.insert(p.to_string()) || draws > 4 * n {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     /// `{"SecurityGroups": [...]}` as AWS's describe-security-groups prints it.
     pub fn security_groups(&self) -> Value {
         let mut rng = Rng(self.seed);
@@ -166,12 +194,8 @@ impl Synth {
             .map(|g| {
                 let egress_n = (self.rules_per_group / 6).max(1).min(self.rules_per_group);
                 let ingress_n = self.rules_per_group - egress_n;
-                let ingress: Vec<Value> = (0..ingress_n)
-                    .map(|_| self.permission(&mut rng, g))
-                    .collect();
-                let egress: Vec<Value> = (0..egress_n)
-                    .map(|_| self.permission(&mut rng, g))
-                    .collect();
+                let ingress = self.permissions(&mut rng, g, ingress_n, true);
+                let egress = self.permissions(&mut rng, g, egress_n, false);
                 json!({
                     "Description": format!("synthetic group {g}"),
                     "GroupName": format!("synthetic-{g}"),
