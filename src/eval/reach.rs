@@ -385,6 +385,20 @@ struct Side {
     internet: bool,
 }
 
+impl Side {
+    /// The internet, represented by `addr`.
+    fn internet(addr: IpAddr) -> Side {
+        Side {
+            eni: None,
+            addr,
+            via_public: false,
+            subnet: None,
+            vpc: None,
+            internet: true,
+        }
+    }
+}
+
 /// A route lookup result.
 #[derive(Debug, Clone, Copy)]
 enum Hop<'t> {
@@ -865,6 +879,19 @@ impl<'t> Reach<'t> {
             .and_then(|v| index_in(&self.topo.vpcs, v))
     }
 
+    /// An endpoint given as a bare address: placed in the VPC and subnet that hold it.
+    fn addr_side(&self, a: IpAddr) -> Side {
+        let vpc = self.addr_vpc(a);
+        Side {
+            eni: None,
+            addr: a,
+            via_public: false,
+            subnet: self.addr_subnet(a, vpc),
+            vpc,
+            internet: false,
+        }
+    }
+
     fn addr_vpc(&self, a: IpAddr) -> Option<usize> {
         self.topo
             .vpcs
@@ -973,31 +1000,11 @@ impl<'t> Reach<'t> {
             _ => None,
         };
         let dst_side = match dst {
-            Spec::Internet => {
-                let a = match src_family_hint {
-                    Some(Family::V6) => IpAddr::V6(self.internet_v6),
-                    _ => IpAddr::V4(self.internet_v4),
-                };
-                Side {
-                    eni: None,
-                    addr: a,
-                    via_public: false,
-                    subnet: None,
-                    vpc: None,
-                    internet: true,
-                }
-            }
-            Spec::Addr(a) => {
-                let vpc = self.addr_vpc(a);
-                Side {
-                    eni: None,
-                    addr: a,
-                    via_public: false,
-                    subnet: self.addr_subnet(a, vpc),
-                    vpc,
-                    internet: false,
-                }
-            }
+            Spec::Internet => Side::internet(match src_family_hint {
+                Some(Family::V6) => IpAddr::V6(self.internet_v6),
+                _ => IpAddr::V4(self.internet_v4),
+            }),
+            Spec::Addr(a) => self.addr_side(a),
             Spec::Eni(i, given) => {
                 let eni = self.eni(i);
                 let (addr, via_public) = match given {
@@ -1048,28 +1055,11 @@ impl<'t> Reach<'t> {
         };
         let want = family(dst_side.addr);
         let src_side = match src {
-            Spec::Internet => Side {
-                eni: None,
-                addr: match want {
-                    Family::V4 => IpAddr::V4(self.internet_v4),
-                    Family::V6 => IpAddr::V6(self.internet_v6),
-                },
-                via_public: false,
-                subnet: None,
-                vpc: None,
-                internet: true,
-            },
-            Spec::Addr(a) => {
-                let vpc = self.addr_vpc(a);
-                Side {
-                    eni: None,
-                    addr: a,
-                    via_public: false,
-                    subnet: self.addr_subnet(a, vpc),
-                    vpc,
-                    internet: false,
-                }
-            }
+            Spec::Internet => Side::internet(match want {
+                Family::V4 => IpAddr::V4(self.internet_v4),
+                Family::V6 => IpAddr::V6(self.internet_v6),
+            }),
+            Spec::Addr(a) => self.addr_side(a),
             Spec::Eni(i, given) => {
                 let eni = self.eni(i);
                 let addr = match given {

@@ -20,7 +20,7 @@
 //!    [`Decision::Unknown`]. The "why" path scans the group set's rules, resolving peers
 //!    through the shared [`Resolver`], and returns every match with its origin.
 
-use super::fxhash::FxHashMap as HashMap;
+use super::fxhash::{FxHashMap as HashMap, splitmix64 as mix};
 use super::intervals::{Endpoint, IntervalSet};
 use super::summary::{Summary, SummaryBuilder};
 use crate::model::{Eni, GroupId, Peer, PrefixListId, Rule, SecurityGroup, Topology};
@@ -397,14 +397,6 @@ pub struct IndexBuilder {
     summaries: Vec<Summary>,
     summary_ids: HashMap<Summary, u32>,
     scratch: SummaryBuilder,
-}
-
-/// SplitMix64, used only to derive Zobrist keys for rule positions.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// A 128-bit random key per rule position; the XOR of the active rules' keys names the

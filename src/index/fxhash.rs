@@ -73,5 +73,14 @@ impl Hasher for FxHasher {
     }
 }
 
+/// The SplitMix64 output function of `z` (a bijection on u64 with good avalanche): the
+/// compiler's Zobrist keys and the synthetic generator's PRNG both use it.
+pub(crate) fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// `HashMap` with [`FxHasher`].
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;

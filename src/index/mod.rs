@@ -7,7 +7,7 @@
 //! - [`intervals`]: normalised inclusive interval sets.
 
 pub mod compiled;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod intervals;
 pub mod nacl;
 pub mod naive;

@@ -380,23 +380,7 @@ simple!(
 
 /// An ENI with no addresses, groups or subnet.
 pub fn eni(id: &str) -> EniBuilder {
-    EniBuilder(Eni {
-        id: EniId::from(id),
-        subnet: None,
-        vpc: None,
-        az: None,
-        private_ips: Vec::new(),
-        ipv6: Vec::new(),
-        groups: Vec::new(),
-        attachment: None,
-        interface_type: None,
-        status: None,
-        source_dest_check: None,
-        description: None,
-        owner: None,
-        scope: Scope::default(),
-        origin: origin(format!("NetworkInterfaces[{id}]")),
-    })
+    EniBuilder(Eni::new(id, origin(format!("NetworkInterfaces[{id}]"))))
 }
 
 impl EniBuilder {
@@ -502,24 +486,11 @@ simple!(
 
 /// A running instance with no ENIs or volumes.
 pub fn instance(id: &str) -> InstanceBuilder {
-    InstanceBuilder(Instance {
-        id: InstanceId::from(id),
-        state: InstanceState::Running,
-        instance_type: None,
-        az: None,
-        subnet: None,
-        vpc: None,
-        enis: Vec::new(),
-        block_devices: Vec::new(),
-        root_device_name: None,
-        root_device_type: None,
-        hibernation: false,
-        placement_group: None,
-        listeners: Vec::new(),
-        owner: None,
-        scope: Scope::default(),
-        origin: origin(format!("Reservations[].Instances[{id}]")),
-    })
+    InstanceBuilder(Instance::new(
+        id,
+        InstanceState::Running,
+        origin(format!("Reservations[].Instances[{id}]")),
+    ))
 }
 
 impl InstanceBuilder {

@@ -509,6 +509,27 @@ pub struct Eni {
 }
 
 impl Eni {
+    /// An ENI with only an id and an origin (no subnet, addresses, groups or attachment).
+    pub fn new(id: impl Into<EniId>, origin: Origin) -> Eni {
+        Eni {
+            id: id.into(),
+            subnet: None,
+            vpc: None,
+            az: None,
+            private_ips: Vec::new(),
+            ipv6: Vec::new(),
+            groups: Vec::new(),
+            attachment: None,
+            interface_type: None,
+            status: None,
+            source_dest_check: None,
+            description: None,
+            owner: None,
+            scope: Scope::default(),
+            origin,
+        }
+    }
+
     /// The primary private IPv4 address.
     pub fn primary_ip(&self) -> Option<Ipv4Addr> {
         self.private_ips
@@ -645,6 +666,30 @@ pub struct Instance {
     pub scope: Scope,
     /// Where it was read.
     pub origin: Origin,
+}
+
+impl Instance {
+    /// An instance with only an id, a state and an origin (no ENIs, volumes or listeners).
+    pub fn new(id: impl Into<InstanceId>, state: InstanceState, origin: Origin) -> Instance {
+        Instance {
+            id: id.into(),
+            state,
+            instance_type: None,
+            az: None,
+            subnet: None,
+            vpc: None,
+            enis: Vec::new(),
+            block_devices: Vec::new(),
+            root_device_name: None,
+            root_device_type: None,
+            hibernation: false,
+            placement_group: None,
+            listeners: Vec::new(),
+            owner: None,
+            scope: Scope::default(),
+            origin,
+        }
+    }
 }
 
 /// One attachment of a volume.

@@ -964,24 +964,7 @@ impl Builder<'_> {
     fn instance(&mut self, mut c: Cur<'_, '_>, kw: &Token<'_>) -> PResult<()> {
         let origin = c.origin(kw);
         let id = c.text("an instance id such as i-0123abcd")?;
-        let mut inst = Instance {
-            id: InstanceId(id),
-            state: InstanceState::Running,
-            instance_type: None,
-            az: None,
-            subnet: None,
-            vpc: None,
-            enis: Vec::new(),
-            block_devices: Vec::new(),
-            root_device_name: None,
-            root_device_type: None,
-            hibernation: false,
-            placement_group: None,
-            listeners: Vec::new(),
-            owner: None,
-            scope: Scope::default(),
-            origin: origin.clone(),
-        };
+        let mut inst = Instance::new(InstanceId(id), InstanceState::Running, origin.clone());
         const OPTS: &str = "an instance option (state, type, az, subnet, vpc, hibernation, placement, root-device, root-type, owner) or the end of the line";
         let mut state = false;
         while c.peek().is_some() {
@@ -1074,23 +1057,7 @@ impl Builder<'_> {
     fn eni(&mut self, mut c: Cur<'_, '_>, kw: &Token<'_>, inst: Option<usize>) -> PResult<()> {
         let origin = c.origin(kw);
         let id = c.text("a network interface id such as eni-0123abcd")?;
-        let mut e = Eni {
-            id: EniId(id),
-            subnet: None,
-            vpc: None,
-            az: None,
-            private_ips: Vec::new(),
-            ipv6: Vec::new(),
-            groups: Vec::new(),
-            attachment: None,
-            interface_type: None,
-            status: None,
-            source_dest_check: None,
-            description: None,
-            owner: None,
-            scope: Scope::default(),
-            origin: origin.clone(),
-        };
+        let mut e = Eni::new(EniId(id), origin.clone());
         const OPTS: &str = "an eni option (subnet, vpc, az, ip, ipv6, groups, index, type, status, source-dest-check, owner, \"description\", attached-to) or the end of the line";
         let (mut ips, mut v6, mut groups) = (false, false, false);
         let mut index: Option<u32> = None;
