@@ -1,8 +1,11 @@
-//! Times the phases of `sgcheck audit` on a directory (ingest, shared context with
-//! exposure, each check): `cargo run --release --example audit_speed -- /tmp/s`.
+//! Times the phases of `sgcheck audit` on a directory: ingest, shared context with
+//! exposure, each check alone, then the whole audit (checks on all cores, fingerprints,
+//! sort) and the text and JSON reports written to memory:
+//! `cargo run --release --example audit_speed -- /tmp/s`.
 
-use sgcheck::audit::{AuditConfig, AuditCtx, Sink, registry};
+use sgcheck::audit::{AuditConfig, AuditCtx, Sink, audit, registry};
 use sgcheck::ingest::ingest_paths;
+use sgcheck::report;
 use std::time::Instant;
 
 fn main() {
@@ -29,5 +32,28 @@ fn main() {
             println!("{} {:<38} {:>8.3} s {n:>8} findings", c.code, c.name, dt);
         }
     }
-    println!("all checks        {:>8.3} s", all.elapsed().as_secs_f64());
+    println!("checks one by one {:>8.3} s", all.elapsed().as_secs_f64());
+    drop(ctx);
+    let t = Instant::now();
+    let result = audit(&ingest.topology, &config);
+    println!(
+        "audit()           {:>8.3} s ({} findings)",
+        t.elapsed().as_secs_f64(),
+        result.findings.len()
+    );
+    for (name, json) in [("text", false), ("json", true)] {
+        let t = Instant::now();
+        let mut out = Vec::new();
+        let written = if json {
+            report::audit::write_json(&result, &mut out)
+        } else {
+            report::audit::write_text(&result, false, &mut out)
+        };
+        println!(
+            "{name} report       {:>8.3} s ({} bytes{})",
+            t.elapsed().as_secs_f64(),
+            out.len(),
+            if written.is_ok() { "" } else { ", failed" }
+        );
+    }
 }

@@ -9,7 +9,7 @@ use crate::index::compiled::Resolver;
 use crate::model::{GroupId, Lookup, Peer, Rule, SecurityGroup, Topology};
 use crate::net::{Direction, L4, Protocol};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// What every check reads. Built once by [`super::audit`].
 #[derive(Debug)]
@@ -35,6 +35,16 @@ pub struct AuditCtx<'t> {
     pub exposures: Exposures,
     /// Every rule as a coverage box, per group and direction (built on first use).
     boxes: OnceLock<Vec<[Vec<Option<RuleBox>>; 2]>>,
+    /// Per group and direction, per rule: evidence and peer text, made on first use and
+    /// shared by every finding that cites the rule.
+    rule_info: Vec<[Box<[OnceLock<RuleInfo>]>; 2]>,
+}
+
+/// What findings quote about one rule.
+#[derive(Debug)]
+struct RuleInfo {
+    evidence: Arc<RuleEvidence>,
+    peer: Box<str>,
 }
 
 impl<'t> AuditCtx<'t> {
@@ -81,6 +91,16 @@ impl<'t> AuditCtx<'t> {
             referenced,
             exposures: Exposures::default(),
             boxes: OnceLock::new(),
+            rule_info: topo
+                .security_groups
+                .iter()
+                .map(|g| {
+                    [
+                        (0..g.ingress.len()).map(|_| OnceLock::new()).collect(),
+                        (0..g.egress.len()).map(|_| OnceLock::new()).collect(),
+                    ]
+                })
+                .collect(),
         };
         ctx.exposures = exposure::compute(&ctx);
         ctx
@@ -113,22 +133,41 @@ impl<'t> AuditCtx<'t> {
         &self.topo.security_groups[index as usize]
     }
 
-    /// Evidence for one rule.
-    pub fn evidence(&self, group: u32, direction: Direction, rule: u32) -> RuleEvidence {
-        let g = self.group(group);
-        let r = &g.rules(direction)[rule as usize];
-        evidence(g, r)
+    fn rule_info(&self, group: u32, direction: Direction, rule: u32) -> &RuleInfo {
+        let d = match direction {
+            Direction::Ingress => 0,
+            Direction::Egress => 1,
+        };
+        self.rule_info[group as usize][d][rule as usize].get_or_init(|| {
+            let g = self.group(group);
+            let r = &g.rules(direction)[rule as usize];
+            RuleInfo {
+                evidence: evidence(g, r),
+                peer: r.peer.to_string().into_boxed_str(),
+            }
+        })
+    }
+
+    /// Evidence for one rule (made once, then shared).
+    pub fn evidence(&self, group: u32, direction: Direction, rule: u32) -> Arc<RuleEvidence> {
+        Arc::clone(&self.rule_info(group, direction, rule).evidence)
+    }
+
+    /// One rule's peer as text (made once).
+    pub fn peer_text(&self, group: u32, direction: Direction, rule: u32) -> &str {
+        &self.rule_info(group, direction, rule).peer
     }
 }
 
-/// Evidence for `rule` of `group`.
-pub fn evidence(group: &SecurityGroup, rule: &Rule) -> RuleEvidence {
-    RuleEvidence {
+/// Evidence for `rule` of `group` (a new value; checks holding positions use
+/// [`AuditCtx::evidence`], which shares one per rule).
+pub fn evidence(group: &SecurityGroup, rule: &Rule) -> Arc<RuleEvidence> {
+    Arc::new(RuleEvidence {
         group: group.id.to_string(),
         rule: rule_text(rule),
         rule_id: rule.rule_id.clone(),
         origin: Some(rule.origin.clone()),
-    }
+    })
 }
 
 /// A rule in rule-language form: `in tcp 22 from 0.0.0.0/0`.

@@ -91,44 +91,55 @@ fn overlaps(a: &PeerKey, b: &PeerKey) -> bool {
     match (a, b) {
         (PeerKey::Ident(x), PeerKey::Ident(y)) => x == y,
         (PeerKey::Addrs { v4, v6 }, PeerKey::Addrs { v4: w4, v6: w6 }) => {
-            quick_overlap(v4, w4) || quick_overlap(v6, w6)
+            v4.intersects(w4) || v6.intersects(w6)
         }
         _ => false,
     }
 }
 
-fn quick_overlap<T: crate::index::intervals::Endpoint>(
-    a: &IntervalSet<T>,
-    b: &IntervalSet<T>,
-) -> bool {
-    let (Some(af), Some(al), Some(bf), Some(bl)) = (
-        a.ranges().first(),
-        a.ranges().last(),
-        b.ranges().first(),
-        b.ranges().last(),
-    ) else {
-        return false;
-    };
-    if al.1 < bf.0 || bl.1 < af.0 {
-        return false;
+/// Whether peer `a` alone holds every source of `b`.
+fn peer_covers(a: &PeerKey, b: &PeerKey) -> bool {
+    match (a, b) {
+        (PeerKey::Ident(x), PeerKey::Ident(y)) => x == y,
+        (PeerKey::Addrs { v4, v6 }, PeerKey::Addrs { v4: w4, v6: w6 }) => {
+            v4.covers(w4) && v6.covers(w6)
+        }
+        _ => false,
     }
-    !a.intersect(b).is_empty()
+}
+
+/// Buffers reused across calls on one thread (coverage runs a million times per audit).
+#[derive(Default)]
+struct Scratch {
+    cands: Vec<u32>,
+    points: Vec<u32>,
+    u4: Vec<(u32, u32)>,
+    u6: Vec<(u128, u128)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Whether `target` is covered by the union of `others`.
 pub fn covered(target: &RuleBox, others: &[&RuleBox]) -> bool {
-    let cands: Vec<&&RuleBox> = others
-        .iter()
-        .filter(|o| {
-            (o.protocol == target.protocol || o.protocol == Protocol::All)
-                && o.lo <= target.hi
-                && o.hi >= target.lo
-                && overlaps(&o.peer, &target.peer)
-        })
-        .collect();
-    if cands.is_empty() {
-        return false;
-    }
+    covered_where(target, others, |_| true)
+}
+
+/// Whether `target` is covered by the union of the `others` whose position `keep` accepts.
+pub fn covered_where(target: &RuleBox, others: &[&RuleBox], keep: impl Fn(usize) -> bool) -> bool {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => covered_in(target, others, &keep, &mut s),
+        Err(_) => covered_in(target, others, &keep, &mut Scratch::default()),
+    })
+}
+
+fn covered_in(
+    target: &RuleBox,
+    others: &[&RuleBox],
+    keep: &dyn Fn(usize) -> bool,
+    s: &mut Scratch,
+) -> bool {
     // A protocol-all rule spans the whole L4 space of every protocol.
     let span_of = |o: &RuleBox| {
         if o.protocol == Protocol::All && target.protocol != Protocol::All {
@@ -137,38 +148,58 @@ pub fn covered(target: &RuleBox, others: &[&RuleBox]) -> bool {
             (o.lo, o.hi)
         }
     };
-    let mut points: Vec<u32> = vec![u32::from(target.lo), u32::from(target.hi) + 1];
-    for o in &cands {
+    s.cands.clear();
+    for (k, o) in others.iter().enumerate() {
+        if !(o.protocol == target.protocol || o.protocol == Protocol::All)
+            || o.lo > target.hi
+            || o.hi < target.lo
+            || !keep(k)
+            || !overlaps(&o.peer, &target.peer)
+        {
+            continue;
+        }
         let (a, b) = span_of(o);
+        // The common case: one rule holds the whole box.
+        if a <= target.lo && b >= target.hi && peer_covers(&o.peer, &target.peer) {
+            return true;
+        }
+        s.cands.push(k as u32);
+    }
+    if s.cands.is_empty() {
+        return false;
+    }
+    s.points.clear();
+    s.points
+        .extend([u32::from(target.lo), u32::from(target.hi) + 1]);
+    for &k in &s.cands {
+        let (a, b) = span_of(others[k as usize]);
         for p in [u32::from(a), u32::from(b) + 1] {
             if p > u32::from(target.lo) && p <= u32::from(target.hi) {
-                points.push(p);
+                s.points.push(p);
             }
         }
     }
-    points.sort_unstable();
-    points.dedup();
-    for w in points.windows(2) {
-        let (lo, hi) = (w[0] as u16, (w[1] - 1) as u16);
-        let active: Vec<&&&RuleBox> = cands
-            .iter()
-            .filter(|o| {
-                let (a, b) = span_of(o);
-                a <= lo && b >= hi
-            })
-            .collect();
+    s.points.sort_unstable();
+    s.points.dedup();
+    for w in 0..s.points.len() - 1 {
+        let (lo, hi) = (s.points[w] as u16, (s.points[w + 1] - 1) as u16);
+        let active = s.cands.iter().map(|&k| others[k as usize]).filter(|o| {
+            let (a, b) = span_of(o);
+            a <= lo && b >= hi
+        });
         let ok = match &target.peer {
-            PeerKey::Ident(_) => !active.is_empty(),
+            PeerKey::Ident(_) => active.count() > 0,
             PeerKey::Addrs { v4, v6 } => {
-                let mut u4: Vec<(u32, u32)> = Vec::new();
-                let mut u6: Vec<(u128, u128)> = Vec::new();
-                for o in &active {
+                s.u4.clear();
+                s.u6.clear();
+                for o in active {
                     if let PeerKey::Addrs { v4, v6 } = &o.peer {
-                        u4.extend(v4.ranges());
-                        u6.extend(v6.ranges());
+                        s.u4.extend(v4.ranges());
+                        s.u6.extend(v6.ranges());
                     }
                 }
-                IntervalSet::from_ranges(u4).covers(v4) && IntervalSet::from_ranges(u6).covers(v6)
+                IntervalSet::from_ranges(s.u4.iter().copied()).covers(v4)
+                    && IntervalSet::from_ranges(s.u6.iter().copied()).covers(v6)
             }
         };
         if !ok {
@@ -176,4 +207,79 @@ pub fn covered(target: &RuleBox, others: &[&RuleBox]) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rule_box() -> impl Strategy<Value = RuleBox> {
+        let proto = prop_oneof![
+            Just(Protocol::Tcp),
+            Just(Protocol::Udp),
+            Just(Protocol::All)
+        ];
+        let peer = prop_oneof![
+            prop_oneof![Just("sg-a"), Just("sg-b")].prop_map(|s| PeerKey::Ident(s.to_string())),
+            proptest::collection::vec((0u32..24, 0u32..24), 1..3).prop_map(|r| PeerKey::Addrs {
+                v4: IntervalSet::from_ranges(r.into_iter().map(|(a, b)| (a.min(b), a.max(b)))),
+                v6: IntervalSet::new(),
+            }),
+        ];
+        (proto, 0u16..12, 0u16..12, peer).prop_map(|(protocol, a, b, peer)| {
+            let (lo, hi) = if protocol == Protocol::All {
+                (0, u16::MAX)
+            } else {
+                (a.min(b), a.max(b))
+            };
+            RuleBox {
+                protocol,
+                lo,
+                hi,
+                peer,
+            }
+        })
+    }
+
+    /// Every (port, address) of the target is held by some other rule. Narrow spans end
+    /// below 12, so ports from 12 up all behave like 12.
+    fn brute(target: &RuleBox, others: &[&RuleBox]) -> bool {
+        let holds = |o: &RuleBox, port: u16, addr: Option<u32>| {
+            let proto = o.protocol == target.protocol || o.protocol == Protocol::All;
+            let span = o.protocol == Protocol::All || (o.lo <= port && port <= o.hi);
+            let peer = match (&o.peer, addr) {
+                (PeerKey::Ident(x), None) => matches!(&target.peer, PeerKey::Ident(y) if x == y),
+                (PeerKey::Addrs { v4, .. }, Some(a)) => v4.contains(a),
+                _ => false,
+            };
+            proto && span && peer
+        };
+        let addrs: Vec<Option<u32>> = match &target.peer {
+            PeerKey::Ident(_) => vec![None],
+            PeerKey::Addrs { v4, .. } => v4
+                .ranges()
+                .iter()
+                .flat_map(|&(a, b)| (a..=b).map(Some))
+                .collect(),
+        };
+        (target.lo..=target.hi.min(12)).all(|port| {
+            addrs
+                .iter()
+                .all(|&a| others.iter().any(|o| holds(o, port, a)))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn covered_agrees_with_point_by_point_check(
+            target in rule_box(),
+            others in proptest::collection::vec(rule_box(), 0..6),
+        ) {
+            let refs: Vec<&RuleBox> = others.iter().collect();
+            prop_assert_eq!(covered(&target, &refs), brute(&target, &refs));
+        }
+    }
 }

@@ -121,6 +121,13 @@ pub struct ExposedRange {
     pub assumed: Vec<PrefixListId>,
     /// Contributing ingress rules: (group position, rule position).
     pub rules: Vec<(u32, u32)>,
+    /// The contributing rules findings cite: for world reach, the rules that each open
+    /// the segment to the world on their own when there are such rules, else all of
+    /// them (they do it together); for broad reach, the largest sources until they
+    /// reach the threshold.
+    pub cited: Vec<(u32, u32)>,
+    /// Whether each rule in `cited` opens the segment to the world on its own.
+    pub alone: bool,
 }
 
 /// What an exposure is about.
@@ -139,7 +146,11 @@ pub struct Exposures {
     pub subjects: Vec<(Subject, Arc<Vec<ExposedRange>>)>,
     /// Static path status per ENI with exposure, IPv4 and IPv6.
     pub paths: HashMap<u32, [StaticPath; 2]>,
+    /// NACL verdicts already worked out: (NACL position, family, protocol, lo, hi).
+    nacl_verdicts: std::sync::Mutex<HashMap<NaclQuery, Result<(), String>>>,
 }
+
+type NaclQuery = (usize, Family, Protocol, u16, u16);
 
 /// The part of the internet path that does not depend on protocol and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +175,8 @@ pub enum PathStatus {
     Nominal(String),
 }
 
-struct Contrib<T> {
+#[derive(Debug, Clone)]
+struct Contrib<T: Endpoint> {
     protocol: Protocol,
     lo: u16,
     hi: u16,
@@ -192,25 +204,26 @@ fn l4_span(l4: L4) -> Option<(u16, u16)> {
 
 trait FamilySpace: Endpoint {
     const FAMILY: Family;
-    fn size(set: &IntervalSet<Self>) -> u128;
+    /// Addresses in `[lo, hi]` (saturating).
+    fn width(lo: Self, hi: Self) -> u128;
+    fn size(set: &IntervalSet<Self>) -> u128 {
+        set.ranges()
+            .iter()
+            .fold(0u128, |acc, &(a, b)| acc.saturating_add(Self::width(a, b)))
+    }
 }
 
 impl FamilySpace for u32 {
     const FAMILY: Family = Family::V4;
-    fn size(set: &IntervalSet<u32>) -> u128 {
-        set.ranges()
-            .iter()
-            .map(|&(a, b)| u128::from(b - a) + 1)
-            .sum()
+    fn width(lo: u32, hi: u32) -> u128 {
+        u128::from(hi - lo) + 1
     }
 }
 
 impl FamilySpace for u128 {
     const FAMILY: Family = Family::V6;
-    fn size(set: &IntervalSet<u128>) -> u128 {
-        set.ranges().iter().fold(0u128, |acc, &(a, b)| {
-            acc.saturating_add((b - a).saturating_add(1))
-        })
+    fn width(lo: u128, hi: u128) -> u128 {
+        (hi - lo).saturating_add(1)
     }
 }
 
@@ -220,7 +233,8 @@ fn union_all<'a, T: Endpoint + 'a>(
     IntervalSet::from_ranges(sets.flat_map(|s| s.ranges().iter().copied()))
 }
 
-/// Segments of one family from its contributions.
+/// Segments of one family from its contributions (each contribution's set lies inside
+/// `world`).
 fn analyse<T: FamilySpace>(
     contribs: &[&Contrib<T>],
     world: &IntervalSet<T>,
@@ -231,12 +245,11 @@ fn analyse<T: FamilySpace>(
     protocols.sort_unstable();
     protocols.dedup();
     let all_world = {
-        let all: Vec<&Contrib<T>> = contribs
+        let mut all = contribs
             .iter()
-            .copied()
             .filter(|c| c.protocol == Protocol::All)
-            .collect();
-        !all.is_empty() && union_all(all.iter().map(|c| &c.set)).covers(world)
+            .peekable();
+        all.peek().is_some() && union_all(all.map(|c| &c.set)).covers(world)
     };
     for &p in &protocols {
         // Protocol -1 already world: the specific protocols add nothing to report.
@@ -252,54 +265,252 @@ fn analyse<T: FamilySpace>(
         if !total.covers(world) && T::size(&total) < broad_min {
             continue;
         }
+        Sweep::new(&items, world).run(p, world, broad_min, out);
+    }
+}
+
+/// A rule by (group position, rule position).
+type RuleAt = (u32, u32);
+
+/// A segment's rules: every contributing one (for world reach all active rules, for
+/// broad reach the known ones), the ones to cite, and whether each cited rule opens
+/// it to the world on its own. Cited: for world reach through known rules, the rules
+/// that do it alone when there are any; for broad reach, see [`broad_evidence`];
+/// otherwise every contributing rule.
+fn segment_rules<T: FamilySpace>(
+    active: &[&Contrib<T>],
+    reach: Reach,
+    assumed: &[PrefixListId],
+    world: &IntervalSet<T>,
+    broad_min: u128,
+) -> (Vec<RuleAt>, Vec<RuleAt>, bool) {
+    let mut rules: Vec<(u32, u32)> = active
+        .iter()
+        .filter(|c| reach == Reach::World || c.assumed.is_none())
+        .map(|c| c.rule)
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let single: Vec<(u32, u32)> = if reach == Reach::World && assumed.is_empty() {
+        active
+            .iter()
+            .filter(|c| c.assumed.is_none() && c.set.covers(world))
+            .map(|c| c.rule)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let alone = !single.is_empty();
+    let mut cited = if alone {
+        single
+    } else if reach == Reach::Broad {
+        let known: Vec<&Contrib<T>> = active
+            .iter()
+            .copied()
+            .filter(|c| c.assumed.is_none())
+            .collect();
+        broad_evidence(&known, broad_min)
+    } else {
+        rules.clone()
+    };
+    cited.sort_unstable();
+    cited.dedup();
+    (rules, cited, alone)
+}
+
+/// The rules to cite for a broad segment: the largest sources first, until together
+/// they hold `broad_min` addresses (so one `/8` rule is cited alone, not with every
+/// `/32` beside it).
+fn broad_evidence<T: FamilySpace>(known: &[&Contrib<T>], broad_min: u128) -> Vec<(u32, u32)> {
+    let mut order: Vec<(u128, (u32, u32), usize)> = known
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (T::size(&c.set), c.rule, k))
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut held: Vec<(T, T)> = Vec::new();
+    let mut rules = Vec::new();
+    for (_, rule, k) in order {
+        rules.push(rule);
+        held.extend(known[k].set.ranges());
+        let union = IntervalSet::from_ranges(held.iter().copied());
+        if T::size(&union) >= broad_min {
+            break;
+        }
+        held = union.ranges().to_vec();
+    }
+    rules
+}
+
+/// A sweep over the L4 axis of one protocol's contributions. The address axis is cut
+/// into elementary pieces of `world` at every boundary of every contribution's set; each
+/// piece counts the active contributions holding it, so whether the active ones cover
+/// the world, and how much public space they hold, is known at every step without
+/// building a union.
+struct Sweep<'c, T: FamilySpace> {
+    items: &'c [&'c Contrib<T>],
+    /// Per item: the runs of pieces `[first, end)` its set holds.
+    spans: Vec<Vec<(u32, u32)>>,
+    size: Vec<u128>,
+    known: Vec<u32>,
+    all: Vec<u32>,
+    /// Pieces held by no active known (resp. any active) contribution.
+    bare_known: usize,
+    bare_all: usize,
+    known_size: u128,
+    active: Vec<bool>,
+}
+
+impl<'c, T: FamilySpace> Sweep<'c, T> {
+    fn new(items: &'c [&'c Contrib<T>], world: &IntervalSet<T>) -> Self {
+        let mut cuts: Vec<T> = Vec::new();
+        for c in items {
+            for &(a, b) in c.set.ranges() {
+                cuts.push(a);
+                cuts.extend(b.succ());
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut pieces: Vec<(T, T)> = Vec::new();
+        for &(wa, wb) in world.ranges() {
+            let mut lo = wa;
+            for &x in &cuts[cuts.partition_point(|&x| x <= wa)..] {
+                if x > wb {
+                    break;
+                }
+                if let Some(before) = x.pred() {
+                    pieces.push((lo, before));
+                }
+                lo = x;
+            }
+            pieces.push((lo, wb));
+        }
+        let spans = items
+            .iter()
+            .map(|c| {
+                c.set
+                    .ranges()
+                    .iter()
+                    .filter_map(|&(a, b)| {
+                        let first = pieces.partition_point(|e| e.1 < a);
+                        let end = pieces.partition_point(|e| e.0 <= b);
+                        (first < end).then_some((first as u32, end as u32))
+                    })
+                    .collect()
+            })
+            .collect();
+        let n = pieces.len();
+        Sweep {
+            items,
+            spans,
+            size: pieces.iter().map(|&(a, b)| T::width(a, b)).collect(),
+            known: vec![0; n],
+            all: vec![0; n],
+            bare_known: n,
+            bare_all: n,
+            known_size: 0,
+            active: vec![false; items.len()],
+        }
+    }
+
+    fn enter(&mut self, i: usize) {
+        self.active[i] = true;
+        let known = self.items[i].assumed.is_none();
+        for k in 0..self.spans[i].len() {
+            let (first, end) = self.spans[i][k];
+            for e in first as usize..end as usize {
+                if known {
+                    if self.known[e] == 0 {
+                        self.bare_known -= 1;
+                        self.known_size = self.known_size.saturating_add(self.size[e]);
+                    }
+                    self.known[e] += 1;
+                }
+                if self.all[e] == 0 {
+                    self.bare_all -= 1;
+                }
+                self.all[e] += 1;
+            }
+        }
+    }
+
+    fn leave(&mut self, i: usize) {
+        self.active[i] = false;
+        let known = self.items[i].assumed.is_none();
+        for k in 0..self.spans[i].len() {
+            let (first, end) = self.spans[i][k];
+            for e in first as usize..end as usize {
+                if known {
+                    self.known[e] -= 1;
+                    if self.known[e] == 0 {
+                        self.bare_known += 1;
+                        self.known_size = self.known_size.saturating_sub(self.size[e]);
+                    }
+                }
+                self.all[e] -= 1;
+                if self.all[e] == 0 {
+                    self.bare_all += 1;
+                }
+            }
+        }
+    }
+
+    fn run(
+        mut self,
+        p: Protocol,
+        world: &IntervalSet<T>,
+        broad_min: u128,
+        out: &mut Vec<ExposedRange>,
+    ) {
+        let items = self.items;
         let mut points: Vec<u32> = vec![0];
-        for c in &items {
+        for c in items {
             points.push(u32::from(c.lo));
             points.push(u32::from(c.hi) + 1);
         }
         points.sort_unstable();
         points.dedup();
+        let mut enter: Vec<usize> = (0..items.len()).collect();
+        enter.sort_by_key(|&i| items[i].lo);
+        let mut leave = enter.clone();
+        leave.sort_by_key(|&i| items[i].hi);
+        let (mut ei, mut li, mut active_n) = (0, 0, 0usize);
         for w in points.windows(2) {
-            let (lo, hi) = (w[0], w[1] - 1);
+            let (lo, end) = (w[0], w[1]);
             if lo > u32::from(u16::MAX) {
                 break;
             }
-            let (lo, hi) = (lo as u16, hi.min(u32::from(u16::MAX)) as u16);
-            let active: Vec<&&Contrib<T>> =
-                items.iter().filter(|c| c.lo <= lo && c.hi >= hi).collect();
-            if active.is_empty() {
+            while li < leave.len() && u32::from(items[leave[li]].hi) < lo {
+                self.leave(leave[li]);
+                active_n -= 1;
+                li += 1;
+            }
+            while ei < enter.len() && u32::from(items[enter[ei]].lo) <= lo {
+                self.enter(enter[ei]);
+                active_n += 1;
+                ei += 1;
+            }
+            if active_n == 0 {
                 continue;
             }
-            let known = union_all(
-                active
-                    .iter()
-                    .filter(|c| c.assumed.is_none())
-                    .map(|c| &c.set),
-            );
-            let (reach, assumed) = if known.covers(world) {
-                (Some(Reach::World), Vec::new())
+            let (lo, hi) = (lo as u16, (end - 1).min(u32::from(u16::MAX)) as u16);
+            let active = || (0..items.len()).filter(|&i| self.active[i]);
+            let (reach, assumed) = if self.bare_known == 0 {
+                (Reach::World, Vec::new())
+            } else if self.bare_all == 0 {
+                let mut a: Vec<PrefixListId> =
+                    active().filter_map(|i| items[i].assumed.clone()).collect();
+                a.sort();
+                a.dedup();
+                (Reach::World, a)
+            } else if self.known_size >= broad_min {
+                (Reach::Broad, Vec::new())
             } else {
-                let all = union_all(active.iter().map(|c| &c.set));
-                if all.covers(world) {
-                    let mut a: Vec<PrefixListId> =
-                        active.iter().filter_map(|c| c.assumed.clone()).collect();
-                    a.sort();
-                    a.dedup();
-                    (Some(Reach::World), a)
-                } else if T::size(&known) >= broad_min {
-                    (Some(Reach::Broad), Vec::new())
-                } else {
-                    (None, Vec::new())
-                }
+                continue;
             };
-            let Some(reach) = reach else { continue };
-            let mut rules: Vec<(u32, u32)> = active
-                .iter()
-                .filter(|c| reach == Reach::World || c.assumed.is_none())
-                .map(|c| c.rule)
-                .collect();
-            rules.sort_unstable();
-            rules.dedup();
+            let here: Vec<&Contrib<T>> = active().map(|i| items[i]).collect();
+            let (rules, cited, alone) = segment_rules(&here, reach, &assumed, world, broad_min);
             let (lo, hi) = if p.has_ports() || p.is_icmp() {
                 (lo, hi)
             } else {
@@ -313,6 +524,8 @@ fn analyse<T: FamilySpace>(
                 reach,
                 assumed,
                 rules,
+                cited,
+                alone,
             });
         }
     }
@@ -498,7 +711,11 @@ pub fn compute(ctx: &AuditCtx<'_>) -> Exposures {
             subjects.push((Subject::Group(g), Arc::clone(&lonely[k])));
         }
     }
-    Exposures { subjects, paths }
+    Exposures {
+        subjects,
+        paths,
+        nacl_verdicts: Default::default(),
+    }
 }
 
 /// Everything about the internet path to `eni` that does not depend on the port:
@@ -762,7 +979,21 @@ pub fn internet_path(
             detail,
         } => {
             let acl = &ctx.topo.network_acls[n];
-            match nacl_path(acl, family, protocol, lo, hi) {
+            let key = (n, family, protocol, lo, hi);
+            let known = ctx
+                .exposures
+                .nacl_verdicts
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&key).cloned());
+            let verdict = known.unwrap_or_else(|| {
+                let v = nacl_path(acl, family, protocol, lo, hi);
+                if let Ok(mut m) = ctx.exposures.nacl_verdicts.lock() {
+                    m.insert(key, v.clone());
+                }
+                v
+            });
+            match verdict {
                 Ok(()) => PathStatus::Effective(format!(
                     "{detail}, NACL {} lets it in and the reply out",
                     acl.id
@@ -776,6 +1007,168 @@ pub fn internet_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The straightforward version: a union per segment (the sweep's oracle).
+    fn analyse_naive<T: FamilySpace>(
+        contribs: &[&Contrib<T>],
+        world: &IntervalSet<T>,
+        broad_min: u128,
+        out: &mut Vec<ExposedRange>,
+    ) {
+        let mut protocols: Vec<Protocol> = contribs.iter().map(|c| c.protocol).collect();
+        protocols.sort_unstable();
+        protocols.dedup();
+        let all_world = {
+            let all: Vec<&Contrib<T>> = contribs
+                .iter()
+                .copied()
+                .filter(|c| c.protocol == Protocol::All)
+                .collect();
+            !all.is_empty() && union_all(all.iter().map(|c| &c.set)).covers(world)
+        };
+        for &p in &protocols {
+            // Protocol -1 already world: the specific protocols add nothing to report.
+            if all_world && p != Protocol::All {
+                continue;
+            }
+            let items: Vec<&Contrib<T>> = contribs
+                .iter()
+                .copied()
+                .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
+                .collect();
+            let total = union_all(items.iter().map(|c| &c.set));
+            if !total.covers(world) && T::size(&total) < broad_min {
+                continue;
+            }
+            let mut points: Vec<u32> = vec![0];
+            for c in &items {
+                points.push(u32::from(c.lo));
+                points.push(u32::from(c.hi) + 1);
+            }
+            points.sort_unstable();
+            points.dedup();
+            for w in points.windows(2) {
+                let (lo, hi) = (w[0], w[1] - 1);
+                if lo > u32::from(u16::MAX) {
+                    break;
+                }
+                let (lo, hi) = (lo as u16, hi.min(u32::from(u16::MAX)) as u16);
+                let active: Vec<&&Contrib<T>> =
+                    items.iter().filter(|c| c.lo <= lo && c.hi >= hi).collect();
+                if active.is_empty() {
+                    continue;
+                }
+                let known = union_all(
+                    active
+                        .iter()
+                        .filter(|c| c.assumed.is_none())
+                        .map(|c| &c.set),
+                );
+                let (reach, assumed) = if known.covers(world) {
+                    (Some(Reach::World), Vec::new())
+                } else {
+                    let all = union_all(active.iter().map(|c| &c.set));
+                    if all.covers(world) {
+                        let mut a: Vec<PrefixListId> =
+                            active.iter().filter_map(|c| c.assumed.clone()).collect();
+                        a.sort();
+                        a.dedup();
+                        (Some(Reach::World), a)
+                    } else if T::size(&known) >= broad_min {
+                        (Some(Reach::Broad), Vec::new())
+                    } else {
+                        (None, Vec::new())
+                    }
+                };
+                let Some(reach) = reach else { continue };
+                let here: Vec<&Contrib<T>> = active.iter().map(|c| **c).collect();
+                let (rules, cited, alone) = segment_rules(&here, reach, &assumed, world, broad_min);
+                let (lo, hi) = if p.has_ports() || p.is_icmp() {
+                    (lo, hi)
+                } else {
+                    (0, u16::MAX)
+                };
+                out.push(ExposedRange {
+                    family: T::FAMILY,
+                    protocol: p,
+                    lo,
+                    hi,
+                    reach,
+                    assumed,
+                    rules,
+                    cited,
+                    alone,
+                });
+            }
+        }
+    }
+
+    fn contrib() -> impl Strategy<Value = Contrib<u32>> {
+        let proto = prop_oneof![
+            Just(Protocol::Tcp),
+            Just(Protocol::Udp),
+            Just(Protocol::All),
+            Just(Protocol::Number(47))
+        ];
+        let port = prop_oneof![
+            Just(0u16),
+            Just(1),
+            Just(22),
+            Just(23),
+            Just(65535),
+            0u16..40
+        ];
+        let addr = prop_oneof![Just(0u32), Just(u32::MAX), 0u32..64, any::<u32>()];
+        (
+            proto,
+            port.clone(),
+            port,
+            proptest::collection::vec((addr.clone(), addr), 1..3),
+            prop_oneof![4 => Just(None), 1 => Just(Some(PrefixListId::from("pl-1")))],
+            0u32..4,
+        )
+            .prop_map(|(protocol, a, b, set, assumed, r)| Contrib {
+                protocol,
+                lo: a.min(b),
+                hi: if protocol.has_ports() {
+                    a.max(b)
+                } else {
+                    u16::MAX
+                },
+                set: IntervalSet::from_ranges(set.into_iter().map(|(x, y)| (x.min(y), x.max(y)))),
+                assumed,
+                rule: (0, r),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The sweep finds exactly the segments, reaches and evidence of a union per
+        /// segment, on random contributions (sets clipped to a random "world").
+        #[test]
+        fn sweep_agrees_with_naive_unions(
+            raw in proptest::collection::vec(contrib(), 1..8),
+            world in proptest::collection::vec((0u32..80, 0u32..80), 1..3),
+            broad_min in prop_oneof![Just(1u128), Just(8), Just(40), Just(u128::MAX)],
+        ) {
+            let world = IntervalSet::from_ranges(world.into_iter().map(|(x, y)| (x.min(y), x.max(y))));
+            let clipped: Vec<Contrib<u32>> = raw
+                .into_iter()
+                .map(|mut c| {
+                    c.set = if c.assumed.is_some() { world.clone() } else { c.set.intersect(&world) };
+                    c
+                })
+                .filter(|c| !c.set.is_empty())
+                .collect();
+            let refs: Vec<&Contrib<u32>> = clipped.iter().collect();
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            analyse(&refs, &world, broad_min, &mut fast);
+            analyse_naive(&refs, &world, broad_min, &mut slow);
+            prop_assert_eq!(fast, slow);
+        }
+    }
 
     #[test]
     fn public_space_bounds() {

@@ -9,6 +9,7 @@ use crate::net::Protocol;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// How bad a finding is, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -120,8 +121,8 @@ pub struct Finding {
     pub exposure: Option<Exposure>,
     /// What was found, in one sentence or two.
     pub message: String,
-    /// The rules behind it.
-    pub rules: Vec<RuleEvidence>,
+    /// The rules behind it (shared: one rule is evidence for many findings).
+    pub rules: Vec<Arc<RuleEvidence>>,
     /// The resource's own origin (used when there are no rules).
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -186,7 +187,7 @@ impl Finding {
     }
 
     /// Adds evidence.
-    pub fn rules(mut self, rules: Vec<RuleEvidence>) -> Finding {
+    pub fn rules(mut self, rules: Vec<Arc<RuleEvidence>>) -> Finding {
         self.rules = rules;
         self
     }
@@ -197,23 +198,26 @@ impl Finding {
         self
     }
 
-    /// The stable fingerprint (see the module doc).
+    /// The stable fingerprint (see the module doc): FNV-1a over `code`, scope,
+    /// resource, protocol, `lo-hi` ports and peer, separated by U+001F, streamed
+    /// without building the key.
     pub fn compute_fingerprint(&self) -> String {
-        let proto = self.protocol.map(|p| p.to_string()).unwrap_or_default();
-        let ports = self
-            .ports
-            .map(|(a, b)| format!("{a}-{b}"))
-            .unwrap_or_default();
-        let key = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            self.code,
-            self.scope,
-            self.resource,
-            proto,
-            ports,
-            self.peer.as_deref().unwrap_or("")
+        use std::fmt::Write as _;
+        let mut h = Fnv1a::default();
+        let _ = write!(
+            h,
+            "{}\u{1f}{}\u{1f}{}\u{1f}",
+            self.code, self.scope, self.resource
         );
-        format!("{:016x}", fnv1a64(key.as_bytes()))
+        if let Some(p) = self.protocol {
+            let _ = write!(h, "{p}");
+        }
+        h.write_str("\u{1f}").ok();
+        if let Some((a, b)) = self.ports {
+            let _ = write!(h, "{a}-{b}");
+        }
+        let _ = write!(h, "\u{1f}{}", self.peer.as_deref().unwrap_or(""));
+        format!("{:016x}", h.0)
     }
 
     /// The ports as text: `22`, `1024-65535`, `all`.
@@ -228,12 +232,34 @@ impl Finding {
 
 /// FNV-1a, 64 bits: small, stable across Rust versions and platforms (unlike `DefaultHasher`).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut h = Fnv1a::default();
+    h.bytes(bytes);
+    h.0
+}
+
+/// FNV-1a state that text can be written into.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
     }
-    h
+}
+
+impl Fnv1a {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+impl fmt::Write for Fnv1a {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.bytes(s.as_bytes());
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -257,5 +283,30 @@ mod tests {
         assert_eq!(a.compute_fingerprint(), b.compute_fingerprint());
         let c = Finding::new("SG001", "eni-1", "one").traffic(Protocol::Tcp, Some((23, 23)));
         assert_ne!(a.compute_fingerprint(), c.compute_fingerprint());
+    }
+
+    #[test]
+    fn fingerprint_is_fnv_of_the_documented_key() {
+        // Baselines written by earlier versions must keep matching.
+        let f = Finding::new("SG001", "eni-1", "m")
+            .traffic(Protocol::Tcp, Some((22, 22)))
+            .peer("0.0.0.0/0");
+        let key = format!(
+            "SG001\u{1f}{}\u{1f}eni-1\u{1f}tcp\u{1f}22-22\u{1f}0.0.0.0/0",
+            Scope::default()
+        );
+        assert_eq!(
+            f.compute_fingerprint(),
+            format!("{:016x}", fnv1a64(key.as_bytes()))
+        );
+        let g = Finding::new("SG009", "sg-1", "m");
+        let key = format!(
+            "SG009\u{1f}{}\u{1f}sg-1\u{1f}\u{1f}\u{1f}",
+            Scope::default()
+        );
+        assert_eq!(
+            g.compute_fingerprint(),
+            format!("{:016x}", fnv1a64(key.as_bytes()))
+        );
     }
 }

@@ -95,38 +95,51 @@ impl AuditReport {
     }
 }
 
-/// Runs every enabled check over `topology`.
+/// Runs every enabled check over `topology` (checks, and the work inside the big ones,
+/// on all cores; the result does not depend on scheduling).
 pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
+    use rayon::prelude::*;
     let ctx = AuditCtx::new(topology, config);
     let mut report = AuditReport::default();
-    let mut findings = Vec::new();
-    for check in registry::CHECKS {
-        if check.status != registry::Status::Stable || !config.enabled(check.code) {
-            continue;
-        }
-        report.checks.push(check.code);
-        let mut sink = Sink::default();
-        (check.run)(&ctx, &mut sink);
-        let base = config
-            .severity
-            .get(check.code)
-            .copied()
-            .unwrap_or(check.severity);
-        for mut f in sink.findings {
-            f.severity = f.fixed_severity.unwrap_or(base).lowered(f.demote);
-            f.fingerprint = f.compute_fingerprint();
-            findings.push(f);
-        }
+    let enabled: Vec<&registry::Check> = registry::CHECKS
+        .iter()
+        .filter(|c| c.status == registry::Status::Stable && config.enabled(c.code))
+        .collect();
+    report.checks = enabled.iter().map(|c| c.code).collect();
+    let per_check: Vec<Vec<Finding>> = enabled
+        .par_iter()
+        .map(|check| {
+            let mut sink = Sink::default();
+            (check.run)(&ctx, &mut sink);
+            let base = config
+                .severity
+                .get(check.code)
+                .copied()
+                .unwrap_or(check.severity);
+            let mut found = sink.findings;
+            found.par_iter_mut().with_min_len(256).for_each(|f| {
+                f.severity = f.fixed_severity.unwrap_or(base).lowered(f.demote);
+                f.fingerprint = f.compute_fingerprint();
+            });
+            found
+        })
+        .collect();
+    let mut findings: Vec<Finding> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    for found in per_check {
+        findings.extend(found);
     }
-    for f in findings {
-        let active = config
-            .suppressions
-            .iter()
-            .any(|s| s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today));
-        if active {
-            report.suppressed += 1;
-        } else {
-            report.findings.push(f);
+    if config.suppressions.is_empty() {
+        report.findings = findings;
+    } else {
+        for f in findings {
+            let active = config.suppressions.iter().any(|s| {
+                s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today)
+            });
+            if active {
+                report.suppressed += 1;
+            } else {
+                report.findings.push(f);
+            }
         }
     }
     sort(&mut report.findings);
@@ -135,7 +148,8 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
 
 /// Most severe first, then resource, code, protocol, ports, peer, message.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    use rayon::slice::ParallelSliceMut;
+    findings.par_sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.resource.cmp(&b.resource))

@@ -74,40 +74,77 @@ struct Piece {
     protocol: Protocol,
     lo: u16,
     hi: u16,
+    /// Every contributing rule.
     rules: Vec<(u32, u32)>,
+    /// The rules the finding cites (see [`ExposedRange::cited`]).
+    cited: Vec<(u32, u32)>,
     assumed: Vec<String>,
     label: Option<String>,
+    /// Each cited rule opens it to the world on its own (see [`ExposedRange::alone`]).
+    alone: bool,
 }
 
-/// Merges adjacent segments (same family, protocol, reach) into pieces.
+impl Piece {
+    /// The piece `[lo, hi]` of `family`/`protocol` made of the segments `hits`.
+    fn of(
+        family: Family,
+        protocol: Protocol,
+        (lo, hi): (u16, u16),
+        hits: &[&ExposedRange],
+        label: Option<String>,
+    ) -> Piece {
+        let mut rules: Vec<(u32, u32)> =
+            hits.iter().flat_map(|s| s.rules.iter().copied()).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut cited: Vec<(u32, u32)> =
+            hits.iter().flat_map(|s| s.cited.iter().copied()).collect();
+        cited.sort_unstable();
+        cited.dedup();
+        let mut assumed: Vec<String> = hits
+            .iter()
+            .flat_map(|s| s.assumed.iter().map(|a| a.to_string()))
+            .collect();
+        assumed.sort();
+        assumed.dedup();
+        Piece {
+            family,
+            protocol,
+            lo,
+            hi,
+            rules,
+            cited,
+            assumed,
+            label,
+            alone: hits.iter().all(|s| s.alone),
+        }
+    }
+}
+
+/// Merges adjacent segments (same family, protocol) into pieces.
 fn merge(segs: &[&ExposedRange]) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::new();
-    for s in segs {
-        if let Some(last) = out.last_mut()
-            && last.family == s.family
-            && last.protocol == s.protocol
-            && u32::from(last.hi) + 1 == u32::from(s.lo)
-        {
-            last.hi = s.hi;
-            last.rules.extend(&s.rules);
-            last.assumed.extend(s.assumed.iter().map(|a| a.to_string()));
-            continue;
+    let mut start = 0;
+    for k in 1..=segs.len() {
+        let joined = k < segs.len() && {
+            let (a, b) = (segs[k - 1], segs[k]);
+            a.family == b.family
+                && a.protocol == b.protocol
+                && u32::from(a.hi) + 1 == u32::from(b.lo)
+        };
+        if !joined {
+            let run = &segs[start..k];
+            if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                out.push(Piece::of(
+                    first.family,
+                    first.protocol,
+                    (first.lo, last.hi),
+                    run,
+                    None,
+                ));
+            }
+            start = k;
         }
-        out.push(Piece {
-            family: s.family,
-            protocol: s.protocol,
-            lo: s.lo,
-            hi: s.hi,
-            rules: s.rules.clone(),
-            assumed: s.assumed.iter().map(|a| a.to_string()).collect(),
-            label: None,
-        });
-    }
-    for p in &mut out {
-        p.rules.sort_unstable();
-        p.rules.dedup();
-        p.assumed.sort();
-        p.assumed.dedup();
     }
     out
 }
@@ -182,25 +219,14 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                     }
                     let lo = hits.iter().map(|s| s.lo).min().unwrap_or(a).max(a);
                     let hi = hits.iter().map(|s| s.hi).max().unwrap_or(b).min(b);
-                    let mut rules: Vec<(u32, u32)> =
-                        hits.iter().flat_map(|s| s.rules.iter().copied()).collect();
-                    rules.sort_unstable();
-                    rules.dedup();
-                    let mut assumed: Vec<String> = hits
-                        .iter()
-                        .flat_map(|s| s.assumed.iter().map(|x| x.to_string()))
-                        .collect();
-                    assumed.sort();
-                    assumed.dedup();
-                    out.push(Piece {
-                        family: f,
-                        protocol: p,
-                        lo,
-                        hi,
-                        rules,
-                        assumed,
-                        label: Some(entry.service.clone()),
-                    });
+                    let hits: Vec<&ExposedRange> = hits.into_iter().copied().collect();
+                    out.push(Piece::of(
+                        f,
+                        p,
+                        (lo, hi),
+                        &hits,
+                        Some(entry.service.clone()),
+                    ));
                 }
             }
         }
@@ -238,23 +264,12 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                             }
                         }
                         for (lo, hi) in left {
-                            let rules: Vec<(u32, u32)> = segs
+                            let hits: Vec<&ExposedRange> = segs
                                 .iter()
+                                .copied()
                                 .filter(|s| s.lo <= hi && s.hi >= lo)
-                                .flat_map(|s| s.rules.iter().copied())
                                 .collect();
-                            let mut rules = rules;
-                            rules.sort_unstable();
-                            rules.dedup();
-                            out.push(Piece {
-                                family: f,
-                                protocol: p,
-                                lo,
-                                hi,
-                                rules,
-                                assumed: piece.assumed.clone(),
-                                label: None,
-                            });
+                            out.push(Piece::of(f, p, (lo, hi), &hits, None));
                         }
                     }
                 }
@@ -284,10 +299,21 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
 
 /// Emits the findings of `select` for every exposed subject.
 pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut Sink) {
-    for (subject, ranges) in &ctx.exposures.subjects {
-        for piece in pieces(ctx, ranges, select) {
-            out.push(finding(ctx, code, *subject, &piece, select));
-        }
+    use rayon::prelude::*;
+    let found: Vec<Vec<Finding>> = ctx
+        .exposures
+        .subjects
+        .par_iter()
+        .with_min_len(16)
+        .map(|(subject, ranges)| {
+            pieces(ctx, ranges, select)
+                .iter()
+                .map(|piece| finding(ctx, code, *subject, piece, select))
+                .collect()
+        })
+        .collect();
+    for f in found.into_iter().flatten() {
+        out.push(f);
     }
 }
 
@@ -333,16 +359,16 @@ fn finding(
         .as_ref()
         .map(|l| format!("{l} ({traffic})"))
         .unwrap_or(traffic);
-    let mut peers: Vec<String> = p
-        .rules
+    let mut peers: Vec<&str> = p
+        .cited
         .iter()
-        .map(|&(g, r)| ctx.group(g).ingress[r as usize].peer.to_string())
+        .map(|&(g, r)| ctx.peer_text(g, Direction::Ingress, r))
         .collect();
     peers.sort();
     peers.dedup();
     let (peer, whom) = match select {
         Select::Broad => {
-            let shown: Vec<&str> = peers.iter().take(6).map(String::as_str).collect();
+            let shown: Vec<&str> = peers.iter().take(6).copied().collect();
             let more = if peers.len() > 6 {
                 format!(" and {} more", peers.len() - 6)
             } else {
@@ -356,10 +382,15 @@ fn finding(
             internet_name(p.family).to_string(),
         ),
     };
-    let together = if p.rules.len() > 1 && select != Select::Broad {
-        format!(" by {} rules together", p.rules.len())
-    } else {
-        String::new()
+    let together = match p.cited.len() {
+        n if n > 1 && select != Select::Broad && !p.alone => format!(" by {n} rules together"),
+        n if n > 1 && select != Select::Broad => format!(" by {n} rules"),
+        _ => String::new(),
+    };
+    let together = match p.rules.len().saturating_sub(p.cited.len()) {
+        0 => together,
+        1 => format!("{together} (1 more rule admits public sources here too)"),
+        n => format!("{together} ({n} more rules admit public sources here too)"),
     };
     let assumed = if p.assumed.is_empty() {
         String::new()
@@ -380,7 +411,7 @@ fn finding(
         .traffic(p.protocol, ports_field(p.protocol, p.lo, p.hi))
         .peer(peer)
         .rules(
-            p.rules
+            p.cited
                 .iter()
                 .map(|&(g, r)| ctx.evidence(g, Direction::Ingress, r))
                 .collect(),

@@ -31,8 +31,16 @@ impl From<ExitStatus> for ExitCode {
 
 /// Writes to stdout; a closed pipe (`sgcheck … | head`) ends quietly with status 0.
 pub fn write_out(text: &str) -> Result<(), ExitStatus> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_with(|w| w.write_all(text.as_bytes()))
+}
+
+/// Streams output to stdout through a buffer; a closed pipe (`| head`) ends quietly.
+pub fn write_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExitStatus> {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout);
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitStatus::Clean),
         Err(e) => {

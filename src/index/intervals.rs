@@ -120,6 +120,23 @@ impl<T: Endpoint> IntervalSet<T> {
         })
     }
 
+    /// Whether the two sets share an element (no allocation).
+    pub fn intersects(&self, other: &Self) -> bool {
+        let (a, b) = (&self.ranges, &other.ranges);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i].0.max(b[j].0) <= a[i].1.min(b[j].1) {
+                return true;
+            }
+            if a[i].1 < b[j].1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
+    }
+
     /// Union.
     pub fn union(&self, other: &Self) -> Self {
         Self::from_ranges(self.ranges.iter().chain(other.ranges.iter()).copied())
@@ -239,6 +256,8 @@ mod tests {
             }
             let covers = (0..256).all(|x| !mb[x] || ma[x]);
             prop_assert_eq!(sa.covers(&sb), covers);
+            let meets = (0..256).any(|x| ma[x] && mb[x]);
+            prop_assert_eq!(sa.intersects(&sb), meets);
             // Normal forms are unique: equal sets are equal values.
             prop_assert_eq!(sa.union(&sb), sb.union(&sa));
         }

@@ -30,10 +30,38 @@ pub mod sg026_expired_suppression;
 
 /// What check files use.
 pub(crate) mod prelude {
+    pub(crate) use super::per_group;
     pub use crate::audit::Sink;
     pub use crate::audit::config::Category;
     pub use crate::audit::context::{AuditCtx, evidence};
     pub use crate::audit::finding::{Finding, Severity};
     pub use crate::audit::report::{Select, report};
     pub use crate::declare_check;
+}
+
+use crate::audit::{AuditCtx, Finding, Sink};
+use crate::model::SecurityGroup;
+use rayon::prelude::*;
+
+/// Runs `check` on every group (position, group) on all cores and records the findings
+/// in group order, so the result does not depend on scheduling.
+pub(crate) fn per_group<F>(ctx: &AuditCtx<'_>, out: &mut Sink, check: F)
+where
+    F: Fn(u32, &SecurityGroup, &mut Vec<Finding>) + Sync,
+{
+    let found: Vec<Vec<Finding>> = ctx
+        .topo
+        .security_groups
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map(|(gi, g)| {
+            let mut v = Vec::new();
+            check(gi as u32, g, &mut v);
+            v
+        })
+        .collect();
+    for f in found.into_iter().flatten() {
+        out.push(f);
+    }
 }

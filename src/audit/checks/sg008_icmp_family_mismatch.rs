@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use crate::model::Peer;
-use crate::net::{Family, Protocol};
+use crate::net::{Direction, Family, Protocol};
 
 declare_check! {
     /// ## What it does
@@ -35,8 +35,11 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    for g in &ctx.topo.security_groups {
-        for r in g.all_rules() {
+    per_group(ctx, out, |gi, g, found| {
+        let rules = Direction::ALL
+            .into_iter()
+            .flat_map(|d| g.rules(d).iter().enumerate().map(move |(i, r)| (d, i, r)));
+        for (dir, ri, r) in rules {
             let fam = match &r.peer {
                 Peer::Cidr { cidr } => Some(cidr.family()),
                 Peer::PrefixList { id } => ctx
@@ -50,7 +53,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 (Protocol::Icmpv6, Some(Family::V4)) => "icmpv6 (IPv6 only) with an IPv4 peer",
                 _ => continue,
             };
-            out.push(
+            found.push(
                 Finding::new(
                     CODE,
                     g.id.to_string(),
@@ -60,8 +63,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 .origin(&r.origin)
                 .traffic(r.protocol, None)
                 .peer(r.peer.to_string())
-                .rules(vec![evidence(g, r)]),
+                .rules(vec![ctx.evidence(gi, dir, ri as u32)]),
             );
         }
-    }
+    });
 }

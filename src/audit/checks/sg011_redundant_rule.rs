@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{RuleBox, covered};
+use crate::audit::coverage::{RuleBox, covered_where};
 use crate::net::Direction;
 
 declare_check! {
@@ -38,27 +38,29 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    for (gi, g) in ctx.topo.security_groups.iter().enumerate() {
+    per_group(ctx, out, |gi, g, found| {
         for dir in Direction::ALL {
             let rules = g.rules(dir);
             if rules.len() < 2 {
                 continue;
             }
-            let boxes = ctx.boxes(gi as u32, dir);
+            let boxes = ctx.boxes(gi, dir);
+            let all: Vec<Option<&RuleBox>> = boxes.iter().map(Option::as_ref).collect();
+            let present: Vec<&RuleBox> = all.iter().flatten().copied().collect();
+            // Position in `present` -> position in the group.
+            let at: Vec<usize> = (0..all.len()).filter(|&j| all[j].is_some()).collect();
             for (i, b) in boxes.iter().enumerate() {
                 let Some(b) = b else { continue };
                 // Exact duplicates: only the later one is redundant.
-                let others: Vec<&RuleBox> = boxes
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, o)| *j != i && !(*j > i && o.as_ref() == Some(b)))
-                    .filter_map(|(_, o)| o.as_ref())
-                    .collect();
-                if !covered(b, &others) {
+                let keep = |k: usize| {
+                    let j = at[k];
+                    j != i && !(j > i && present[k] == b)
+                };
+                if !covered_where(b, &present, keep) {
                     continue;
                 }
                 let r = &rules[i];
-                out.push(
+                found.push(
                     Finding::new(
                         CODE,
                         g.id.to_string(),
@@ -72,11 +74,11 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     .origin(&r.origin)
                     .traffic(r.protocol, port_span(r))
                     .peer(format!("{dir} {}", r.peer))
-                    .rules(vec![evidence(g, r)]),
+                    .rules(vec![ctx.evidence(gi, dir, i as u32)]),
                 );
             }
         }
-    }
+    });
 }
 
 /// The rule's ports for the finding (`None` = all or not a port protocol).

@@ -4,7 +4,7 @@ use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
 use crate::audit::context::rule_text;
 use crate::audit::coverage::{RuleBox, covered};
-use crate::net::Direction;
+use crate::net::{Direction, Protocol};
 use rayon::prelude::*;
 
 declare_check! {
@@ -73,32 +73,52 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
         }
     }
     let g = ctx.group(gi);
+    let shadowing: Vec<String> = sets
+        .iter()
+        .flatten()
+        .map(|&og| ctx.group(og).id.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let shadowing = shadowing.join(", ");
     for dir in Direction::ALL {
         if g.rules(dir).is_empty() {
             continue;
         }
-        let mut pools: Vec<Vec<&RuleBox>> = Vec::with_capacity(sets.len());
-        for set in &sets {
-            pools.push(
+        let pools: Vec<Vec<&RuleBox>> = sets
+            .iter()
+            .map(|set| {
                 set.iter()
                     .flat_map(|&og| ctx.boxes(og, dir).iter().flatten())
-                    .collect(),
-            );
-        }
+                    .collect()
+            })
+            .collect();
+        // Per protocol, the part of each pool that can cover it (same protocol or -1),
+        // made on first use.
+        let mut by_protocol: Vec<(Protocol, Vec<Vec<&RuleBox>>)> = Vec::new();
         for (ri, b) in ctx.boxes(gi, dir).iter().enumerate() {
             let Some(b) = b else { continue };
             let r = &g.rules(dir)[ri];
-            let all = pools.iter().all(|pool| covered(b, pool));
+            let k = match by_protocol.iter().position(|(p, _)| *p == b.protocol) {
+                Some(k) => k,
+                None => {
+                    let part = pools
+                        .iter()
+                        .map(|pool| {
+                            pool.iter()
+                                .copied()
+                                .filter(|o| o.protocol == b.protocol || o.protocol == Protocol::All)
+                                .collect()
+                        })
+                        .collect();
+                    by_protocol.push((b.protocol, part));
+                    by_protocol.len() - 1
+                }
+            };
+            let all = by_protocol[k].1.iter().all(|pool| covered(b, pool));
             if !all {
                 continue;
             }
-            let shadowing: Vec<String> = sets
-                .iter()
-                .flatten()
-                .map(|&og| ctx.group(og).id.to_string())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
             found.push(
                 Finding::new(
                     CODE,
@@ -108,14 +128,14 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
                         rule_text(r),
                         g.id,
                         members.len(),
-                        shadowing.join(", ")
+                        shadowing
                     ),
                 )
                 .scope(&g.scope)
                 .origin(&r.origin)
                 .traffic(r.protocol, port_span(r))
                 .peer(format!("{dir} {}", r.peer))
-                .rules(vec![evidence(g, r)]),
+                .rules(vec![ctx.evidence(gi, dir, ri as u32)]),
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use crate::model::Peer;
-use crate::net::{Family, L4, Protocol};
+use crate::net::{Direction, Family, L4, Protocol};
 
 declare_check! {
     /// ## What it does
@@ -41,8 +41,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         .iter()
         .filter(|e| e.category == Category::Admin)
         .collect();
-    for g in &ctx.topo.security_groups {
-        for r in &g.ingress {
+    per_group(ctx, out, |gi, g, found| {
+        for (ri, r) in g.ingress.iter().enumerate() {
             let Peer::Cidr { cidr } = &r.peer else {
                 continue;
             };
@@ -69,7 +69,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             if services.is_empty() {
                 continue;
             }
-            out.push(
+            found.push(
                 Finding::new(
                     CODE,
                     g.id.to_string(),
@@ -83,8 +83,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 .origin(&r.origin)
                 .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
                 .peer(cidr.to_string())
-                .rules(vec![evidence(g, r)]),
+                .rules(vec![ctx.evidence(gi, Direction::Ingress, ri as u32)]),
             );
         }
-    }
+    });
 }

@@ -2,7 +2,7 @@
 //! baseline, print, and set the exit status.
 
 use crate::cli::args::{AuditArgs, AuditFormat, Level};
-use crate::cli::{ExitStatus, write_out};
+use crate::cli::{ExitStatus, write_out, write_with};
 use sgcheck::audit::baseline::Baseline;
 use sgcheck::audit::config::Date;
 use sgcheck::audit::{AuditConfig, Severity, audit};
@@ -121,16 +121,16 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if let Some(b) = &baseline {
         b.filter(&mut result);
     }
-    let text = match args.format {
+    let written = match args.format {
         AuditFormat::Text => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::audit::to_text(&result, color)
+            write_with(|w| report::audit::write_text(&result, color, w))
         }
-        AuditFormat::Json => report::audit::to_json(&result),
-        AuditFormat::Sarif => report::sarif::to_sarif(&result),
+        AuditFormat::Json => write_with(|w| report::audit::write_json(&result, w)),
+        AuditFormat::Sarif => write_out(&report::sarif::to_sarif(&result)),
     };
-    if let Err(status) = write_out(&text) {
+    if let Err(status) = written {
         return status;
     }
     if errors > 0 {
