@@ -8,6 +8,10 @@ use sgcheck::ingest::ingest_paths;
 use sgcheck::report;
 use std::time::Instant;
 
+/// The allocator the `sgcheck` binary uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let t = Instant::now();

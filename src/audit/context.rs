@@ -31,6 +31,9 @@ pub struct AuditCtx<'t> {
     pub members: Vec<Vec<u32>>,
     /// Group ids referenced by some rule (any scope).
     pub referenced: HashSet<&'t GroupId>,
+    /// Per ENI id: the first associated Elastic IP naming it (position in
+    /// `topo.addresses`).
+    pub eip_of_eni: HashMap<&'t str, usize>,
     /// Exposure to the internet per ENI and per unattached group.
     pub exposures: Exposures,
     /// Every rule as a coverage box, per group and direction (built on first use).
@@ -80,6 +83,14 @@ impl<'t> AuditCtx<'t> {
                 }
             }
         }
+        let mut eip_of_eni = HashMap::new();
+        for (k, a) in topo.addresses.iter().enumerate() {
+            if let Some(eni) = &a.eni
+                && a.association_id.is_some()
+            {
+                eip_of_eni.entry(eni.as_str()).or_insert(k);
+            }
+        }
         let mut ctx = AuditCtx {
             topo,
             lookup,
@@ -89,6 +100,7 @@ impl<'t> AuditCtx<'t> {
             eni_missing_group,
             members,
             referenced,
+            eip_of_eni,
             exposures: Exposures::default(),
             boxes: OnceLock::new(),
             rule_info: topo

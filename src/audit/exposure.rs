@@ -744,11 +744,8 @@ fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
             .next()
             .map(|p| p.ip.to_string())
             .or_else(|| {
-                ctx.topo
-                    .addresses
-                    .iter()
-                    .find(|a| a.eni.as_ref() == Some(&eni.id) && a.association_id.is_some())
-                    .and_then(|a| a.public_ip.map(|ip| ip.to_string()))
+                let a = &ctx.topo.addresses[*ctx.eip_of_eni.get(eni.id.as_str())?];
+                a.public_ip.map(|ip| ip.to_string())
             }),
         Family::V6 => eni
             .ipv6

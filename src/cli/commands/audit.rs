@@ -133,14 +133,18 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if let Err(status) = written {
         return status;
     }
+    let over = result
+        .max_severity()
+        .is_some_and(|s| s >= threshold(args.fail_on));
+    // The process is about to exit and the OS takes the memory back at once; freeing a
+    // million findings and rules one by one would take longer than writing them.
+    std::mem::forget(result);
+    std::mem::forget(ingest);
     if errors > 0 {
         ExitStatus::InputError
     } else if args.write_baseline.is_some() {
         ExitStatus::Clean
-    } else if result
-        .max_severity()
-        .is_some_and(|s| s >= threshold(args.fail_on))
-    {
+    } else if over {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
