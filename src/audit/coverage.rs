@@ -108,6 +108,64 @@ fn peer_covers(a: &PeerKey, b: &PeerKey) -> bool {
     }
 }
 
+/// 0 for address sets, 1 for identities.
+fn kind(b: &RuleBox) -> usize {
+    usize::from(matches!(b.peer, PeerKey::Ident(_)))
+}
+
+/// Boxes bucketed for [`covered`]: a target is only covered by boxes of its protocol or
+/// `-1`, of its peer kind (an identity only by the same identity, an address set only by
+/// address sets), starting at or below its high end. Buckets are made per target
+/// protocol on first use and sorted by low end, so a query scans a prefix of one bucket.
+#[derive(Debug)]
+pub struct CoverIndex<'b> {
+    all: Vec<(usize, &'b RuleBox)>,
+    buckets: Vec<(Protocol, [Bucket<'b>; 2])>,
+}
+
+#[derive(Debug, Default)]
+struct Bucket<'b> {
+    boxes: Vec<&'b RuleBox>,
+    positions: Vec<usize>,
+}
+
+impl<'b> CoverIndex<'b> {
+    /// An index over `all`: (caller's position, box).
+    pub fn new(all: Vec<(usize, &'b RuleBox)>) -> Self {
+        CoverIndex {
+            all,
+            buckets: Vec::new(),
+        }
+    }
+
+    /// The boxes that may cover `target`, and their positions.
+    pub fn candidates(&mut self, target: &RuleBox) -> (&[&'b RuleBox], &[usize]) {
+        let k = match self.buckets.iter().position(|(p, _)| *p == target.protocol) {
+            Some(k) => k,
+            None => {
+                let mut kinds: [Bucket<'b>; 2] = Default::default();
+                let mut fit: Vec<(usize, &'b RuleBox)> = self
+                    .all
+                    .iter()
+                    .copied()
+                    .filter(|(_, o)| o.protocol == target.protocol || o.protocol == Protocol::All)
+                    .collect();
+                fit.sort_by_key(|(_, o)| o.lo);
+                for (pos, o) in fit {
+                    let b = &mut kinds[kind(o)];
+                    b.boxes.push(o);
+                    b.positions.push(pos);
+                }
+                self.buckets.push((target.protocol, kinds));
+                self.buckets.len() - 1
+            }
+        };
+        let b = &self.buckets[k].1[kind(target)];
+        let end = b.boxes.partition_point(|o| o.lo <= target.hi);
+        (&b.boxes[..end], &b.positions[..end])
+    }
+}
+
 /// Buffers reused across calls on one thread (coverage runs a million times per audit).
 #[derive(Default)]
 struct Scratch {
@@ -279,7 +337,15 @@ mod tests {
             others in proptest::collection::vec(rule_box(), 0..6),
         ) {
             let refs: Vec<&RuleBox> = others.iter().collect();
-            prop_assert_eq!(covered(&target, &refs), brute(&target, &refs));
+            let expected = brute(&target, &refs);
+            prop_assert_eq!(covered(&target, &refs), expected);
+            // The index only drops boxes that cannot help.
+            let mut index = CoverIndex::new(refs.iter().copied().enumerate().collect());
+            let (cands, at) = index.candidates(&target);
+            prop_assert_eq!(covered(&target, cands), expected);
+            for (k, c) in cands.iter().enumerate() {
+                prop_assert!(std::ptr::eq(*c, refs[at[k]]));
+            }
         }
     }
 }

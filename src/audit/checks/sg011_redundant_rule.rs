@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{RuleBox, covered_where};
+use crate::audit::coverage::{CoverIndex, covered_where};
 use crate::net::Direction;
 
 declare_check! {
@@ -45,18 +45,22 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 continue;
             }
             let boxes = ctx.boxes(gi, dir);
-            let all: Vec<Option<&RuleBox>> = boxes.iter().map(Option::as_ref).collect();
-            let present: Vec<&RuleBox> = all.iter().flatten().copied().collect();
-            // Position in `present` -> position in the group.
-            let at: Vec<usize> = (0..all.len()).filter(|&j| all[j].is_some()).collect();
+            let mut index = CoverIndex::new(
+                boxes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, o)| o.as_ref().map(|o| (j, o)))
+                    .collect(),
+            );
             for (i, b) in boxes.iter().enumerate() {
                 let Some(b) = b else { continue };
+                let (cands, at) = index.candidates(b);
                 // Exact duplicates: only the later one is redundant.
                 let keep = |k: usize| {
                     let j = at[k];
-                    j != i && !(j > i && present[k] == b)
+                    j != i && !(j > i && cands[k] == b)
                 };
-                if !covered_where(b, &present, keep) {
+                if !covered_where(b, cands, keep) {
                     continue;
                 }
                 let r = &rules[i];

@@ -3,8 +3,8 @@
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{PeerKey, RuleBox, covered};
-use crate::net::{Direction, Protocol};
+use crate::audit::coverage::{CoverIndex, covered};
+use crate::net::Direction;
 use rayon::prelude::*;
 
 declare_check! {
@@ -51,11 +51,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     }
 }
 
-/// 0 for address sets, 1 for identities.
-fn kind(b: &RuleBox) -> usize {
-    usize::from(matches!(b.peer, PeerKey::Ident(_)))
-}
-
 fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
     let members = &ctx.members[gi as usize];
     let mut found = Vec::new();
@@ -90,49 +85,23 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
         if g.rules(dir).is_empty() {
             continue;
         }
-        let pools: Vec<Vec<&RuleBox>> = sets
+        let mut pools: Vec<CoverIndex<'_>> = sets
             .iter()
             .map(|set| {
-                set.iter()
-                    .flat_map(|&og| ctx.boxes(og, dir).iter().flatten())
-                    .collect()
+                CoverIndex::new(
+                    set.iter()
+                        .flat_map(|&og| ctx.boxes(og, dir).iter().flatten())
+                        .enumerate()
+                        .collect(),
+                )
             })
             .collect();
-        // Per protocol, the part of each pool that can cover it (same protocol or -1),
-        // split by peer kind (an identity is only covered by the same identity, an
-        // address set only by address sets) and sorted by low port, so that only the
-        // boxes starting at or below the target's high port are scanned. Made on first
-        // use.
-        let mut by_protocol: Vec<(Protocol, Vec<[Vec<&RuleBox>; 2]>)> = Vec::new();
         for (ri, b) in ctx.boxes(gi, dir).iter().enumerate() {
             let Some(b) = b else { continue };
             let r = &g.rules(dir)[ri];
-            let k = match by_protocol.iter().position(|(p, _)| *p == b.protocol) {
-                Some(k) => k,
-                None => {
-                    let part = pools
-                        .iter()
-                        .map(|pool| {
-                            let mut kinds: [Vec<&RuleBox>; 2] = [Vec::new(), Vec::new()];
-                            for &o in pool {
-                                if o.protocol == b.protocol || o.protocol == Protocol::All {
-                                    kinds[kind(o)].push(o);
-                                }
-                            }
-                            for k in &mut kinds {
-                                k.sort_by_key(|o| o.lo);
-                            }
-                            kinds
-                        })
-                        .collect();
-                    by_protocol.push((b.protocol, part));
-                    by_protocol.len() - 1
-                }
-            };
-            let all = by_protocol[k].1.iter().all(|kinds| {
-                let list = &kinds[kind(b)];
-                covered(b, &list[..list.partition_point(|o| o.lo <= b.hi)])
-            });
+            let all = pools
+                .iter_mut()
+                .all(|pool| covered(b, pool.candidates(b).0));
             if !all {
                 continue;
             }
