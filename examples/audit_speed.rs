@@ -13,7 +13,13 @@ use std::time::Instant;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--only SG012`: time that check alone (for profiling), nothing else.
+    let only = args.iter().position(|a| a == "--only").map(|i| {
+        let code = args.get(i + 1).cloned().unwrap_or_default();
+        args.drain(i..(i + 2).min(args.len()));
+        code
+    });
     let t = Instant::now();
     let ingest = ingest_paths(&args);
     println!("ingest            {:>8.3} s", t.elapsed().as_secs_f64());
@@ -27,6 +33,9 @@ fn main() {
     );
     let all = Instant::now();
     for c in registry::CHECKS {
+        if only.as_ref().is_some_and(|o| o != c.code) {
+            continue;
+        }
         let t = Instant::now();
         let mut sink = Sink::default();
         (c.run)(&ctx, &mut sink);
@@ -37,6 +46,9 @@ fn main() {
         }
     }
     println!("checks one by one {:>8.3} s", all.elapsed().as_secs_f64());
+    if only.is_some() {
+        return;
+    }
     drop(ctx);
     let t = Instant::now();
     let result = audit(&ingest.topology, &config);
