@@ -174,3 +174,17 @@ fn docs_checks_md_is_current() {
         panic!("docs/checks.md was stale and has been regenerated; commit it");
     }
 }
+
+#[test]
+fn reports_without_findings_are_valid_json_and_sarif() {
+    let ingest = ingest_bytes(
+        "clean.sg",
+        b"group sg-1 name \"x\"\n  in tcp 443 from 10.0.0.0/8\n",
+    );
+    let r = audit(&ingest.topology, &config(Some("SG001")));
+    assert!(r.findings.is_empty());
+    let j: serde_json::Value = serde_json::from_str(&report::audit::to_json(&r)).unwrap();
+    assert_eq!(j["findings"], serde_json::json!([]));
+    let s: serde_json::Value = serde_json::from_str(&report::sarif::to_sarif(&r)).unwrap();
+    assert_eq!(s["runs"][0]["results"], serde_json::json!([]));
+}

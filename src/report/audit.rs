@@ -30,40 +30,6 @@ struct Summary {
     checks: usize,
 }
 
-/// Findings formatted per batch on all cores, written in order: a large audit has
-/// close to a million findings, and neither the whole document nor a value tree is
-/// ever held in memory.
-const BATCH: usize = 16_384;
-
-fn write_batched<'a, W: Write + ?Sized>(
-    findings: &'a [Finding],
-    out: &mut W,
-    one: impl Fn(&Finding, &mut Vec<u8>) + Sync,
-    mut between: impl FnMut(&'a Finding, &mut W) -> io::Result<()>,
-) -> io::Result<()> {
-    use rayon::prelude::*;
-    for batch in findings.chunks(BATCH) {
-        let parts: Vec<Vec<Vec<u8>>> = batch
-            .par_chunks(256)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|f| {
-                        let mut b = Vec::with_capacity(512);
-                        one(f, &mut b);
-                        b
-                    })
-                    .collect()
-            })
-            .collect();
-        for (f, bytes) in batch.iter().zip(parts.iter().flatten()) {
-            between(f, out)?;
-            out.write_all(bytes)?;
-        }
-    }
-    Ok(())
-}
-
 /// Writes the report as JSON: the document is indented, each finding is one compact
 /// line (greppable, and a fraction of the size of indenting every field).
 pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::Result<()> {
@@ -83,7 +49,7 @@ pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::R
     };
     out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [")?;
     let mut first = true;
-    write_batched(
+    super::write_batched(
         &report.findings,
         out,
         |f, b| {
@@ -161,7 +127,7 @@ pub fn write_text<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let counts = report.by_severity();
     let mut last: Option<(Severity, &str)> = None;
-    write_batched(
+    super::write_batched(
         &report.findings,
         out,
         |f, b| {

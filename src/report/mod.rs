@@ -4,3 +4,40 @@ pub mod audit;
 pub mod inventory;
 pub mod reach;
 pub mod sarif;
+
+use crate::audit::Finding;
+use std::io::{self, Write};
+
+/// Findings formatted per batch on all cores, written in order: a large audit has
+/// close to a million findings, and neither the whole document nor a value tree is
+/// ever held in memory.
+const BATCH: usize = 16_384;
+
+pub(crate) fn write_batched<'a, W: Write + ?Sized>(
+    findings: &'a [Finding],
+    out: &mut W,
+    one: impl Fn(&Finding, &mut Vec<u8>) + Sync,
+    mut between: impl FnMut(&'a Finding, &mut W) -> io::Result<()>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    for batch in findings.chunks(BATCH) {
+        let parts: Vec<Vec<Vec<u8>>> = batch
+            .par_chunks(256)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|f| {
+                        let mut b = Vec::with_capacity(512);
+                        one(f, &mut b);
+                        b
+                    })
+                    .collect()
+            })
+            .collect();
+        for (f, bytes) in batch.iter().zip(parts.iter().flatten()) {
+            between(f, out)?;
+            out.write_all(bytes)?;
+        }
+    }
+    Ok(())
+}

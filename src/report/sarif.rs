@@ -12,6 +12,7 @@ use crate::audit::registry::CHECKS;
 use crate::audit::{AuditReport, Finding, Severity};
 use crate::model::{Location, Origin};
 use serde_json::{Value, json};
+use std::io::{self, Write};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -84,8 +85,10 @@ fn result(f: &Finding) -> Value {
     })
 }
 
-/// The report as SARIF 2.1.0 (pretty JSON, trailing newline).
-pub fn to_sarif(report: &AuditReport) -> String {
+/// Writes the report as SARIF 2.1.0: indented, each result one compact line, results
+/// formatted in parallel batches and streamed (no value tree of a million results).
+pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::Result<()> {
+    const HOLE: &str = "@@sgcheck-results@@";
     let rules: Vec<Value> = CHECKS
         .iter()
         .map(|c| {
@@ -104,7 +107,7 @@ pub fn to_sarif(report: &AuditReport) -> String {
             })
         })
         .collect();
-    let value = json!({
+    let skeleton = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -114,10 +117,40 @@ pub fn to_sarif(report: &AuditReport) -> String {
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "results": report.findings.iter().map(result).collect::<Vec<_>>(),
+            "results": HOLE,
         }]
     });
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    let text = serde_json::to_string_pretty(&skeleton).unwrap_or_default();
+    let quoted = format!("\"{HOLE}\"");
+    let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"[")?;
+    let mut first = true;
+    super::write_batched(
+        &report.findings,
+        out,
+        |f, b| {
+            // Serialising plain data into memory cannot fail.
+            let _ = serde_json::to_writer(&mut *b, &result(f));
+        },
+        |_, out| {
+            out.write_all(if first { b"\n        " } else { b",\n        " })?;
+            first = false;
+            Ok(())
+        },
+    )?;
+    out.write_all(if report.findings.is_empty() {
+        b"]"
+    } else {
+        b"\n      ]"
+    })?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The report as SARIF 2.1.0 (see [`write_sarif`]).
+pub fn to_sarif(report: &AuditReport) -> String {
+    let mut v = Vec::new();
+    let _ = write_sarif(report, &mut v);
+    String::from_utf8(v).unwrap_or_default()
 }

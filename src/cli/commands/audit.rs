@@ -2,7 +2,7 @@
 //! baseline, print, and set the exit status.
 
 use crate::cli::args::{AuditArgs, AuditFormat, Level};
-use crate::cli::{ExitStatus, write_out, write_with};
+use crate::cli::{ExitStatus, write_with};
 use sgcheck::audit::baseline::Baseline;
 use sgcheck::audit::config::Date;
 use sgcheck::audit::{AuditConfig, Severity, audit};
@@ -128,7 +128,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
             write_with(|w| report::audit::write_text(&result, color, w))
         }
         AuditFormat::Json => write_with(|w| report::audit::write_json(&result, w)),
-        AuditFormat::Sarif => write_out(&report::sarif::to_sarif(&result)),
+        AuditFormat::Sarif => write_with(|w| report::sarif::write_sarif(&result, w)),
     };
     if let Err(status) = written {
         return status;
