@@ -65,9 +65,14 @@ impl<'f> Lowerer<'f> {
 
     /// Lowers one section.
     pub fn section(&mut self, sec: &RawSection<'_>) {
-        let p = &sec.path;
-        let at = |i: usize| child(p, "", i);
-        match &sec.body {
+        self.elements(&sec.path, &sec.body, 0);
+    }
+
+    /// Lowers elements of the section at `p`, the first of which is element `first` of
+    /// the section (a chunk of a split list, see [`super::chunked`]).
+    pub fn elements(&mut self, p: &str, body: &Body<'_>, first: usize) {
+        let at = |i: usize| child(p, "", first + i);
+        match body {
             Body::SecurityGroups(v) => {
                 self.topology.security_groups.reserve(v.len());
                 for (i, g) in v.iter().enumerate() {

@@ -76,16 +76,20 @@
 //! prefix list with only id and entries, which [`merge`] combines with the metadata from
 //! describe-managed-prefix-lists.
 
+mod chunked;
 mod lower;
 mod merge;
 mod raw;
 
+#[cfg(test)]
+mod chunked_tests;
 #[cfg(test)]
 mod tests;
 
 pub use merge::merge;
 
 use crate::model::{Diagnostic, Origin, Scope, Topology};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// What one JSON file held.
@@ -105,21 +109,100 @@ pub struct AwsDoc {
 /// A diagnostic naming the file and line:column when the bytes are not valid JSON or a
 /// recognised field has a value of the wrong JSON type.
 pub fn read(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
+    read_with(file, bytes, scope, chunked::Chunking::DEFAULT)
+}
+
+/// [`read`], splitting the largest list as `chunking` says. The result is the same as
+/// [`read_whole`]'s whether or not the document is split (see [`chunked`]).
+fn read_with(
+    file: &Arc<str>,
+    bytes: &[u8],
+    scope: &Scope,
+    chunking: chunked::Chunking,
+) -> Result<AwsDoc, Diagnostic> {
+    if let Some(split) = chunked::Split::find(bytes, chunking)
+        && let Some(doc) = read_split(file, bytes, scope, &split)
+    {
+        return Ok(doc);
+    }
+    read_whole(file, bytes, scope)
+}
+
+/// Reads a document in one pass on one thread.
+fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
     let doc = raw::RawDoc::parse(bytes).map_err(|e| json_error(file, &e))?;
     let mut lower = lower::Lowerer::new(file, scope);
-    let mut sections: Vec<String> = Vec::new();
     for sec in &doc.sections {
-        let name = sec.body.name();
-        if !sections.iter().any(|s| s == name) {
-            sections.push(name.to_string());
-        }
         lower.section(sec);
     }
     Ok(AwsDoc {
+        sections: section_names(&doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
-        sections,
     })
+}
+
+/// Reads a document whose largest list is parsed and lowered in chunks on several threads;
+/// `None` on any problem (the caller then reads the whole document, so errors are reported
+/// exactly as [`read_whole`] reports them).
+fn read_split(
+    file: &Arc<str>,
+    bytes: &[u8],
+    scope: &Scope,
+    split: &chunked::Split,
+) -> Option<AwsDoc> {
+    let list = split.parse(bytes)?;
+    let rest = split.without_list(bytes, &list);
+    let doc = raw::RawDoc::parse(&rest).ok()?;
+    // The emptied list is the one section at its path (a repeated key falls back).
+    let mut at = doc
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.path == split.path);
+    let (index, _) = at.next()?;
+    if at.next().is_some() {
+        return None;
+    }
+    let mut lower = lower::Lowerer::new(file, scope);
+    let mut chunks = Some(list.chunks);
+    for (i, sec) in doc.sections.iter().enumerate() {
+        if i != index {
+            lower.section(sec);
+            continue;
+        }
+        let parts: Vec<(Topology, Vec<Diagnostic>)> = chunks
+            .take()
+            .unwrap_or_default()
+            .into_par_iter()
+            .map(|(first, body)| {
+                let mut part = lower::Lowerer::new(file, scope);
+                part.elements(&sec.path, &body, first);
+                (part.topology, part.diagnostics)
+            })
+            .collect();
+        for (topology, diagnostics) in parts {
+            lower.topology.extend(topology);
+            lower.diagnostics.extend(diagnostics);
+        }
+    }
+    Some(AwsDoc {
+        sections: section_names(&doc),
+        topology: lower.topology,
+        diagnostics: lower.diagnostics,
+    })
+}
+
+/// The names of the sections read, each once, in order.
+fn section_names(doc: &raw::RawDoc<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for sec in &doc.sections {
+        let name = sec.body.name();
+        if !names.iter().any(|s| s == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 /// A serde_json error as a diagnostic at its line:column.

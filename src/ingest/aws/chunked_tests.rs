@@ -1,0 +1,408 @@
+//! The chunked reader against the sequential one: same objects, order, origins, diagnostics
+//! and errors, on generated and hand-written documents, with chunks small enough that every
+//! document here is split.
+
+use super::chunked::{Chunking, Split};
+use super::*;
+use crate::synth::{Synth, to_aws_pretty};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn file() -> Arc<str> {
+    Arc::from("big.json")
+}
+
+/// Asserts the chunked read (chunks of about `chunk` bytes) equals the sequential one.
+fn same(text: &str, chunk: usize) {
+    let bytes = text.as_bytes();
+    let whole = read_whole(&file(), bytes, &Scope::default());
+    let split = read_with(&file(), bytes, &Scope::default(), Chunking::always(chunk));
+    match (whole, split) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.sections, b.sections, "sections, chunk {chunk}");
+            assert_eq!(a.diagnostics, b.diagnostics, "diagnostics, chunk {chunk}");
+            assert!(a.topology == b.topology, "topology differs, chunk {chunk}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b, "error, chunk {chunk}"),
+        (a, b) => panic!(
+            "chunk {chunk}: sequential {:?} but chunked {:?}",
+            a.map(|d| d.sections),
+            b.map(|d| d.sections)
+        ),
+    }
+}
+
+/// How many chunks the list was read in (0: the chunked reader gave up).
+fn chunks(text: &str, chunk: usize) -> usize {
+    let bytes = text.as_bytes();
+    Split::find(bytes, Chunking::always(chunk))
+        .and_then(|s| s.parse(bytes).map(|l| l.chunks.len()))
+        .unwrap_or(0)
+}
+
+fn synth_groups(groups: usize, rules: usize) -> Value {
+    Synth {
+        groups,
+        rules_per_group: rules,
+        ..Synth::default()
+    }
+    .security_groups()
+}
+
+#[test]
+fn synthetic_exports_read_the_same_split_or_not() {
+    let groups = synth_groups(40, 12);
+    let enis = Synth {
+        groups: 40,
+        enis: 30,
+        ..Synth::default()
+    }
+    .network_interfaces();
+    for text in [
+        to_aws_pretty(&groups),
+        serde_json::to_string(&groups).unwrap(),
+        serde_json::to_string_pretty(&groups).unwrap(),
+        to_aws_pretty(&enis),
+    ] {
+        assert!(chunks(&text, 2000) > 3, "not split");
+        for chunk in [1, 100, 2000, 9000, 1 << 20] {
+            same(&text, chunk);
+        }
+    }
+}
+
+#[test]
+fn global_indices_in_paths_and_lowering_diagnostics() {
+    let mut groups = synth_groups(30, 4);
+    // Bad values in late elements: the paths must carry the element's index in the list.
+    groups["SecurityGroups"][27]["IpPermissions"][0]["IpRanges"] =
+        json!([{"CidrIp": "10.0.0.0/33"}, {"CidrIp": "10.1.2.3/8"}]);
+    groups["SecurityGroups"][29]
+        .as_object_mut()
+        .unwrap()
+        .remove("GroupId");
+    let text = to_aws_pretty(&groups);
+    assert!(chunks(&text, 500) > 5);
+    same(&text, 500);
+    let doc = read_with(
+        &file(),
+        text.as_bytes(),
+        &Scope::default(),
+        Chunking::always(500),
+    )
+    .expect("readable");
+    let at: Vec<String> = doc
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.origin.as_ref().map(ToString::to_string))
+        .collect();
+    assert!(
+        at.iter()
+            .any(|o| o.ends_with("SecurityGroups[27].IpPermissions[0].IpRanges[0].CidrIp")),
+        "{at:?}"
+    );
+    assert!(
+        at.iter().any(|o| o.ends_with(": SecurityGroups[29]")),
+        "{at:?}"
+    );
+    let rule = &doc.topology.security_groups[20].ingress[0];
+    assert!(
+        rule.origin
+            .to_string()
+            .starts_with("big.json: SecurityGroups[20].IpPermissions"),
+        "{}",
+        rule.origin
+    );
+}
+
+/// A group whose strings and unknown keys hold everything a byte scanner could trip on.
+fn odd_group(i: usize) -> Value {
+    json!({
+        "Description": format!("odd \"}},\n    {{\" group {i} ]]] [[[ \\ \u{e9}\u{1F600}"),
+        "GroupId": format!("sg-{i:08x}"),
+        "GroupName": "{\"Description\": 1}, {",
+        "Unknown": [[[{"SecurityGroups": [1, 2, {"a": "]"}]}]], {"x": [[], {}]}],
+        "Tags": [{"Key": "k,{", "Value": "\\\"}"}],
+        "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "a\"b\\c\nd"}],
+            "UserIdGroupPairs": [{"GroupId": "sg-1", "Description": "{\"GroupId\":\"x\"}"}],
+        }],
+        "IpPermissionsEgress": [],
+    })
+}
+
+fn odd_groups(n: usize) -> Vec<Value> {
+    (0..n).map(odd_group).collect()
+}
+
+#[test]
+fn escaped_quotes_brackets_and_unknown_nesting() {
+    let doc = json!({"SecurityGroups": odd_groups(25)});
+    for text in [to_aws_pretty(&doc), serde_json::to_string(&doc).unwrap()] {
+        assert!(chunks(&text, 300) > 5, "not split");
+        for chunk in [1, 64, 300, 5000] {
+            same(&text, chunk);
+        }
+    }
+}
+
+#[test]
+fn placebo_wrapper_and_other_sections_around_the_list() {
+    let doc = json!({
+        "status_code": 200,
+        "Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}],
+        "data": {
+            "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}],
+            "SecurityGroups": odd_groups(20),
+            "NextToken": null,
+            "Instances": {"not": "a list"},
+        },
+        "ResponseMetadata": {"RequestId": "r-1", "HTTPHeaders": {"a": "[{"}},
+        "NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.1.5"}],
+    });
+    let text = to_aws_pretty(&doc);
+    let split = Split::find(text.as_bytes(), Chunking::always(300)).expect("found");
+    assert_eq!(split.path, "data.SecurityGroups");
+    assert!(chunks(&text, 300) > 5);
+    same(&text, 300);
+    let read = read_with(
+        &file(),
+        text.as_bytes(),
+        &Scope::default(),
+        Chunking::always(300),
+    )
+    .expect("readable");
+    assert_eq!(
+        read.topology.security_groups[13].origin.to_string(),
+        "big.json: data.SecurityGroups[13]"
+    );
+}
+
+#[test]
+fn unusual_layouts_fall_back_to_the_same_result() {
+    let groups = odd_groups(12);
+    let pretty = to_aws_pretty(&json!({"SecurityGroups": groups}));
+    // The same key twice, a bare array, an escaped key, a list under a nested wrapper.
+    let twice = format!(
+        "{{\"SecurityGroups\": {}, \"SecurityGroups\": {}}}",
+        to_aws_pretty(&groups),
+        to_aws_pretty(&groups)
+    );
+    let bare = to_aws_pretty(&groups);
+    let escaped = pretty.replacen("\"SecurityGroups\"", "\"Security\\u0047roups\"", 1);
+    let deep = to_aws_pretty(&json!({"a": {"b": {"SecurityGroups": groups}}}));
+    // Inner objects indented exactly like elements: wrong guesses, found out by parsing.
+    let flat = pretty.replace("\n                ", "\n        ");
+    for text in [&twice, &bare, &escaped, &deep, &flat] {
+        for chunk in [1, 200, 3000] {
+            same(text, chunk);
+        }
+    }
+    // A repeated key: the first list splits, but the document is then read sequentially.
+    let split = Split::find(twice.as_bytes(), Chunking::always(200)).expect("found");
+    assert!(read_split(&file(), twice.as_bytes(), &Scope::default(), &split).is_none());
+}
+
+#[test]
+fn errors_in_late_elements_keep_the_sequential_message_and_position() {
+    let text = to_aws_pretty(&synth_groups(30, 4));
+    let late = text.rfind("\"FromPort\": ").expect("a port");
+    let cases = [
+        // A type error: the whole file fails with its line:column.
+        format!(
+            "{}\"FromPort\": \"22\"{}",
+            &text[..late],
+            &text[late + 15..]
+        ),
+        // Not JSON: a missing comma, a trailing comma, truncation, a stray byte.
+        {
+            let at = text.rfind("},\n        {").unwrap();
+            format!("{}{}", &text[..=at], &text[at + 2..])
+        },
+        {
+            let end = text.rfind(']').unwrap();
+            let last = text[..end].rfind('}').unwrap();
+            format!("{},{}", &text[..=last], &text[last + 1..])
+        },
+        text[..text.len() - 40].to_string(),
+        format!("{}x{}", &text[..late], &text[late..]),
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let whole = read_whole(&file(), case.as_bytes(), &Scope::default());
+        let err = whole
+            .as_ref()
+            .err()
+            .unwrap_or_else(|| panic!("case {i} reads"));
+        assert!(
+            matches!(
+                err.origin.as_ref().map(|o| &o.location),
+                Some(crate::model::Location::LineCol { line, .. }) if *line > 100
+            ),
+            "case {i}: {err}"
+        );
+        for chunk in [1, 500, 4000] {
+            same(case, chunk);
+        }
+    }
+    // Invalid UTF-8 in a late string.
+    let mut bytes = text.clone().into_bytes();
+    let desc = text.rfind("synthetic group").unwrap();
+    bytes[desc + 2] = 0xff;
+    let whole = read_whole(&file(), &bytes, &Scope::default()).expect_err("not UTF-8");
+    let split = read_with(&file(), &bytes, &Scope::default(), Chunking::always(500))
+        .expect_err("not UTF-8");
+    assert_eq!(whole, split);
+}
+
+#[test]
+fn documents_too_small_or_without_lists_are_not_split() {
+    let small = to_aws_pretty(&synth_groups(3, 2));
+    assert!(Split::find(small.as_bytes(), Chunking::DEFAULT).is_none());
+    assert!(Split::find(b"[1, 2, 3]", Chunking::always(1)).is_none());
+    assert!(Split::find(b"{\"a\": 1}", Chunking::always(1)).is_none());
+    assert!(Split::find(b"{\"SecurityGroups\": []}", Chunking::always(1)).is_none());
+    for text in [
+        "",
+        "{",
+        "{\"SecurityGroups\": [",
+        "{\"SecurityGroups\": [{}, ",
+        "{\"a\": \"\\",
+    ] {
+        assert!(Split::find(text.as_bytes(), Chunking::always(1)).is_none());
+        same(text, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated documents
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9 ./-]{0,12}",
+        proptest::collection::vec(
+            prop_oneof![
+                Just("\"".to_string()),
+                Just("\\".to_string()),
+                Just("\n".to_string()),
+                Just("{".to_string()),
+                Just("}".to_string()),
+                Just("[".to_string()),
+                Just("]".to_string()),
+                Just(",".to_string()),
+                Just("\u{e9}".to_string()),
+                "[a-z]{1,3}",
+            ],
+            0..8
+        )
+        .prop_map(|v| v.concat()),
+    ]
+}
+
+fn junk() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<i32>().prop_map(Value::from),
+        text().prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec(("[A-Z][a-z]{0,6}", inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+fn peer() -> impl Strategy<Value = (&'static str, Value)> {
+    prop_oneof![
+        (0u8..=255, 0u8..=40, text()).prop_map(|(a, len, d)| (
+            "IpRanges",
+            json!({"CidrIp": format!("{a}.0.0.0/{len}"), "Description": d})
+        )),
+        text().prop_map(|d| (
+            "UserIdGroupPairs",
+            json!({"GroupId": "sg-7", "Description": d})
+        )),
+        text().prop_map(|d| ("PrefixListIds", json!({"PrefixListId": d}))),
+    ]
+}
+
+fn permission() -> impl Strategy<Value = Value> {
+    (
+        prop_oneof![Just("tcp"), Just("-1"), Just("icmp"), Just("udpx")],
+        -2i64..70000,
+        -2i64..70000,
+        proptest::collection::vec(peer(), 0..3),
+    )
+        .prop_map(|(proto, from, to, peers)| {
+            let mut p = json!({"IpProtocol": proto, "FromPort": from, "ToPort": to});
+            for (key, v) in peers {
+                p.as_object_mut()
+                    .unwrap()
+                    .entry(key)
+                    .or_insert_with(|| json!([]))
+                    .as_array_mut()
+                    .unwrap()
+                    .push(v);
+            }
+            p
+        })
+}
+
+fn group() -> impl Strategy<Value = Value> {
+    (
+        proptest::option::of("sg-[0-9a-f]{3}"),
+        text(),
+        proptest::collection::vec(permission(), 0..3),
+        proptest::option::of(junk()),
+    )
+        .prop_map(|(id, desc, perms, junk)| {
+            let mut g = json!({"Description": desc, "IpPermissions": perms});
+            if let Some(id) = id {
+                g["GroupId"] = json!(id);
+            }
+            if let Some(j) = junk {
+                g["Zzz"] = j;
+            }
+            g
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn generated_documents_read_the_same(
+        groups in proptest::collection::vec(group(), 1..30),
+        layout in 0u8..3,
+        wrap in any::<bool>(),
+        chunk in 1usize..600,
+        corrupt in proptest::option::of((any::<prop::sample::Index>(), 0u8..3)),
+    ) {
+        let doc = if wrap {
+            json!({"status_code": 200, "data": {"SecurityGroups": groups, "NextToken": null}})
+        } else {
+            json!({"SecurityGroups": groups})
+        };
+        let mut text = match layout {
+            0 => to_aws_pretty(&doc),
+            1 => serde_json::to_string(&doc).unwrap(),
+            _ => serde_json::to_string_pretty(&doc).unwrap(),
+        };
+        if let Some((at, how)) = corrupt {
+            // A type error, a syntax error or a lost byte, somewhere.
+            let i = at.index(text.len());
+            if text.is_char_boundary(i) {
+                match how {
+                    0 => text = text.replacen("\"FromPort\":", "\"FromPort\":\"x\",\"Y\":", 1),
+                    1 => text.insert(i, '}'),
+                    _ => {
+                        text.remove(i);
+                    }
+                }
+            }
+        }
+        same(&text, chunk);
+    }
+}
