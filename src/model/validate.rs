@@ -402,20 +402,22 @@ impl<'t> Validator<'t> {
     /// One group's diagnostics, in rule order, and the prefix-list references not checked.
     fn group(&self, group: &SecurityGroup) -> (Vec<Diagnostic>, usize) {
         let rules: Vec<&Rule> = group.all_rules().collect();
-        // Duplicates: sort the rules by key (stably, so the first of equal keys is the
-        // earliest rule), then each later rule of a run duplicates the run's first.
-        let key = |r: &Rule| (r.direction, r.protocol, L4::normalize(r.protocol, r.l4));
-        let mut order: Vec<usize> = (0..rules.len()).collect();
-        order.sort_by(|&a, &b| {
-            key(rules[a])
-                .cmp(&key(rules[b]))
-                .then_with(|| rules[a].peer.cmp(&rules[b].peer))
-        });
+        // Duplicates: sort the rule keys (the index last, so equal keys stay in rule
+        // order); each later rule of a run of equal keys duplicates the run's first.
+        let mut keys: Vec<_> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let l4 = L4::normalize(r.protocol, r.l4);
+                ((r.direction, r.protocol, l4, &r.peer), i)
+            })
+            .collect();
+        keys.sort_unstable();
         let mut first_of: Vec<Option<usize>> = vec![None; rules.len()];
-        for pair in order.windows(2) {
-            let (a, b) = (rules[pair[0]], rules[pair[1]]);
-            if key(a) == key(b) && a.peer == b.peer {
-                first_of[pair[1]] = Some(first_of[pair[0]].unwrap_or(pair[0]));
+        for pair in keys.windows(2) {
+            let ((a, i), (b, j)) = (&pair[0], &pair[1]);
+            if a == b {
+                first_of[*j] = Some(first_of[*i].unwrap_or(*i));
             }
         }
         let mut out = Vec::new();

@@ -176,7 +176,9 @@ fn read_split(
             .unwrap_or_default()
             .into_par_iter()
             .map(|(first, body)| {
-                let mut part = lower::Lowerer::new(file, scope);
+                // A file name per chunk: the threads do not share one reference count.
+                let file: Arc<str> = Arc::from(&**file);
+                let mut part = lower::Lowerer::new(&file, scope);
                 part.elements(&sec.path, &body, first);
                 (part.topology, part.diagnostics)
             })
