@@ -18,23 +18,31 @@
 //!    pretty-printed JSON (a raw newline is never inside a JSON string), else `{"FirstKey"`;
 //!    the previous non-blank byte must be a comma. A guess can still be wrong (a nested
 //!    object indented like an element): guesses are only hints.
-//! 3. [`Split::parse`] parses the chunks in parallel, element by element, each chunk from
+//! 3. [`Split::read`] parses the chunks in parallel, element by element, each chunk from
 //!    its guessed start to the next guess. A chunk succeeds only if it is a sequence of
 //!    whole elements separated by commas, ending exactly at the next guess (with a comma),
 //!    or at the closing `]`. Chunk 0 starts at the true first element; so if every chunk
 //!    up to the one holding `]` succeeds, each guess was a true element boundary (a JSON
 //!    value parsed from a given byte ends at the same byte however it is reached) and the
 //!    chunks together hold exactly the list's elements. Anything else gives up.
+//! 4. Elements are lowered with their index in the whole list, so paths and order are
+//!    those of the sequential reader. Pretty-printed lists are lowered as they are parsed,
+//!    one element at a time (no list of raw elements is built, which saves a third of the
+//!    memory traffic): the elements of each chunk are first counted by the element pattern
+//!    (in parallel, with `memchr`), and a chunk whose parse finds another count gives up.
+//!    Compact lists are parsed first and lowered after, once the counts are known.
 //!
 //! The caller then parses the document with the list emptied (`[]`) for the other
-//! sections, and lowers the chunks in parallel with their global element indices, so
-//! paths and order are those of the sequential reader.
+//! sections and puts the lowered chunks in the list's place.
 //!
 //! Deeply nested values cannot make the two readers differ: serde_json's recursion limit
 //! applies to typed values only (bounded by the raw types' nesting), never to ignored ones.
 
+use super::lower::Lowerer;
 use super::raw::{Body, Element, ListKind, with_element};
+use crate::model::{Diagnostic, Scope, Topology};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// When a document is split, and how finely.
 #[derive(Debug, Clone, Copy)]
@@ -75,12 +83,14 @@ pub(crate) struct Split {
     open: usize,
     /// Guessed element starts; the first is the true first element.
     starts: Vec<usize>,
+    /// `\n` + indentation + `{` when the list is pretty-printed (see [`Pattern`]).
+    pretty: Option<Vec<u8>>,
 }
 
-/// The list's elements, in chunks.
-pub(crate) struct List<'a> {
-    /// Each chunk: the index of its first element in the list, and its elements.
-    pub chunks: Vec<(usize, Body<'a>)>,
+/// The list's elements, lowered, in chunks.
+pub(crate) struct List {
+    /// Each chunk's objects and diagnostics, in order.
+    pub parts: Vec<(Topology, Vec<Diagnostic>)>,
     /// The position of the list's `]`.
     close: usize,
 }
@@ -111,46 +121,100 @@ impl Split {
         if starts.len() < 2 {
             return None;
         }
+        let pretty = (pattern.offset > 0).then(|| pattern.bytes.to_vec());
         Some(Split {
             kind,
             path,
             open,
             starts,
+            pretty,
         })
     }
 
-    /// Parses the chunks in parallel; `None` when any chunk up to the end of the list does
-    /// not parse as whole elements ending where it should (see the module docs).
-    pub fn parse<'a>(&self, bytes: &'a [u8]) -> Option<List<'a>> {
-        let outcomes: Vec<Outcome<'a>> = (0..self.starts.len())
+    /// Whether elements are lowered as they are parsed (pretty-printed lists).
+    #[cfg(test)]
+    pub fn fused(&self) -> bool {
+        self.pretty.is_some()
+    }
+
+    /// Parses and lowers the list's elements on all threads; `None` when any chunk up to
+    /// the end of the list does not parse as whole elements ending where it should (see
+    /// the module docs).
+    pub fn read(&self, bytes: &[u8], file: &Arc<str>, scope: &Scope) -> Option<List> {
+        let path = self.path.as_str();
+        let to = |k: usize| self.starts.get(k + 1).copied().unwrap_or(bytes.len());
+        let last = |k: usize| k + 1 == self.starts.len();
+        if let Some(pattern) = &self.pretty {
+            // Count each chunk's elements, then parse and lower each element in place.
+            let counts: Vec<usize> = (0..self.starts.len())
+                .into_par_iter()
+                .map(|k| count_starts(bytes, pattern, self.starts[k], to(k)) + usize::from(k == 0))
+                .collect();
+            let firsts = counts.iter().scan(0, |n, c| {
+                let first = *n;
+                *n += c;
+                Some(first)
+            });
+            let firsts: Vec<usize> = firsts.collect();
+            let outcomes: Vec<Outcome<Part>> = (0..self.starts.len())
+                .into_par_iter()
+                .map(|k| {
+                    let (from, first) = (self.starts[k], firsts[k]);
+                    // A file name per chunk: threads do not share one reference count.
+                    let file: Arc<str> = Arc::from(&**file);
+                    let mut part = Lowerer::new(&file, scope);
+                    let lower = |i: usize, body: Body<'_>| part.elements(path, &body, first + i);
+                    let outcome =
+                        with_element!(self.kind, T => parse_chunk::<T<'_>, _>(bytes, from, to(k), last(k), lower));
+                    outcome.map(|()| (part.topology, part.diagnostics))
+                })
+                .collect();
+            return List::verified(outcomes, Some(&counts));
+        }
+        // Compact: parse every chunk, then lower them with the counts found.
+        let outcomes: Vec<Outcome<Vec<Body<'_>>>> = (0..self.starts.len())
             .into_par_iter()
             .map(|k| {
-                let from = self.starts[k];
-                let to = self.starts.get(k + 1).copied().unwrap_or(bytes.len());
-                let last = k + 1 == self.starts.len();
-                with_element!(self.kind, T => parse_chunk::<T<'a>>(bytes, from, to, last))
+                let mut bodies = Vec::new();
+                let keep = |_: usize, body| bodies.push(body);
+                let outcome = with_element!(self.kind, T => parse_chunk::<T<'_>, _>(bytes, self.starts[k], to(k), last(k), keep));
+                outcome.map(|()| bodies)
             })
             .collect();
-        let mut chunks = Vec::with_capacity(outcomes.len());
+        let mut chunks: Vec<(usize, Vec<Body<'_>>)> = Vec::with_capacity(outcomes.len());
         let mut first = 0;
+        let mut close = None;
         for outcome in outcomes {
             match outcome {
-                Outcome::Next(n, body) => {
-                    chunks.push((first, body));
+                Outcome::Next(n, bodies) => {
+                    chunks.push((first, bodies));
                     first += n;
                 }
-                Outcome::End(body, close) => {
-                    chunks.push((first, body));
-                    return Some(List { chunks, close });
+                Outcome::End(_, bodies, at) => {
+                    chunks.push((first, bodies));
+                    close = Some(at);
+                    break;
                 }
                 Outcome::Failed => return None,
             }
         }
-        None
+        let close = close?;
+        let parts = chunks
+            .into_par_iter()
+            .map(|(first, bodies)| {
+                let file: Arc<str> = Arc::from(&**file);
+                let mut part = Lowerer::new(&file, scope);
+                for (i, body) in bodies.into_iter().enumerate() {
+                    part.elements(path, &body, first + i);
+                }
+                (part.topology, part.diagnostics)
+            })
+            .collect();
+        Some(List { parts, close })
     }
 
     /// The document with the list emptied: everything before its `[` and from its `]` on.
-    pub fn without_list(&self, bytes: &[u8], list: &List<'_>) -> Vec<u8> {
+    pub fn without_list(&self, bytes: &[u8], list: &List) -> Vec<u8> {
         let mut rest = Vec::with_capacity(self.open + 1 + bytes.len() - list.close);
         rest.extend_from_slice(&bytes[..=self.open]);
         rest.extend_from_slice(&bytes[list.close..]);
@@ -158,24 +222,60 @@ impl Split {
     }
 }
 
+/// A chunk's lowered objects and diagnostics.
+type Part = (Topology, Vec<Diagnostic>);
+
 /// How one chunk parsed.
-enum Outcome<'a> {
+enum Outcome<P> {
     /// Whole elements (this many) up to the next chunk's start.
-    Next(usize, Body<'a>),
-    /// Whole elements, then the list's `]` at this position.
-    End(Body<'a>, usize),
+    Next(usize, P),
+    /// Whole elements (this many), then the list's `]` at this position.
+    End(usize, P, usize),
     /// Anything else: not valid, or the chunk's bounds were not element boundaries.
     Failed,
 }
 
+impl<P> Outcome<P> {
+    fn map<Q>(self, f: impl FnOnce(P) -> Q) -> Outcome<Q> {
+        match self {
+            Outcome::Next(n, p) => Outcome::Next(n, f(p)),
+            Outcome::End(n, p, close) => Outcome::End(n, f(p), close),
+            Outcome::Failed => Outcome::Failed,
+        }
+    }
+}
+
+impl List {
+    /// The parts up to the end of the list, when every chunk before it ended where the
+    /// next starts and (when given) held the counted number of elements.
+    fn verified(outcomes: Vec<Outcome<Part>>, counts: Option<&[usize]>) -> Option<List> {
+        let mut parts = Vec::with_capacity(outcomes.len());
+        for (k, outcome) in outcomes.into_iter().enumerate() {
+            let counted = |n: usize| counts.is_none_or(|c| c.get(k) == Some(&n));
+            match outcome {
+                Outcome::Next(n, part) if counted(n) => parts.push(part),
+                // The last chunk's count is not used: nothing comes after it.
+                Outcome::End(_, part, close) => {
+                    parts.push(part);
+                    return Some(List { parts, close });
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
 /// Parses `bytes[from..to]` as `elem (, elem)*` followed by `,` (then the next chunk) or,
-/// in the last chunk, by `]`.
-fn parse_chunk<'a, T: Element<'a>>(
+/// in the last chunk, by `]`, and hands each element (as a one-element [`Body`]) with its
+/// index in the chunk to `each`.
+fn parse_chunk<'a, T: Element<'a>, F: FnMut(usize, Body<'a>)>(
     bytes: &'a [u8],
     from: usize,
     to: usize,
     last: bool,
-) -> Outcome<'a> {
+    mut each: F,
+) -> Outcome<()> {
     // Validating once lets serde_json borrow strings without checking each one again; a
     // chunk that is not UTF-8 is an error the sequential reader reports.
     let Some(text) = bytes
@@ -185,7 +285,7 @@ fn parse_chunk<'a, T: Element<'a>>(
         return Outcome::Failed;
     };
     let b = text.as_bytes();
-    let mut items: Vec<T> = Vec::new();
+    let mut n = 0;
     let mut pos = 0;
     loop {
         let Some(rest) = text.get(pos..) else {
@@ -193,21 +293,46 @@ fn parse_chunk<'a, T: Element<'a>>(
         };
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         match stream.next() {
-            Some(Ok(item)) => items.push(item),
+            Some(Ok(item)) => each(n, T::body(vec![item])),
             _ => return Outcome::Failed,
         }
+        n += 1;
         pos = skip_ws(b, pos + stream.byte_offset());
         match b.get(pos) {
             Some(b',') => {
                 pos = skip_ws(b, pos + 1);
                 if pos == b.len() && !last {
-                    return Outcome::Next(items.len(), T::body(items));
+                    return Outcome::Next(n, ());
                 }
             }
-            Some(b']') => return Outcome::End(T::body(items), from + pos),
+            Some(b']') => return Outcome::End(n, (), from + pos),
             _ => return Outcome::Failed,
         }
     }
+}
+
+/// How many element starts of a pretty-printed list (`pattern` = `\n` + indentation + `{`,
+/// preceded by a comma) lie in `from..to`.
+fn count_starts(b: &[u8], pattern: &[u8], from: usize, to: usize) -> usize {
+    let offset = pattern.len() - 1;
+    let lo = from.saturating_sub(offset);
+    let hi = to.saturating_sub(offset).min(b.len());
+    if lo >= hi {
+        return 0;
+    }
+    let end = (hi + offset).min(b.len());
+    memchr::memmem::find_iter(&b[lo..end], pattern)
+        .map(|m| lo + m)
+        .filter(|&m| m < hi && follows_comma(b, m))
+        .count()
+}
+
+/// Whether the last non-blank byte before `at` is a comma.
+fn follows_comma(b: &[u8], at: usize) -> bool {
+    b[..at]
+        .iter()
+        .rposition(|&c| !is_ws(c))
+        .is_some_and(|i| b[i] == b',')
 }
 
 /// JSON whitespace.
@@ -276,11 +401,8 @@ impl Pattern<'_> {
         let mut at = from;
         loop {
             at += b.get(at..)?.iter().position(|&c| c == head)?;
-            if b.get(at + 1..at + self.bytes.len()) == Some(tail) {
-                let before = b[..at].iter().rposition(|&c| !is_ws(c));
-                if before.is_some_and(|i| b[i] == b',') {
-                    return Some(at + self.offset);
-                }
+            if b.get(at + 1..at + self.bytes.len()) == Some(tail) && follows_comma(b, at) {
+                return Some(at + self.offset);
             }
             at += 1;
         }

@@ -36,7 +36,10 @@ fn same(text: &str, chunk: usize) {
 fn chunks(text: &str, chunk: usize) -> usize {
     let bytes = text.as_bytes();
     Split::find(bytes, Chunking::always(chunk))
-        .and_then(|s| s.parse(bytes).map(|l| l.chunks.len()))
+        .and_then(|s| {
+            s.read(bytes, &file(), &Scope::default())
+                .map(|l| l.parts.len())
+        })
         .unwrap_or(0)
 }
 
@@ -58,13 +61,15 @@ fn synthetic_exports_read_the_same_split_or_not() {
         ..Synth::default()
     }
     .network_interfaces();
-    for text in [
-        to_aws_pretty(&groups),
-        serde_json::to_string(&groups).unwrap(),
-        serde_json::to_string_pretty(&groups).unwrap(),
-        to_aws_pretty(&enis),
+    for (text, fused) in [
+        (to_aws_pretty(&groups), true),
+        (serde_json::to_string(&groups).unwrap(), false),
+        (serde_json::to_string_pretty(&groups).unwrap(), true),
+        (to_aws_pretty(&enis), true),
     ] {
         assert!(chunks(&text, 2000) > 3, "not split");
+        let split = Split::find(text.as_bytes(), Chunking::always(2000)).expect("found");
+        assert_eq!(split.fused(), fused);
         for chunk in [1, 100, 2000, 9000, 1 << 20] {
             same(&text, chunk);
         }
@@ -202,6 +207,35 @@ fn unusual_layouts_fall_back_to_the_same_result() {
     // A repeated key: the first list splits, but the document is then read sequentially.
     let split = Split::find(twice.as_bytes(), Chunking::always(200)).expect("found");
     assert!(read_split(&file(), twice.as_bytes(), &Scope::default(), &split).is_none());
+}
+
+#[test]
+fn miscounted_elements_fall_back() {
+    // A nested object placed like an element (own line, element indentation, after a
+    // comma) is counted as one: the parse then finds fewer elements and gives up.
+    let mut text = String::from("{\n    \"SecurityGroups\": [\n");
+    for i in 0..40 {
+        if i == 3 {
+            text.push_str("        {\"GroupId\": \"sg-3\", \"X\": [1,\n        {\"a\": 1}]},\n");
+        } else {
+            text.push_str(&format!("        {{\"GroupId\": \"sg-{i}\"}},\n"));
+        }
+    }
+    text.push_str("        {\"GroupId\": \"sg-last\"}\n    ]\n}\n");
+    for chunk in [1, 60, 200, 900] {
+        let split = Split::find(text.as_bytes(), Chunking::always(chunk)).expect("found");
+        assert!(split.fused());
+        assert!(
+            split
+                .read(text.as_bytes(), &file(), &Scope::default())
+                .is_none()
+        );
+        same(&text, chunk);
+    }
+    // Without the stray line it is read in chunks.
+    let fine = text.replace("[1,\n        {", "[1, {");
+    assert!(chunks(&fine, 60) > 5);
+    same(&fine, 60);
 }
 
 #[test]

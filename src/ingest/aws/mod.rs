@@ -89,7 +89,6 @@ mod tests;
 pub use merge::merge;
 
 use crate::model::{Diagnostic, Origin, Scope, Topology};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// What one JSON file held.
@@ -151,7 +150,7 @@ fn read_split(
     scope: &Scope,
     split: &chunked::Split,
 ) -> Option<AwsDoc> {
-    let list = split.parse(bytes)?;
+    let list = split.read(bytes, file, scope)?;
     let rest = split.without_list(bytes, &list);
     let doc = raw::RawDoc::parse(&rest).ok()?;
     // The emptied list is the one section at its path (a repeated key falls back).
@@ -165,25 +164,13 @@ fn read_split(
         return None;
     }
     let mut lower = lower::Lowerer::new(file, scope);
-    let mut chunks = Some(list.chunks);
+    let mut parts = Some(list.parts);
     for (i, sec) in doc.sections.iter().enumerate() {
         if i != index {
             lower.section(sec);
             continue;
         }
-        let parts: Vec<(Topology, Vec<Diagnostic>)> = chunks
-            .take()
-            .unwrap_or_default()
-            .into_par_iter()
-            .map(|(first, body)| {
-                // A file name per chunk: the threads do not share one reference count.
-                let file: Arc<str> = Arc::from(&**file);
-                let mut part = lower::Lowerer::new(&file, scope);
-                part.elements(&sec.path, &body, first);
-                (part.topology, part.diagnostics)
-            })
-            .collect();
-        for (topology, diagnostics) in parts {
+        for (topology, diagnostics) in parts.take().unwrap_or_default() {
             lower.topology.extend(topology);
             lower.diagnostics.extend(diagnostics);
         }
