@@ -77,6 +77,52 @@ fn synthetic_exports_read_the_same_split_or_not() {
 }
 
 #[test]
+fn reservations_keep_nested_instance_paths() {
+    let reservations: Vec<Value> = (0..30)
+        .map(|r| {
+            let instances: Vec<Value> = (0..(r % 3 + 1))
+                .map(|i| {
+                    json!({
+                        "InstanceId": format!("i-{r}-{i}"),
+                        "InstanceType": "t3.micro",
+                        "State": {"Code": 16, "Name": if i == 1 { "exploded" } else { "running" }},
+                        "SubnetId": "subnet-1",
+                        "PrivateIpAddress": if r == 17 { "10-0-0-1" } else { "10.0.0.1" },
+                        "NetworkInterfaces": [{
+                            "NetworkInterfaceId": format!("eni-{r}-{i}"),
+                            "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.1", "Primary": true}],
+                            "Groups": [{"GroupId": "sg-1"}],
+                        }],
+                    })
+                })
+                .collect();
+            json!({"OwnerId": "111122223333", "ReservationId": format!("r-{r}"), "Instances": instances})
+        })
+        .collect();
+    let text = to_aws_pretty(&json!({"Reservations": reservations}));
+    assert!(chunks(&text, 700) > 5);
+    for chunk in [1, 700, 3000] {
+        same(&text, chunk);
+    }
+    let doc = read_with(
+        &file(),
+        text.as_bytes(),
+        &Scope::default(),
+        Chunking::always(700),
+    )
+    .expect("readable");
+    assert!(
+        doc.diagnostics
+            .iter()
+            .any(|d| d.origin.as_ref().is_some_and(|o| o
+                .to_string()
+                .ends_with("Reservations[28].Instances[1].State.Name"))),
+        "{:#?}",
+        doc.diagnostics
+    );
+}
+
+#[test]
 fn global_indices_in_paths_and_lowering_diagnostics() {
     let mut groups = synth_groups(30, 4);
     // Bad values in late elements: the paths must carry the element's index in the list.
