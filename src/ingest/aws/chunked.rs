@@ -291,13 +291,22 @@ fn parse_chunk<'a, T: Element<'a>, F: FnMut(usize, Body<'a>)>(
         let Some(rest) = text.get(pos..) else {
             return Outcome::Failed;
         };
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
-        match stream.next() {
-            Some(Ok(item)) => each(n, T::body(vec![item])),
-            _ => return Outcome::Failed,
-        }
+        let end = match T::read_fast(text, pos) {
+            Some((item, end)) => {
+                each(n, T::body(vec![item]));
+                end
+            }
+            None => {
+                let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
+                match stream.next() {
+                    Some(Ok(item)) => each(n, T::body(vec![item])),
+                    _ => return Outcome::Failed,
+                }
+                pos + stream.byte_offset()
+            }
+        };
         n += 1;
-        pos = skip_ws(b, pos + stream.byte_offset());
+        pos = skip_ws(b, end);
         match b.get(pos) {
             Some(b',') => {
                 pos = skip_ws(b, pos + 1);

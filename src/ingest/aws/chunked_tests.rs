@@ -14,7 +14,10 @@ fn file() -> Arc<str> {
 
 /// Asserts the chunked read (chunks of about `chunk` bytes) equals the sequential one.
 fn same(text: &str, chunk: usize) {
-    let bytes = text.as_bytes();
+    same_bytes(text.as_bytes(), chunk);
+}
+
+fn same_bytes(bytes: &[u8], chunk: usize) {
     let whole = read_whole(&file(), bytes, &Scope::default());
     let split = read_with(&file(), bytes, &Scope::default(), Chunking::always(chunk));
     match (whole, split) {
@@ -72,6 +75,43 @@ fn synthetic_exports_read_the_same_split_or_not() {
         assert_eq!(split.fused(), fused);
         for chunk in [1, 100, 2000, 9000, 1 << 20] {
             same(&text, chunk);
+        }
+    }
+}
+
+#[test]
+fn every_corpus_export_reads_the_same_in_chunks() {
+    // The project's corpus and the shared one (real exports written by others): every
+    // shape met in the wild, split as finely as possible.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in [root.join("corpus"), root.join("../shared/corpus")] {
+        collect_json(&dir, &mut files);
+    }
+    let mut split = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).expect("readable");
+        if bytes.len() > 2 << 20 {
+            continue;
+        }
+        split += usize::from(Split::find(&bytes, Chunking::always(64)).is_some());
+        for chunk in [1, 64, 1000] {
+            same_bytes(&bytes, chunk);
+        }
+    }
+    assert!(files.is_empty() || split > 0, "no corpus file was split");
+}
+
+fn collect_json(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_json(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json") {
+            out.push(p);
         }
     }
 }
@@ -484,5 +524,106 @@ proptest! {
             }
         }
         same(&text, chunk);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The hand-written security-group reader against serde_json
+
+/// When the fast reader accepts `text`, serde_json reads the same element, ending at the
+/// same byte; returns whether the fast reader accepted it.
+fn fast_agrees(text: &str) -> bool {
+    use super::raw::RawSecurityGroup;
+    let fast = super::fast::security_group(text, 0);
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<RawSecurityGroup>();
+    let slow = stream.next();
+    match (fast, slow) {
+        (None, _) => false,
+        (Some((g, end)), Some(Ok(s))) => {
+            assert_eq!(format!("{g:?}"), format!("{s:?}"), "{text}");
+            assert_eq!(end, stream.byte_offset(), "{text}");
+            true
+        }
+        (Some(_), other) => {
+            panic!("fast reader accepted what serde_json reads as {other:?}: {text}")
+        }
+    }
+}
+
+#[test]
+fn fast_reader_takes_the_common_case_and_refuses_the_rest() {
+    let accepted = [
+        "{}",
+        r#"{"GroupId": null, "IpPermissions": null, "VpcId": "vpc-1"}"#,
+        "{\"GroupId\"\t:\r\n\"sg-1\" , \"IpPermissions\": [ ] }",
+        r#"{"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "é 😀"}], "Ipv6Ranges": [],
+            "PrefixListIds": [{"PrefixListId": "pl-1"}],
+            "UserIdGroupPairs": [{"GroupId": "sg-2", "UserId": "1", "VpcId": "v",
+            "VpcPeeringConnectionId": "pcx", "PeeringStatus": "active", "Description": "d"}]}],
+            "IpPermissionsEgress": [{"IpProtocol": "-1", "FromPort": -1, "ToPort": -12}]}"#,
+        r#"{"Tags": [{"Key": "a", "Value": [1, -0, 0, {"x": [true, false, null, {}]}]}], "GroupId": "a"}"#,
+        r#"{"IpPermissions": [{"FromPort": 999999999999999999}]}"#,
+        r#"{"GroupId": "a"}  trailing"#,
+    ];
+    for text in accepted {
+        assert!(fast_agrees(text), "refused: {text}");
+    }
+    let deep = format!("{{\"X\": {}1{}}}", "[".repeat(40), "]".repeat(40));
+    let refused = [
+        r#"{"GroupId": "sg-1", "GroupId": "sg-2"}"#,
+        r#"{"IpPermissions": [{"FromPort": -0}]}"#,
+        r#"{"IpPermissions": [{"FromPort": 01}]}"#,
+        r#"{"IpPermissions": [{"FromPort": 1.5}]}"#,
+        r#"{"IpPermissions": [{"FromPort": 1e3}]}"#,
+        r#"{"IpPermissions": [{"FromPort": 9999999999999999999}]}"#,
+        r#"{"IpPermissions": [{"FromPort": "22"}]}"#,
+        r#"{"IpPermissions": [{"IpRanges": [{"CidrIp": "x"},]}]}"#,
+        r#"{"GroupId": "a",}"#,
+        r#"{"GroupId": "a\"b"}"#,
+        "{\"GroupId\": \"a\u{1}b\"}",
+        r#"{"Group\u0049d": "a"}"#,
+        r#"{"X": 1.5, "GroupId": "a"}"#,
+        r#"{"GroupId": nul}"#,
+        r#"{"GroupId": "a" "VpcId": "b"}"#,
+        r#"{"GroupId": "a""#,
+        r#"[{"GroupId": "a"}]"#,
+        &deep,
+    ];
+    for text in refused {
+        assert!(!fast_agrees(text), "accepted: {text}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fast_reader_agrees_with_serde_json(
+        g in group(),
+        layout in 0u8..3,
+        edit in proptest::option::of((any::<prop::sample::Index>(), 0u8..4, any::<prop::sample::Index>())),
+    ) {
+        let mut text = match layout {
+            0 => to_aws_pretty(&g),
+            1 => serde_json::to_string(&g).unwrap(),
+            _ => serde_json::to_string_pretty(&g).unwrap(),
+        };
+        if let Some((at, how, pick)) = edit {
+            // Damage it: a stray or missing byte, a float, a repeated key.
+            let i = at.index(text.len());
+            let bytes = [",", "]", "}", "\"", "\\", "0", "-", ".", "e", " ", "\u{1}", "n"];
+            if text.is_char_boundary(i) {
+                match how {
+                    0 => text.insert_str(i, bytes[pick.index(bytes.len())]),
+                    1 => {
+                        text.remove(i);
+                    }
+                    2 => text = text.replacen(": 22", ": 22.0", 1).replacen(":22", ":-0", 1),
+                    _ => text = text.replacen("{", "{\"Description\": \"x\", ", 1),
+                }
+            }
+        }
+        fast_agrees(&text);
     }
 }

@@ -77,6 +77,7 @@
 //! describe-managed-prefix-lists.
 
 mod chunked;
+mod fast;
 mod lower;
 mod merge;
 mod raw;

@@ -696,6 +696,23 @@ impl ListKind {
 pub(crate) trait Element<'a>: Deserialize<'a> + Send {
     /// The section body holding `v`.
     fn body(v: Vec<Self>) -> Body<'a>;
+
+    /// The element at `pos` and where it ends, read without serde when the type has a
+    /// hand-written reader and the element is in its subset (see [`super::fast`]); `None`
+    /// means "read it with serde_json".
+    fn read_fast(_text: &'a str, _pos: usize) -> Option<(Self, usize)> {
+        None
+    }
+}
+
+impl<'a> Element<'a> for RawSecurityGroup<'a> {
+    fn body(v: Vec<Self>) -> Body<'a> {
+        Body::SecurityGroups(v)
+    }
+
+    fn read_fast(text: &'a str, pos: usize) -> Option<(Self, usize)> {
+        super::fast::security_group(text, pos)
+    }
 }
 
 macro_rules! elements {
@@ -709,7 +726,6 @@ macro_rules! elements {
 }
 
 elements! {
-    RawSecurityGroup => SecurityGroups,
     RawSecurityGroupRule => SecurityGroupRules,
     RawReservation => Reservations,
     RawInstance => Instances,
