@@ -238,9 +238,10 @@ fn load_file(path: &Path) -> Loaded {
         Ok(bytes) => {
             let loaded = load_bytes(&name, &bytes, scope_from_path(path));
             // Freeing a large buffer takes a while (0.06 s for 700 MB): not on the way to
-            // merging and validating.
+            // merging and validating. (Not a rayon task: a thread waiting in the pool would
+            // run it at once.)
             if bytes.len() >= PIECEWISE_BYTES as usize {
-                rayon::spawn(move || drop(bytes));
+                std::thread::spawn(move || drop(bytes));
             }
             loaded
         }

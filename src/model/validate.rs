@@ -47,9 +47,11 @@
 
 use super::{Diagnostic, Origin, Peer, RouteDestination, RouteTarget, Scope, Severity, Topology};
 use super::{Lookup, Rule, SecurityGroup};
+use crate::index::fxhash::FxHasher;
 use crate::net::{Direction, Family, L4};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// Checks references, ranges, duplicates and AZ consistency; returns every problem found.
 pub fn validate(topology: &Topology) -> Vec<Diagnostic> {
@@ -400,24 +402,40 @@ impl<'t> Validator<'t> {
     }
 
     /// One group's diagnostics, in rule order, and the prefix-list references not checked.
-    fn group(&self, group: &SecurityGroup) -> (Vec<Diagnostic>, usize) {
+    fn group(&self, group: &'t SecurityGroup) -> (Vec<Diagnostic>, usize) {
         let rules: Vec<&Rule> = group.all_rules().collect();
-        // Duplicates: sort the rule keys (the index last, so equal keys stay in rule
-        // order); each later rule of a run of equal keys duplicates the run's first.
-        let mut keys: Vec<_> = rules
+        // Duplicates: sort the rules by a fingerprint of their key (the index last, so
+        // equal keys stay in rule order); only runs of equal fingerprints are compared in
+        // full, sorted by key, so the cost stays O(n log n) whatever the fingerprints do.
+        let key = |r: &'t Rule| {
+            (
+                r.direction,
+                r.protocol,
+                L4::normalize(r.protocol, r.l4),
+                &r.peer,
+            )
+        };
+        let mut order: Vec<(u64, usize)> = rules
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let l4 = L4::normalize(r.protocol, r.l4);
-                ((r.direction, r.protocol, l4, &r.peer), i)
+                let mut h = FxHasher::default();
+                key(r).hash(&mut h);
+                (h.finish(), i)
             })
             .collect();
-        keys.sort_unstable();
+        order.sort_unstable();
         let mut first_of: Vec<Option<usize>> = vec![None; rules.len()];
-        for pair in keys.windows(2) {
-            let ((a, i), (b, j)) = (&pair[0], &pair[1]);
-            if a == b {
-                first_of[*j] = Some(first_of[*i].unwrap_or(*i));
+        for run in order
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            let mut run: Vec<usize> = run.iter().map(|&(_, i)| i).collect();
+            run.sort_by(|&a, &b| key(rules[a]).cmp(&key(rules[b])).then(a.cmp(&b)));
+            for pair in run.windows(2) {
+                if key(rules[pair[0]]) == key(rules[pair[1]]) {
+                    first_of[pair[1]] = Some(first_of[pair[0]].unwrap_or(pair[0]));
+                }
             }
         }
         let mut out = Vec::new();
