@@ -241,7 +241,8 @@ fn load_file(path: &Path) -> Loaded {
             // merging and validating. (Not a rayon task: a thread waiting in the pool would
             // run it at once.)
             if bytes.len() >= PIECEWISE_BYTES as usize {
-                std::thread::spawn(move || drop(bytes));
+                // If no thread can be started, the buffer is freed here (the closure drops).
+                let _ = std::thread::Builder::new().spawn(move || drop(bytes));
             }
             loaded
         }

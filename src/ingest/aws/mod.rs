@@ -54,6 +54,15 @@
 //!   model, `"PrefixListId"` as an object) are not sections: only arrays are.
 //! - `icmp` with only IPv6 ranges is kept as is (audits flag it).
 //!
+//! # Large documents
+//!
+//! A document of 4 MiB or more has its largest list section parsed and lowered on all
+//! threads in chunks (`chunked.rs`; security-group elements through a strict hand-written
+//! reader, `fast.rs`, when they fit its subset). The result is the one-thread reader's:
+//! same objects, order, JSON paths and diagnostics; on any error, and for layouts the
+//! chunked reader does not handle, the document is read again on one thread, so error
+//! messages and line:column are the one-thread reader's too.
+//!
 //! # Objects
 //!
 //! Each `IpPermission` × each peer (`IpRanges`, `Ipv6Ranges`, `PrefixListIds`,
