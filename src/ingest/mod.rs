@@ -14,6 +14,10 @@
 //! `describe-network-interfaces`; `SecurityGroupRules` into their groups) and the topology
 //! is validated.
 //!
+//! Files are read and parsed on all threads (a large file in pieces, and its largest
+//! section in chunks, see [`aws`]); results are kept in input order, so the output does not
+//! depend on the number of threads.
+//!
 //! The account/region [`Scope`] of a file comes from the directory layout: a region folder
 //! (`us-east-1`) and its parent account folder (a 12-digit id, or the folder under
 //! CloudMapper's `account-data/`).
@@ -22,6 +26,7 @@ pub mod aws;
 pub mod dsl;
 
 use crate::model::{Counts, Diagnostic, Origin, Scope, Topology, validate};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -80,21 +85,23 @@ impl Ingest {
 /// Reads every input (file, directory or `-`), merges and validates.
 pub fn ingest_paths<P: AsRef<Path>>(inputs: &[P]) -> Ingest {
     let mut reader = Reader::default();
+    let mut items = Vec::new();
     for input in inputs {
         let p = input.as_ref();
         if p == Path::new("-") {
             let mut buf = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => reader.add_bytes("-", &buf, Scope::default()),
-                Err(e) => reader.diagnostics.push(Diagnostic::error(
+            items.push(match std::io::stdin().lock().read_to_end(&mut buf) {
+                Ok(_) => Item::Bytes("-", buf),
+                Err(e) => Item::Failed(Diagnostic::error(
                     Some(Origin::file(&Arc::from("-"))),
                     format!("cannot read standard input: {e}"),
                 )),
-            }
+            });
         } else {
-            reader.add_path(p);
+            expand(p, &mut items);
         }
     }
+    reader.add_items(items);
     reader.finish()
 }
 
@@ -106,6 +113,9 @@ pub fn ingest_bytes(name: &str, bytes: &[u8]) -> Ingest {
 }
 
 /// Accumulates files, then merges and validates in [`Reader::finish`].
+///
+/// Files are read and parsed on all threads (see [`Reader::add_path`]); what they yield is
+/// kept in input order, so the result does not depend on the number of threads.
 #[derive(Debug, Default)]
 pub struct Reader {
     topology: Topology,
@@ -113,104 +123,88 @@ pub struct Reader {
     sources: Vec<Source>,
 }
 
-impl Reader {
-    /// Reads a file or (recursively) a directory.
-    pub fn add_path(&mut self, path: &Path) {
-        let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
-                self.diagnostics.push(Diagnostic::error(
-                    Some(Origin::file(&name)),
-                    format!("cannot read input: {e}"),
-                ));
-                return;
-            }
-        };
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            if let Err(e) = walk(path, &mut files) {
-                self.diagnostics.push(Diagnostic::error(
-                    Some(Origin::file(&name)),
-                    format!("cannot read directory: {e}"),
-                ));
-            }
-            files.sort();
-            for f in files {
-                self.add_file(&f);
-            }
-        } else {
-            self.add_file(path);
-        }
-    }
+/// One input to read, in the order its results are kept.
+enum Item<'a> {
+    /// A problem found while listing the inputs.
+    Failed(Diagnostic),
+    /// A file (found in a directory, or named).
+    File(PathBuf),
+    /// Bytes already read (standard input).
+    Bytes(&'a str, Vec<u8>),
+}
 
-    fn add_file(&mut self, path: &Path) {
-        let name = path.to_string_lossy().into_owned();
-        // sgcheck's own configuration (read by `audit`) lives beside the inputs.
-        if path.file_name().is_some_and(|n| n == "sgcheck.toml") {
-            self.sources.push(Source {
-                file: Arc::from(name.as_str()),
-                format: SourceFormat::Skipped,
-                sections: vec!["sgcheck configuration (read by audit)".to_string()],
-                scope: Scope::default(),
-                counts: Counts::default(),
-            });
+/// Lists the files `path` names (itself, or a directory's files in sorted order), or why
+/// it cannot be read.
+fn expand(path: &Path, items: &mut Vec<Item<'_>>) {
+    let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            items.push(Item::Failed(Diagnostic::error(
+                Some(Origin::file(&name)),
+                format!("cannot read input: {e}"),
+            )));
             return;
         }
-        match std::fs::read(path) {
-            Ok(bytes) => self.add_bytes(&name, &bytes, scope_from_path(path)),
-            Err(e) => self.diagnostics.push(Diagnostic::error(
-                Some(Origin::file(&Arc::from(name.as_str()))),
-                format!("cannot read file: {e}"),
-            )),
+    };
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        if let Err(e) = walk(path, &mut files) {
+            items.push(Item::Failed(Diagnostic::error(
+                Some(Origin::file(&name)),
+                format!("cannot read directory: {e}"),
+            )));
+        }
+        files.sort();
+        items.extend(files.into_iter().map(Item::File));
+    } else {
+        items.push(Item::File(path.to_path_buf()));
+    }
+}
+
+/// What one input yielded.
+#[derive(Default)]
+struct Loaded {
+    source: Option<Source>,
+    topology: Topology,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader {
+    /// Reads a file or (recursively) a directory; a directory's files are read in
+    /// parallel.
+    pub fn add_path(&mut self, path: &Path) {
+        let mut items = Vec::new();
+        expand(path, &mut items);
+        self.add_items(items);
+    }
+
+    /// Reads the items on all threads and keeps the results in item order.
+    fn add_items(&mut self, items: Vec<Item<'_>>) {
+        let loaded: Vec<Loaded> = items
+            .into_par_iter()
+            .map(|item| match item {
+                Item::Failed(d) => Loaded {
+                    diagnostics: vec![d],
+                    ..Loaded::default()
+                },
+                Item::File(path) => load_file(&path),
+                Item::Bytes(name, bytes) => load_bytes(name, &bytes, Scope::default()),
+            })
+            .collect();
+        for l in loaded {
+            self.sources.extend(l.source);
+            self.topology.extend(l.topology);
+            self.diagnostics.extend(l.diagnostics);
         }
     }
 
     /// Reads one input held in memory, with the given scope.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8], scope: Scope) {
-        let file: Arc<str> = Arc::from(name);
-        let mut source = Source {
-            file: Arc::clone(&file),
-            format: SourceFormat::Skipped,
-            sections: Vec::new(),
-            scope: scope.clone(),
-            counts: Counts::default(),
-        };
-        match sniff(bytes) {
-            Sniff::Json => match aws::read(&file, bytes, &scope) {
-                Ok(doc) if doc.sections.is_empty() => {
-                    source
-                        .sections
-                        .push("no AWS EC2 sections recognised".to_string());
-                    self.diagnostics.extend(doc.diagnostics);
-                }
-                Ok(doc) => {
-                    source.format = SourceFormat::AwsJson;
-                    source.sections = doc.sections;
-                    source.counts = doc.topology.counts();
-                    self.topology.extend(doc.topology);
-                    self.diagnostics.extend(doc.diagnostics);
-                }
-                Err(diag) => {
-                    source.format = SourceFormat::Failed;
-                    self.diagnostics.push(diag);
-                }
-            },
-            Sniff::Dsl(text) => match dsl::parse(&file, text) {
-                Ok((topo, diags)) => {
-                    source.format = SourceFormat::Dsl;
-                    source.counts = topo.counts();
-                    self.topology.extend(topo);
-                    self.diagnostics.extend(diags);
-                }
-                Err(err) => {
-                    source.format = SourceFormat::Failed;
-                    self.diagnostics.push(err.to_diagnostic());
-                }
-            },
-            Sniff::Other(reason) => source.sections.push(reason.to_string()),
-        }
-        self.sources.push(source);
+        let l = load_bytes(name, bytes, scope);
+        self.sources.extend(l.source);
+        self.topology.extend(l.topology);
+        self.diagnostics.extend(l.diagnostics);
     }
 
     /// Merges objects seen in several files, validates, and returns the result.
@@ -223,6 +217,137 @@ impl Reader {
             sources: self.sources,
         }
     }
+}
+
+fn load_file(path: &Path) -> Loaded {
+    let name = path.to_string_lossy().into_owned();
+    // sgcheck's own configuration (read by `audit`) lives beside the inputs.
+    if path.file_name().is_some_and(|n| n == "sgcheck.toml") {
+        return Loaded {
+            source: Some(Source {
+                file: Arc::from(name.as_str()),
+                format: SourceFormat::Skipped,
+                sections: vec!["sgcheck configuration (read by audit)".to_string()],
+                scope: Scope::default(),
+                counts: Counts::default(),
+            }),
+            ..Loaded::default()
+        };
+    }
+    match read_file(path) {
+        Ok(bytes) => {
+            let loaded = load_bytes(&name, &bytes, scope_from_path(path));
+            // Freeing a large buffer takes a while (0.06 s for 700 MB): not on the way to
+            // merging and validating. (Not a rayon task: a thread waiting in the pool would
+            // run it at once.)
+            if bytes.len() >= PIECEWISE_BYTES as usize {
+                // If no thread can be started, the buffer is freed here (the closure drops).
+                let _ = std::thread::Builder::new().spawn(move || drop(bytes));
+            }
+            loaded
+        }
+        Err(e) => Loaded {
+            diagnostics: vec![Diagnostic::error(
+                Some(Origin::file(&Arc::from(name.as_str()))),
+                format!("cannot read file: {e}"),
+            )],
+            ..Loaded::default()
+        },
+    }
+}
+
+/// Files at least this large are read in pieces on several threads.
+const PIECEWISE_BYTES: u64 = 32 << 20;
+
+/// Reads a whole file; a large one in pieces on all threads (copying from the page cache
+/// and touching fresh memory is most of the time of reading), falling back to
+/// [`std::fs::read`] when the file changes size meanwhile.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_file_from(path, PIECEWISE_BYTES)
+}
+
+/// [`read_file`], in pieces from `piecewise` bytes on.
+fn read_file_from(path: &Path, piecewise: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    let len = std::fs::metadata(path)?.len();
+    let threads = rayon::current_num_threads();
+    let Ok(size) = usize::try_from(len) else {
+        return std::fs::read(path);
+    };
+    if len < piecewise || len == 0 || threads < 2 {
+        return std::fs::read(path);
+    }
+    let mut buf = vec![0u8; size];
+    let piece = size.div_ceil(threads);
+    let whole =
+        buf.par_chunks_mut(piece)
+            .enumerate()
+            .try_for_each(|(i, chunk)| -> std::io::Result<()> {
+                let mut f = std::fs::File::open(path)?;
+                f.seek(SeekFrom::Start((i * piece) as u64))?;
+                f.read_exact(chunk)
+            });
+    // The file may have grown or shrunk: then read it the ordinary way.
+    let same_len = std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::Start(len))?;
+            Ok(f.read(&mut [0u8])? == 0)
+        })
+        .unwrap_or(false);
+    if whole.is_ok() && same_len {
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// Reads one input held in memory, with the given scope.
+fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
+    let file: Arc<str> = Arc::from(name);
+    let mut l = Loaded::default();
+    let mut source = Source {
+        file: Arc::clone(&file),
+        format: SourceFormat::Skipped,
+        sections: Vec::new(),
+        scope: scope.clone(),
+        counts: Counts::default(),
+    };
+    match sniff(bytes) {
+        Sniff::Json => match aws::read(&file, bytes, &scope) {
+            Ok(doc) if doc.sections.is_empty() => {
+                source
+                    .sections
+                    .push("no AWS EC2 sections recognised".to_string());
+                l.diagnostics = doc.diagnostics;
+            }
+            Ok(doc) => {
+                source.format = SourceFormat::AwsJson;
+                source.sections = doc.sections;
+                source.counts = doc.topology.counts();
+                l.topology = doc.topology;
+                l.diagnostics = doc.diagnostics;
+            }
+            Err(diag) => {
+                source.format = SourceFormat::Failed;
+                l.diagnostics.push(diag);
+            }
+        },
+        Sniff::Dsl(text) => match dsl::parse(&file, text) {
+            Ok((topo, diags)) => {
+                source.format = SourceFormat::Dsl;
+                source.counts = topo.counts();
+                l.topology = topo;
+                l.diagnostics = diags;
+            }
+            Err(err) => {
+                source.format = SourceFormat::Failed;
+                l.diagnostics.push(err.to_diagnostic());
+            }
+        },
+        Sniff::Other(reason) => source.sections.push(reason.to_string()),
+    }
+    l.source = Some(source);
+    l
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -303,6 +428,64 @@ pub fn scope_from_path(path: &Path) -> Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_read_in_pieces_are_whole() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("f.json");
+        let bytes: Vec<u8> = (0..100_003u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("written");
+        for piecewise in [0, 1, 100_003, 100_004] {
+            assert_eq!(read_file_from(&path, piecewise).expect("read"), bytes);
+        }
+        std::fs::write(&path, b"").expect("written");
+        assert_eq!(read_file_from(&path, 0).expect("read"), b"");
+        assert!(read_file_from(&dir.path().join("missing"), 0).is_err());
+    }
+
+    #[test]
+    fn directories_read_in_parallel_keep_file_order() {
+        // Files of every kind, some failing: the result equals reading them one by one in
+        // sorted order.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sg = |id: &str| {
+            format!(
+                r#"{{"SecurityGroups": [{{"GroupId": "{id}", "IpPermissions": [{{"IpProtocol": "tcp",
+                "FromPort": 22, "ToPort": 22, "IpRanges": [{{"CidrIp": "10.0.0.0/33"}}]}}]}}]}}"#
+            )
+        };
+        let files: Vec<(&str, String)> = vec![
+            ("a.json", sg("sg-a")),
+            ("b/us-east-1/c.json", sg("sg-c")),
+            (
+                "b/us-east-1/d.json",
+                "{\"SecurityGroups\": [{\"GroupId\": 1}]}".into(),
+            ),
+            ("e.txt", "hello".into()),
+            ("f.json", sg("sg-a")),
+            ("sgcheck.toml", "".into()),
+        ];
+        for (name, text) in &files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(&path, text).expect("written");
+        }
+        let got = ingest_paths(&[dir.path()]);
+        let mut want = Reader::default();
+        for (name, text) in &files {
+            let path = dir.path().join(name);
+            let name = path.to_string_lossy();
+            if name.ends_with("sgcheck.toml") {
+                want.add_items(vec![Item::File(path.clone())]);
+            } else {
+                want.add_bytes(&name, text.as_bytes(), scope_from_path(&path));
+            }
+        }
+        let want = want.finish();
+        assert_eq!(got, want);
+        assert_eq!(got.sources.len(), 6);
+        assert!(got.has_errors());
+    }
 
     #[test]
     fn scopes_from_layouts() {

@@ -46,9 +46,12 @@
 //! AZ and VPC comparisons are made only when both sides state a value.
 
 use super::{Diagnostic, Origin, Peer, RouteDestination, RouteTarget, Scope, Severity, Topology};
-use super::{Lookup, Rule};
-use crate::net::{Direction, Family, L4, Protocol};
+use super::{Lookup, Rule, SecurityGroup};
+use crate::index::fxhash::FxHasher;
+use crate::net::{Direction, Family, L4};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// Checks references, ranges, duplicates and AZ consistency; returns every problem found.
 pub fn validate(topology: &Topology) -> Vec<Diagnostic> {
@@ -380,32 +383,97 @@ impl<'t> Validator<'t> {
         }
     }
 
+    /// Rule references and duplicate rules, one group at a time on all threads (the
+    /// groups are independent; their diagnostics are kept in group order).
     fn groups(&mut self) {
-        for group in &self.topo.security_groups {
-            let mut seen: HashMap<(Direction, Protocol, L4, &Peer), &Origin> = HashMap::new();
-            for rule in group.all_rules() {
-                self.rule_peer(&group.id.0, &group.scope, rule);
-                let key = (
-                    rule.direction,
-                    rule.protocol,
-                    L4::normalize(rule.protocol, rule.l4),
-                    &rule.peer,
-                );
-                if let Some(first) = seen.get(&key) {
-                    let msg = format!(
-                        "rule duplicates an earlier {} rule of security group {} (at {first})",
-                        rule.direction, group.id
-                    );
-                    self.push(Severity::Info, &rule.origin, msg);
-                } else {
-                    seen.insert(key, &rule.origin);
-                }
+        let this = &*self;
+        let per_group: Vec<(Vec<Diagnostic>, usize)> = self
+            .topo
+            .security_groups
+            .par_iter()
+            .map(|group| this.group(group))
+            .collect();
+        for (diags, skipped) in per_group {
+            self.out.extend(diags);
+            if skipped > 0 {
+                *self.skipped.entry(Kind::PrefixList).or_default() += skipped;
             }
         }
     }
 
-    fn rule_peer(&mut self, group: &str, scope: &Scope, rule: &Rule) {
-        let what = format!("a rule of security group {group}");
+    /// One group's diagnostics, in rule order, and the prefix-list references not checked.
+    fn group(&self, group: &'t SecurityGroup) -> (Vec<Diagnostic>, usize) {
+        let rules: Vec<&Rule> = group.all_rules().collect();
+        // Duplicates: sort the rules by a fingerprint of their key (the index last, so
+        // equal keys stay in rule order); only runs of equal fingerprints are compared in
+        // full, sorted by key, so the cost stays O(n log n) whatever the fingerprints do.
+        let key = |r: &'t Rule| {
+            (
+                r.direction,
+                r.protocol,
+                L4::normalize(r.protocol, r.l4),
+                &r.peer,
+            )
+        };
+        let mut order: Vec<(u64, usize)> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut h = FxHasher::default();
+                key(r).hash(&mut h);
+                (h.finish(), i)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut first_of: Vec<Option<usize>> = vec![None; rules.len()];
+        for run in order
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+        {
+            let mut run: Vec<usize> = run.iter().map(|&(_, i)| i).collect();
+            run.sort_by(|&a, &b| key(rules[a]).cmp(&key(rules[b])).then(a.cmp(&b)));
+            for pair in run.windows(2) {
+                if key(rules[pair[0]]) == key(rules[pair[1]]) {
+                    first_of[pair[1]] = Some(first_of[pair[0]].unwrap_or(pair[0]));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut skipped = 0;
+        for (rule, first) in rules.iter().zip(first_of) {
+            skipped += self.rule_peer(&group.id.0, &group.scope, rule, &mut out);
+            if let Some(first) = first {
+                let msg = format!(
+                    "rule duplicates an earlier {} rule of security group {} (at {})",
+                    rule.direction, group.id, rules[first].origin
+                );
+                out.push(Diagnostic {
+                    severity: Severity::Info,
+                    message: msg,
+                    origin: Some(rule.origin.clone()),
+                });
+            }
+        }
+        (out, skipped)
+    }
+
+    /// Checks a rule's peer; returns 1 when it names a prefix list whose kind was not
+    /// exported in the group's scope (not checked), else 0.
+    fn rule_peer(
+        &self,
+        group: &str,
+        scope: &Scope,
+        rule: &Rule,
+        out: &mut Vec<Diagnostic>,
+    ) -> usize {
+        let what = || format!("a rule of security group {group}");
+        let mut push = |severity, message| {
+            out.push(Diagnostic {
+                severity,
+                message,
+                origin: Some(rule.origin.clone()),
+            });
+        };
         match &rule.peer {
             Peer::Cidr { .. } => {}
             Peer::Group(r) => {
@@ -414,38 +482,49 @@ impl<'t> Validator<'t> {
                 {
                     let via = r.peering.as_deref().unwrap_or("a peering connection");
                     let msg = format!(
-                        "stale reference: {what} references {r} through {via}, whose status is \
-                         {status}; the rule matches nothing"
+                        "stale reference: {} references {r} through {via}, whose status is \
+                         {status}; the rule matches nothing",
+                        what()
                     );
-                    self.push(Severity::Warning, &rule.origin, msg);
+                    push(Severity::Warning, msg);
                 } else if self.lookup.group(r.group.as_str(), Some(scope)).is_none() {
                     let msg = format!(
-                        "unresolved reference: {what} references security group {r}, which is \
+                        "unresolved reference: {} references security group {r}, which is \
                          not in the input (another account, a peer VPC, or deleted); answers \
-                         that depend on it are unknown"
+                         that depend on it are unknown",
+                        what()
                     );
-                    self.push(Severity::Warning, &rule.origin, msg);
+                    push(Severity::Warning, msg);
                 }
             }
             Peer::PrefixList { id } => match self.lookup.prefix_list(id.as_str(), Some(scope)) {
                 Some(list) if list.entries.is_none() => {
                     let msg = format!(
-                        "{what} references prefix list {id}, whose entries were not \
-                             exported; answers that depend on it are unknown"
+                        "{} references prefix list {id}, whose entries were not \
+                             exported; answers that depend on it are unknown",
+                        what()
                     );
-                    self.push(Severity::Info, &rule.origin, msg);
+                    push(Severity::Info, msg);
                 }
                 Some(_) => {}
-                None => self.reference(
-                    Severity::Warning,
-                    &what,
-                    Kind::PrefixList,
-                    id.as_str(),
-                    scope,
-                    &rule.origin,
-                ),
+                None => {
+                    if !self
+                        .exported
+                        .get(&Kind::PrefixList)
+                        .is_some_and(|s| s.contains(scope))
+                    {
+                        return 1;
+                    }
+                    let msg = format!(
+                        "{} references {} {id}, which is not in the input",
+                        what(),
+                        Kind::PrefixList.name()
+                    );
+                    push(Severity::Warning, msg);
+                }
             },
         }
+        0
     }
 
     fn nacls(&mut self) {
@@ -1063,6 +1142,50 @@ mod tests {
                 .ingress(proto_ports("-1", 80, 80), cidr("10.0.0.0/8")),
         );
         one(&run(t), Severity::Info, "duplicates");
+    }
+
+    #[test]
+    fn duplicate_rules_point_at_the_first_copy_in_rule_order() {
+        // a, b, a, a (ingress) then a (egress): two duplicates of ingress rule 0, reported
+        // in rule order, interleaved with each rule's own reference diagnostics.
+        let t = base().with(
+            sg("sg-2")
+                .ingress(tcp(22), sg_ref("sg-404"))
+                .ingress(tcp(23), cidr("10.0.0.0/8"))
+                .ingress(tcp(22), sg_ref("sg-404"))
+                .ingress(proto_ports("6", 22, 22), sg_ref("sg-404"))
+                .egress(tcp(22), sg_ref("sg-404")),
+        );
+        let d = run(t);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|d| {
+                let at = d
+                    .origin
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let what = if d.message.starts_with("rule duplicates") {
+                    let first = d.message.rsplit("[").next().unwrap_or_default();
+                    format!("dup of [{first}")
+                } else {
+                    d.message.split(':').next().unwrap_or_default().to_string()
+                };
+                format!("{} {what}", at.rsplit('.').next().unwrap_or_default())
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "IpPermissions[0] unresolved reference",
+                "IpPermissions[2] unresolved reference",
+                "IpPermissions[2] dup of [0])",
+                "IpPermissions[3] unresolved reference",
+                "IpPermissions[3] dup of [0])",
+                "IpPermissionsEgress[0] unresolved reference",
+            ],
+            "{d:#?}"
+        );
     }
 
     #[test]

@@ -65,9 +65,14 @@ impl<'f> Lowerer<'f> {
 
     /// Lowers one section.
     pub fn section(&mut self, sec: &RawSection<'_>) {
-        let p = &sec.path;
-        let at = |i: usize| child(p, "", i);
-        match &sec.body {
+        self.elements(&sec.path, &sec.body, 0);
+    }
+
+    /// Lowers elements of the section at `p`, the first of which is element `first` of
+    /// the section (a chunk of a split list, see [`super::chunked`]).
+    pub fn elements(&mut self, p: &str, body: &Body<'_>, first: usize) {
+        let at = |i: usize| child(p, "", first + i);
+        match body {
             Body::SecurityGroups(v) => {
                 self.topology.security_groups.reserve(v.len());
                 for (i, g) in v.iter().enumerate() {
@@ -410,8 +415,10 @@ impl<'f> Lowerer<'f> {
                 })
                 .sum();
             let mut rules = Vec::with_capacity(peers);
+            let mut pp = String::new();
             for (i, p) in items(perms).iter().enumerate() {
-                let pp = child(path, key, i);
+                pp.clear();
+                push_child(&mut pp, path, key, i);
                 self.permission(&subject, direction, &pp, p, &mut rules);
             }
             match direction {
@@ -1355,10 +1362,21 @@ impl<'f> Lowerer<'f> {
     }
 }
 
-/// `{base}.{field}[{index}]` (`{base}[{index}]` for an empty field), without the formatting machinery (this is on the hot path:
-/// one per rule).
+/// `{base}.{field}[{index}]` (`{base}[{index}]` for an empty field), without the
+/// formatting machinery (this is on the hot path: one per rule).
 fn child(base: &str, field: &str, index: usize) -> String {
-    let mut digits = [0u8; 20];
+    let digits = index.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut out = String::with_capacity(base.len() + 1 + field.len() + 2 + digits);
+    push_child(&mut out, base, field, index);
+    out
+}
+
+/// The most decimal digits of a `usize`.
+const DIGITS: usize = 20;
+
+/// Appends [`child`]'s path to `out`.
+fn push_child(out: &mut String, base: &str, field: &str, index: usize) {
+    let mut digits = [0u8; DIGITS];
     let mut n = index;
     let mut at = digits.len();
     loop {
@@ -1369,7 +1387,6 @@ fn child(base: &str, field: &str, index: usize) -> String {
             break;
         }
     }
-    let mut out = String::with_capacity(base.len() + field.len() + 3 + digits.len() - at);
     out.push_str(base);
     if !field.is_empty() {
         out.push('.');
@@ -1380,7 +1397,6 @@ fn child(base: &str, field: &str, index: usize) -> String {
         out.push(char::from(d));
     }
     out.push(']');
-    out
 }
 
 /// The instance fields an instance's ENIs inherit when their own are missing.

@@ -28,7 +28,7 @@
 
 use crate::model::*;
 use crate::net::Direction;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 /// Merges duplicated objects in place (see the module docs).
@@ -103,6 +103,13 @@ fn group_by<T, K: Hash + Eq + Clone>(items: Vec<T>, key: impl Fn(&T) -> K) -> Ve
         }
     }
     out
+}
+
+/// Whether no two items share a key (then there is nothing to merge: the common case, and
+/// checked without cloning keys or moving items).
+fn all_distinct<'t, T>(items: &'t [T], key: impl Fn(&'t T) -> (&'t str, &'t Scope)) -> bool {
+    let mut seen = HashSet::with_capacity(items.len());
+    items.iter().all(|it| seen.insert(key(it)))
 }
 
 /// The value as JSON with every `origin` removed, to compare content.
@@ -183,7 +190,7 @@ fn is_rule_record(g: &SecurityGroup) -> bool {
 }
 
 fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnostic>) {
-    if groups.len() < 2 && !groups.iter().any(is_rule_record) {
+    if !groups.iter().any(is_rule_record) && all_distinct(groups, |g| (g.id.as_str(), &g.scope)) {
         return;
     }
     let batches = group_by(std::mem::take(groups), |g| {
@@ -375,7 +382,7 @@ fn absorb_eni(a: &mut Eni, mut b: Eni) {
 }
 
 fn merge_enis(enis: &mut Vec<Eni>) {
-    if enis.len() < 2 {
+    if all_distinct(enis, |e| (e.id.as_str(), &e.scope)) {
         return;
     }
     let batches = group_by(std::mem::take(enis), |e| (e.id.0.clone(), e.scope.clone()));
@@ -391,7 +398,7 @@ fn merge_enis(enis: &mut Vec<Eni>) {
 }
 
 fn merge_instances(instances: &mut Vec<Instance>, diagnostics: &mut Vec<Diagnostic>) {
-    if instances.len() < 2 {
+    if all_distinct(instances, |i| (i.id.as_str(), &i.scope)) {
         return;
     }
     let batches = group_by(std::mem::take(instances), |i| {
@@ -427,7 +434,7 @@ fn merge_instances(instances: &mut Vec<Instance>, diagnostics: &mut Vec<Diagnost
 }
 
 fn merge_prefix_lists(lists: &mut Vec<PrefixList>, diagnostics: &mut Vec<Diagnostic>) {
-    if lists.len() < 2 {
+    if all_distinct(lists, |p| (p.id.as_str(), &p.scope)) {
         return;
     }
     let batches = group_by(std::mem::take(lists), |p| (p.id.0.clone(), p.scope.clone()));

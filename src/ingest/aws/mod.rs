@@ -54,6 +54,15 @@
 //!   model, `"PrefixListId"` as an object) are not sections: only arrays are.
 //! - `icmp` with only IPv6 ranges is kept as is (audits flag it).
 //!
+//! # Large documents
+//!
+//! A document of 4 MiB or more has its largest list section parsed and lowered on all
+//! threads in chunks (`chunked.rs`; security-group elements through a strict hand-written
+//! reader, `fast.rs`, when they fit its subset). The result is the one-thread reader's:
+//! same objects, order, JSON paths and diagnostics; on any error, and for layouts the
+//! chunked reader does not handle, the document is read again on one thread, so error
+//! messages and line:column are the one-thread reader's too.
+//!
 //! # Objects
 //!
 //! Each `IpPermission` × each peer (`IpRanges`, `Ipv6Ranges`, `PrefixListIds`,
@@ -76,10 +85,14 @@
 //! prefix list with only id and entries, which [`merge`] combines with the metadata from
 //! describe-managed-prefix-lists.
 
+mod chunked;
+mod fast;
 mod lower;
 mod merge;
 mod raw;
 
+#[cfg(test)]
+mod chunked_tests;
 #[cfg(test)]
 mod tests;
 
@@ -105,21 +118,90 @@ pub struct AwsDoc {
 /// A diagnostic naming the file and line:column when the bytes are not valid JSON or a
 /// recognised field has a value of the wrong JSON type.
 pub fn read(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
+    read_with(file, bytes, scope, chunked::Chunking::DEFAULT)
+}
+
+/// [`read`], splitting the largest list as `chunking` says. The result is the same as
+/// [`read_whole`]'s whether or not the document is split (see [`chunked`]).
+fn read_with(
+    file: &Arc<str>,
+    bytes: &[u8],
+    scope: &Scope,
+    chunking: chunked::Chunking,
+) -> Result<AwsDoc, Diagnostic> {
+    if let Some(split) = chunked::Split::find(bytes, chunking)
+        && let Some(doc) = read_split(file, bytes, scope, &split)
+    {
+        return Ok(doc);
+    }
+    read_whole(file, bytes, scope)
+}
+
+/// Reads a document in one pass on one thread.
+fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
     let doc = raw::RawDoc::parse(bytes).map_err(|e| json_error(file, &e))?;
     let mut lower = lower::Lowerer::new(file, scope);
-    let mut sections: Vec<String> = Vec::new();
     for sec in &doc.sections {
-        let name = sec.body.name();
-        if !sections.iter().any(|s| s == name) {
-            sections.push(name.to_string());
-        }
         lower.section(sec);
     }
     Ok(AwsDoc {
+        sections: section_names(&doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
-        sections,
     })
+}
+
+/// Reads a document whose largest list is parsed and lowered in chunks on several threads;
+/// `None` on any problem (the caller then reads the whole document, so errors are reported
+/// exactly as [`read_whole`] reports them).
+fn read_split(
+    file: &Arc<str>,
+    bytes: &[u8],
+    scope: &Scope,
+    split: &chunked::Split,
+) -> Option<AwsDoc> {
+    let list = split.read(bytes, file, scope)?;
+    let rest = split.without_list(bytes, &list);
+    let doc = raw::RawDoc::parse(&rest).ok()?;
+    // The emptied list is the one section at its path (a repeated key falls back).
+    let mut at = doc
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.path == split.path);
+    let (index, _) = at.next()?;
+    if at.next().is_some() {
+        return None;
+    }
+    let mut lower = lower::Lowerer::new(file, scope);
+    let mut parts = Some(list.parts);
+    for (i, sec) in doc.sections.iter().enumerate() {
+        if i != index {
+            lower.section(sec);
+            continue;
+        }
+        for (topology, diagnostics) in parts.take().unwrap_or_default() {
+            lower.topology.extend(topology);
+            lower.diagnostics.extend(diagnostics);
+        }
+    }
+    Some(AwsDoc {
+        sections: section_names(&doc),
+        topology: lower.topology,
+        diagnostics: lower.diagnostics,
+    })
+}
+
+/// The names of the sections read, each once, in order.
+fn section_names(doc: &raw::RawDoc<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for sec in &doc.sections {
+        let name = sec.body.name();
+        if !names.iter().any(|s| s == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 /// A serde_json error as a diagnostic at its line:column.

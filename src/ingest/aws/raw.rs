@@ -648,6 +648,170 @@ pub(crate) struct RawPrefixListEntry<'a> {
 }
 
 // ---------------------------------------------------------------------------------------
+// List sections
+
+/// A section whose value is a list of one element type (every section but `Entries`, whose
+/// list id comes from a sibling key). The one table of section keys: [`Level`] and the
+/// chunked reader ([`super::chunked`]) both go through [`ListKind::of_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    SecurityGroups,
+    SecurityGroupRules,
+    Reservations,
+    Instances,
+    NetworkInterfaces,
+    Subnets,
+    RouteTables,
+    NetworkAcls,
+    Vpcs,
+    InternetGateways,
+    PrefixLists,
+    Addresses,
+    Volumes,
+}
+
+impl ListKind {
+    /// The kind a top-level (or wrapped) key names.
+    pub fn of_key(key: &str) -> Option<ListKind> {
+        Some(match key {
+            "SecurityGroups" => ListKind::SecurityGroups,
+            "SecurityGroupRules" => ListKind::SecurityGroupRules,
+            "Reservations" => ListKind::Reservations,
+            "Instances" => ListKind::Instances,
+            "NetworkInterfaces" => ListKind::NetworkInterfaces,
+            "Subnets" => ListKind::Subnets,
+            "RouteTables" => ListKind::RouteTables,
+            "NetworkAcls" => ListKind::NetworkAcls,
+            "Vpcs" => ListKind::Vpcs,
+            "InternetGateways" => ListKind::InternetGateways,
+            "PrefixLists" | "ManagedPrefixLists" => ListKind::PrefixLists,
+            "Addresses" => ListKind::Addresses,
+            "Volumes" => ListKind::Volumes,
+            _ => return None,
+        })
+    }
+}
+
+/// An element type of a list section, and how a list of it becomes a [`Body`].
+pub(crate) trait Element<'a>: Deserialize<'a> + Send {
+    /// The section body holding `v`.
+    fn body(v: Vec<Self>) -> Body<'a>;
+
+    /// The element at `pos` and where it ends, read without serde when the type has a
+    /// hand-written reader and the element is in its subset (see [`super::fast`]); `None`
+    /// means "read it with serde_json".
+    fn read_fast(_text: &'a str, _pos: usize) -> Option<(Self, usize)> {
+        None
+    }
+}
+
+impl<'a> Element<'a> for RawSecurityGroup<'a> {
+    fn body(v: Vec<Self>) -> Body<'a> {
+        Body::SecurityGroups(v)
+    }
+
+    fn read_fast(text: &'a str, pos: usize) -> Option<(Self, usize)> {
+        super::fast::security_group(text, pos)
+    }
+}
+
+macro_rules! elements {
+    ($($ty:ident => $variant:ident),* $(,)?) => {$(
+        impl<'a> Element<'a> for $ty<'a> {
+            fn body(v: Vec<Self>) -> Body<'a> {
+                Body::$variant(v)
+            }
+        }
+    )*};
+}
+
+elements! {
+    RawSecurityGroupRule => SecurityGroupRules,
+    RawReservation => Reservations,
+    RawInstance => Instances,
+    RawEni => NetworkInterfaces,
+    RawSubnet => Subnets,
+    RawRouteTable => RouteTables,
+    RawNetworkAcl => NetworkAcls,
+    RawVpc => Vpcs,
+    RawInternetGateway => InternetGateways,
+    RawPrefixList => PrefixLists,
+    RawAddress => Addresses,
+    RawVolume => Volumes,
+}
+
+/// Evaluates `$body` with the type alias `$t<'x>` naming the element type of a
+/// [`ListKind`] (so generic code can be written once for every list section).
+macro_rules! with_element {
+    ($kind:expr, $t:ident => $body:expr) => {{
+        use $crate::ingest::aws::raw as r;
+        match $kind {
+            r::ListKind::SecurityGroups => {
+                type $t<'x> = r::RawSecurityGroup<'x>;
+                $body
+            }
+            r::ListKind::SecurityGroupRules => {
+                type $t<'x> = r::RawSecurityGroupRule<'x>;
+                $body
+            }
+            r::ListKind::Reservations => {
+                type $t<'x> = r::RawReservation<'x>;
+                $body
+            }
+            r::ListKind::Instances => {
+                type $t<'x> = r::RawInstance<'x>;
+                $body
+            }
+            r::ListKind::NetworkInterfaces => {
+                type $t<'x> = r::RawEni<'x>;
+                $body
+            }
+            r::ListKind::Subnets => {
+                type $t<'x> = r::RawSubnet<'x>;
+                $body
+            }
+            r::ListKind::RouteTables => {
+                type $t<'x> = r::RawRouteTable<'x>;
+                $body
+            }
+            r::ListKind::NetworkAcls => {
+                type $t<'x> = r::RawNetworkAcl<'x>;
+                $body
+            }
+            r::ListKind::Vpcs => {
+                type $t<'x> = r::RawVpc<'x>;
+                $body
+            }
+            r::ListKind::InternetGateways => {
+                type $t<'x> = r::RawInternetGateway<'x>;
+                $body
+            }
+            r::ListKind::PrefixLists => {
+                type $t<'x> = r::RawPrefixList<'x>;
+                $body
+            }
+            r::ListKind::Addresses => {
+                type $t<'x> = r::RawAddress<'x>;
+                $body
+            }
+            r::ListKind::Volumes => {
+                type $t<'x> = r::RawVolume<'x>;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use with_element;
+
+/// The value of a section key: the section body when it is a list (see [`ListOrOther`]).
+fn list_value<'de, T: Element<'de>, M: MapAccess<'de>>(
+    map: &mut M,
+) -> Result<Option<Body<'de>>, M::Error> {
+    let v: ListOrOther<T> = map.next_value()?;
+    Ok(v.0.map(T::body))
+}
+
+// ---------------------------------------------------------------------------------------
 // The document walker
 
 /// One recognised section: its JSON path prefix (`SecurityGroups`, `data.SecurityGroups`,
@@ -799,31 +963,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let mut list_id: Option<String> = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let path = || format!("{prefix}{key}");
-            macro_rules! section {
-                ($variant:ident) => {{
-                    let v: ListOrOther<_> = map.next_value()?;
-                    if let ListOrOther(Some(v)) = v {
-                        out.push(RawSection {
-                            path: path(),
-                            body: Body::$variant(v),
-                        });
-                    }
-                }};
-            }
             match key.as_ref() {
-                "SecurityGroups" => section!(SecurityGroups),
-                "SecurityGroupRules" => section!(SecurityGroupRules),
-                "Reservations" => section!(Reservations),
-                "Instances" => section!(Instances),
-                "NetworkInterfaces" => section!(NetworkInterfaces),
-                "Subnets" => section!(Subnets),
-                "RouteTables" => section!(RouteTables),
-                "NetworkAcls" => section!(NetworkAcls),
-                "Vpcs" => section!(Vpcs),
-                "InternetGateways" => section!(InternetGateways),
-                "PrefixLists" | "ManagedPrefixLists" => section!(PrefixLists),
-                "Addresses" => section!(Addresses),
-                "Volumes" => section!(Volumes),
                 "Entries" => {
                     let v: ListOrOther<RawPrefixListEntry<'de>> = map.next_value()?;
                     if let ListOrOther(Some(entries)) = v {
@@ -841,13 +981,22 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: StrOrOther<'de> = map.next_value()?;
                     list_id = v.0.map(Cow::into_owned);
                 }
-                _ if depth == 0 => map.next_value_seed(Level {
-                    depth: 1,
-                    prefix: format!("{key}."),
-                    out: &mut *out,
-                })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
+                k => {
+                    if let Some(kind) = ListKind::of_key(k) {
+                        if let Some(body) =
+                            with_element!(kind, T => list_value::<T<'de>, M>(&mut map))?
+                        {
+                            out.push(RawSection { path: path(), body });
+                        }
+                    } else if depth == 0 {
+                        map.next_value_seed(Level {
+                            depth: 1,
+                            prefix: format!("{key}."),
+                            out: &mut *out,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
             }
         }
