@@ -2,7 +2,7 @@
 //! (id lookups, group membership, peer resolution, per-ENI exposure).
 
 use super::config::AuditConfig;
-use super::coverage::{RuleBox, rule_box};
+use super::coverage::{GroupCover, RuleBox, rule_box};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
@@ -38,6 +38,8 @@ pub struct AuditCtx<'t> {
     pub exposures: Exposures,
     /// Every rule as a coverage box, per group and direction (built on first use).
     boxes: OnceLock<Vec<[Vec<Option<RuleBox>>; 2]>>,
+    /// Those boxes indexed per group and direction (built on first use).
+    covers: OnceLock<Vec<[GroupCover; 2]>>,
     /// Per group and direction, per rule: evidence and peer text, made on first use and
     /// shared by every finding that cites the rule.
     rule_info: Vec<[Box<[OnceLock<RuleInfo>]>; 2]>,
@@ -103,6 +105,7 @@ impl<'t> AuditCtx<'t> {
             eip_of_eni,
             exposures: Exposures::default(),
             boxes: OnceLock::new(),
+            covers: OnceLock::new(),
             rule_info: topo
                 .security_groups
                 .iter()
@@ -129,6 +132,27 @@ impl<'t> AuditCtx<'t> {
                     [
                         g.ingress.iter().map(|r| rule_box(self, r)).collect(),
                         g.egress.iter().map(|r| rule_box(self, r)).collect(),
+                    ]
+                })
+                .collect()
+        });
+        let d = match direction {
+            Direction::Ingress => 0,
+            Direction::Egress => 1,
+        };
+        &all[group as usize][d]
+    }
+
+    /// The coverage index of a group's boxes in one direction (see [`GroupCover`]).
+    pub fn cover(&self, group: u32, direction: Direction) -> &GroupCover {
+        let all = self.covers.get_or_init(|| {
+            use rayon::prelude::*;
+            (0..self.topo.security_groups.len() as u32)
+                .into_par_iter()
+                .map(|g| {
+                    [
+                        GroupCover::new(self.boxes(g, Direction::Ingress)),
+                        GroupCover::new(self.boxes(g, Direction::Egress)),
                     ]
                 })
                 .collect()

@@ -166,6 +166,59 @@ impl<'b> CoverIndex<'b> {
     }
 }
 
+/// One group's boxes in one direction, for queries from other groups: per protocol
+/// (`-1` being one), split by peer kind, positions sorted by low end.
+#[derive(Debug, Default)]
+pub struct GroupCover {
+    lists: Vec<(Protocol, [(Vec<u16>, Vec<u32>); 2])>,
+}
+
+impl GroupCover {
+    /// The index of `boxes` (a group's boxes in one direction, by rule position).
+    pub fn new(boxes: &[Option<RuleBox>]) -> GroupCover {
+        let mut order: Vec<(Protocol, usize, u16, u32)> = boxes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.as_ref().map(|b| (b.protocol, kind(b), b.lo, i as u32)))
+            .collect();
+        order.sort_unstable();
+        let mut lists: Vec<(Protocol, [(Vec<u16>, Vec<u32>); 2])> = Vec::new();
+        for (p, k, lo, i) in order {
+            if lists.last().is_none_or(|(q, _)| *q != p) {
+                lists.push((p, Default::default()));
+            }
+            if let Some((_, kinds)) = lists.last_mut() {
+                kinds[k].0.push(lo);
+                kinds[k].1.push(i);
+            }
+        }
+        GroupCover { lists }
+    }
+
+    /// Pushes onto `out` the boxes of this group that may cover `target`: its protocol's
+    /// and `-1`'s, of its peer kind, starting at or below its high end.
+    pub fn candidates<'b>(
+        &self,
+        boxes: &'b [Option<RuleBox>],
+        target: &RuleBox,
+        out: &mut Vec<&'b RuleBox>,
+    ) {
+        let k = kind(target);
+        for (p, kinds) in &self.lists {
+            if *p != target.protocol && *p != Protocol::All {
+                continue;
+            }
+            let (los, positions) = &kinds[k];
+            let end = los.partition_point(|&lo| lo <= target.hi);
+            out.extend(
+                positions[..end]
+                    .iter()
+                    .filter_map(|&i| boxes.get(i as usize).and_then(Option::as_ref)),
+            );
+        }
+    }
+}
+
 /// Buffers reused across calls on one thread (coverage runs a million times per audit).
 #[derive(Default)]
 struct Scratch {
@@ -346,6 +399,10 @@ mod tests {
             for (k, c) in cands.iter().enumerate() {
                 prop_assert!(std::ptr::eq(*c, refs[at[k]]));
             }
+            let owned: Vec<Option<RuleBox>> = others.iter().cloned().map(Some).collect();
+            let mut gathered = Vec::new();
+            GroupCover::new(&owned).candidates(&owned, &target, &mut gathered);
+            prop_assert_eq!(covered(&target, &gathered), expected);
         }
     }
 }

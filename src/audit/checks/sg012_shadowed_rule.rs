@@ -3,7 +3,7 @@
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
 use crate::audit::context::rule_text;
-use crate::audit::coverage::{CoverIndex, covered};
+use crate::audit::coverage::{RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
 
@@ -85,23 +85,18 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
         if g.rules(dir).is_empty() {
             continue;
         }
-        let mut pools: Vec<CoverIndex<'_>> = sets
-            .iter()
-            .map(|set| {
-                CoverIndex::new(
-                    set.iter()
-                        .flat_map(|&og| ctx.boxes(og, dir).iter().flatten())
-                        .enumerate()
-                        .collect(),
-                )
-            })
-            .collect();
+        let mut gathered: Vec<&RuleBox> = Vec::new();
         for (ri, b) in ctx.boxes(gi, dir).iter().enumerate() {
             let Some(b) = b else { continue };
             let r = &g.rules(dir)[ri];
-            let all = pools
-                .iter_mut()
-                .all(|pool| covered(b, pool.candidates(b).0));
+            let all = sets.iter().all(|set| {
+                gathered.clear();
+                for &og in set {
+                    ctx.cover(og, dir)
+                        .candidates(ctx.boxes(og, dir), b, &mut gathered);
+                }
+                covered(b, &gathered)
+            });
             if !all {
                 continue;
             }
