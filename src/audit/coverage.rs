@@ -170,8 +170,11 @@ impl<'b> CoverIndex<'b> {
 /// (`-1` being one), split by peer kind, positions sorted by low end.
 #[derive(Debug, Default)]
 pub struct GroupCover {
-    lists: Vec<(Protocol, [(Vec<u16>, Vec<u32>); 2])>,
+    lists: Vec<(Protocol, [Run; 2])>,
 }
+
+/// Low ends and rule positions, in the same (low end) order.
+type Run = (Vec<u16>, Vec<u32>);
 
 impl GroupCover {
     /// The index of `boxes` (a group's boxes in one direction, by rule position).
@@ -182,7 +185,7 @@ impl GroupCover {
             .filter_map(|(i, b)| b.as_ref().map(|b| (b.protocol, kind(b), b.lo, i as u32)))
             .collect();
         order.sort_unstable();
-        let mut lists: Vec<(Protocol, [(Vec<u16>, Vec<u32>); 2])> = Vec::new();
+        let mut lists: Vec<(Protocol, [Run; 2])> = Vec::new();
         for (p, k, lo, i) in order {
             if lists.last().is_none_or(|(q, _)| *q != p) {
                 lists.push((p, Default::default()));
