@@ -47,26 +47,12 @@ pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::R
         baselined: report.baselined,
         checks: report.checks.len(),
     };
-    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [")?;
-    let mut first = true;
-    super::write_batched(
-        &report.findings,
-        out,
-        |f, b| {
-            // Serialising plain data into memory cannot fail.
-            let _ = serde_json::to_writer(&mut *b, f);
-        },
-        |_, out| {
-            out.write_all(if first { b"\n    " } else { b",\n    " })?;
-            first = false;
-            Ok(())
-        },
-    )?;
-    out.write_all(if report.findings.is_empty() {
-        b"],\n  \"summary\": ".as_slice()
-    } else {
-        b"\n  ],\n  \"summary\": ".as_slice()
+    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": ")?;
+    // Serialising plain data into memory cannot fail.
+    super::write_json_array(&report.findings, out, 4, |f, b| {
+        let _ = serde_json::to_writer(b, f);
     })?;
+    out.write_all(b",\n  \"summary\": ")?;
     let summary = serde_json::to_string_pretty(&summary).unwrap_or_default();
     out.write_all(summary.replace('\n', "\n  ").as_bytes())?;
     out.write_all(b"\n}\n")

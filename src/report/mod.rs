@@ -41,3 +41,25 @@ pub(crate) fn write_batched<'a, W: Write + ?Sized>(
     }
     Ok(())
 }
+
+/// Writes `findings` as a JSON array, each element one compact line indented by
+/// `indent` spaces (the closing bracket two less), serialised on all cores by `one`.
+pub(crate) fn write_json_array<W: Write + ?Sized>(
+    findings: &[Finding],
+    out: &mut W,
+    indent: usize,
+    one: impl Fn(&Finding, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    let pad = " ".repeat(indent);
+    out.write_all(b"[")?;
+    let mut first = true;
+    write_batched(findings, out, one, |_, out| {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        out.write_all(pad.as_bytes())
+    })?;
+    if !findings.is_empty() {
+        write!(out, "\n{}", &pad[2.min(pad.len())..])?;
+    }
+    out.write_all(b"]")
+}

@@ -124,25 +124,9 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
     let quoted = format!("\"{HOLE}\"");
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));
     out.write_all(head.as_bytes())?;
-    out.write_all(b"[")?;
-    let mut first = true;
-    super::write_batched(
-        &report.findings,
-        out,
-        |f, b| {
-            // Serialising plain data into memory cannot fail.
-            let _ = serde_json::to_writer(&mut *b, &result(f));
-        },
-        |_, out| {
-            out.write_all(if first { b"\n        " } else { b",\n        " })?;
-            first = false;
-            Ok(())
-        },
-    )?;
-    out.write_all(if report.findings.is_empty() {
-        b"]"
-    } else {
-        b"\n      ]"
+    // Serialising plain data into memory cannot fail.
+    super::write_json_array(&report.findings, out, 8, |f, b| {
+        let _ = serde_json::to_writer(b, &result(f));
     })?;
     out.write_all(tail.as_bytes())?;
     out.write_all(b"\n")
