@@ -60,7 +60,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     format!("{} has a rule with {wrong}; it matches nothing", g.id),
                 )
                 .scope(&g.scope)
-                .origin(&r.origin)
                 .traffic(r.protocol, None)
                 .peer(r.peer.to_string())
                 .rules(vec![ctx.evidence(gi, dir, ri as u32)]),

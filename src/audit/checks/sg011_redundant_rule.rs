@@ -75,7 +75,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                         ),
                     )
                     .scope(&g.scope)
-                    .origin(&r.origin)
                     .traffic(r.protocol, port_span(r))
                     .peer(format!("{dir} {}", r.peer))
                     .rules(vec![ctx.evidence(gi, dir, i as u32)]),

@@ -113,7 +113,6 @@ fn check_group(ctx: &AuditCtx<'_>, gi: u32) -> Vec<Finding> {
                     ),
                 )
                 .scope(&g.scope)
-                .origin(&r.origin)
                 .traffic(r.protocol, port_span(r))
                 .peer(format!("{dir} {}", r.peer))
                 .rules(vec![ctx.evidence(gi, dir, ri as u32)]),

@@ -86,7 +86,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     ),
                 )
                 .scope(&g.scope)
-                .origin(&r.origin)
                 .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
                 .peer(gr.to_string())
                 .rules(vec![evidence(g, r)]),

@@ -80,7 +80,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     ),
                 )
                 .scope(&g.scope)
-                .origin(&r.origin)
                 .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
                 .peer(cidr.to_string())
                 .rules(vec![ctx.evidence(gi, Direction::Ingress, ri as u32)]),
