@@ -8,10 +8,11 @@
 //! rules that match nothing (an `icmp` rule with an IPv6 peer) take no part.
 
 use super::context::AuditCtx;
+use super::exposure::l4_span;
 use crate::index::compiled::Resolved;
 use crate::index::intervals::IntervalSet;
 use crate::model::{Peer, Rule};
-use crate::net::{Family, L4, Protocol};
+use crate::net::{Family, Protocol};
 
 /// What a rule's peer is, for coverage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,25 +41,9 @@ pub struct RuleBox {
     pub peer: PeerKey,
 }
 
-fn span(l4: L4) -> Option<(u16, u16)> {
-    match l4 {
-        L4::Nothing => None,
-        L4::Any => Some((0, u16::MAX)),
-        L4::Ports(p) => Some((p.lo(), p.hi())),
-        L4::Icmp(m) => Some(match (m.icmp_type(), m.icmp_code()) {
-            (None, _) => (0, u16::MAX),
-            (Some(t), None) => (u16::from(t) << 8, (u16::from(t) << 8) | 0xff),
-            (Some(t), Some(c)) => {
-                let v = (u16::from(t) << 8) | u16::from(c);
-                (v, v)
-            }
-        }),
-    }
-}
-
 /// The box of a rule, or `None` when it matches nothing or is stale.
 pub fn rule_box(ctx: &AuditCtx<'_>, rule: &Rule) -> Option<RuleBox> {
-    let (lo, hi) = span(rule.l4)?;
+    let (lo, hi) = l4_span(rule.l4)?;
     let peer = match ctx.resolver.resolve(rule) {
         Resolved::Stale => return None,
         Resolved::Cidr(c) => {

@@ -185,8 +185,8 @@ struct Contrib<T: Endpoint> {
     rule: (u32, u32),
 }
 
-/// A rule's L4 part in the segment space.
-fn l4_span(l4: L4) -> Option<(u16, u16)> {
+/// A rule's L4 part in the segment space: ports, or ICMP `type << 8 | code`.
+pub(crate) fn l4_span(l4: L4) -> Option<(u16, u16)> {
     match l4 {
         L4::Nothing => None,
         L4::Any => Some((0, u16::MAX)),

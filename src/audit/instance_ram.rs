@@ -2,236 +2,87 @@
 //! the table are reported as unknown, never guessed. Source: the EC2 instance-type pages
 //! (general purpose, compute optimized, memory optimized), sizes as published.
 
-/// (family, [(size, GiB)]).
-const TABLE: &[(&str, &[(&str, f64)])] = &[
-    (
-        "t2",
-        &[
-            ("nano", 0.5),
-            ("micro", 1.0),
-            ("small", 2.0),
-            ("medium", 4.0),
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-        ],
-    ),
-    (
-        "t3",
-        &[
-            ("nano", 0.5),
-            ("micro", 1.0),
-            ("small", 2.0),
-            ("medium", 4.0),
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-        ],
-    ),
-    (
-        "t3a",
-        &[
-            ("nano", 0.5),
-            ("micro", 1.0),
-            ("small", 2.0),
-            ("medium", 4.0),
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-        ],
-    ),
-    (
-        "t4g",
-        &[
-            ("nano", 0.5),
-            ("micro", 1.0),
-            ("small", 2.0),
-            ("medium", 4.0),
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-        ],
-    ),
-    (
-        "m4",
-        &[
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-            ("4xlarge", 64.0),
-            ("10xlarge", 160.0),
-            ("16xlarge", 256.0),
-        ],
-    ),
-    (
-        "m5",
-        &[
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-            ("4xlarge", 64.0),
-            ("8xlarge", 128.0),
-            ("12xlarge", 192.0),
-            ("16xlarge", 256.0),
-            ("24xlarge", 384.0),
-        ],
-    ),
-    (
-        "m5a",
-        &[
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-            ("4xlarge", 64.0),
-            ("8xlarge", 128.0),
-            ("12xlarge", 192.0),
-            ("16xlarge", 256.0),
-            ("24xlarge", 384.0),
-        ],
-    ),
-    (
-        "m6i",
-        &[
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-            ("4xlarge", 64.0),
-            ("8xlarge", 128.0),
-            ("12xlarge", 192.0),
-            ("16xlarge", 256.0),
-            ("24xlarge", 384.0),
-            ("32xlarge", 512.0),
-        ],
-    ),
-    (
-        "m7i",
-        &[
-            ("large", 8.0),
-            ("xlarge", 16.0),
-            ("2xlarge", 32.0),
-            ("4xlarge", 64.0),
-            ("8xlarge", 128.0),
-            ("12xlarge", 192.0),
-            ("16xlarge", 256.0),
-            ("24xlarge", 384.0),
-            ("48xlarge", 768.0),
-        ],
-    ),
-    (
-        "c4",
-        &[
-            ("large", 3.75),
-            ("xlarge", 7.5),
-            ("2xlarge", 15.0),
-            ("4xlarge", 30.0),
-            ("8xlarge", 60.0),
-        ],
-    ),
-    (
-        "c5",
-        &[
-            ("large", 4.0),
-            ("xlarge", 8.0),
-            ("2xlarge", 16.0),
-            ("4xlarge", 32.0),
-            ("9xlarge", 72.0),
-            ("12xlarge", 96.0),
-            ("18xlarge", 144.0),
-            ("24xlarge", 192.0),
-        ],
-    ),
-    (
-        "c6i",
-        &[
-            ("large", 4.0),
-            ("xlarge", 8.0),
-            ("2xlarge", 16.0),
-            ("4xlarge", 32.0),
-            ("8xlarge", 64.0),
-            ("12xlarge", 96.0),
-            ("16xlarge", 128.0),
-            ("24xlarge", 192.0),
-            ("32xlarge", 256.0),
-        ],
-    ),
-    (
-        "c7i",
-        &[
-            ("large", 4.0),
-            ("xlarge", 8.0),
-            ("2xlarge", 16.0),
-            ("4xlarge", 32.0),
-            ("8xlarge", 64.0),
-            ("12xlarge", 96.0),
-            ("16xlarge", 128.0),
-            ("24xlarge", 192.0),
-            ("48xlarge", 384.0),
-        ],
-    ),
-    (
-        "r4",
-        &[
-            ("large", 15.25),
-            ("xlarge", 30.5),
-            ("2xlarge", 61.0),
-            ("4xlarge", 122.0),
-            ("8xlarge", 244.0),
-            ("16xlarge", 488.0),
-        ],
-    ),
-    (
-        "r5",
-        &[
-            ("large", 16.0),
-            ("xlarge", 32.0),
-            ("2xlarge", 64.0),
-            ("4xlarge", 128.0),
-            ("8xlarge", 256.0),
-            ("12xlarge", 384.0),
-            ("16xlarge", 512.0),
-            ("24xlarge", 768.0),
-        ],
-    ),
-    (
-        "r6i",
-        &[
-            ("large", 16.0),
-            ("xlarge", 32.0),
-            ("2xlarge", 64.0),
-            ("4xlarge", 128.0),
-            ("8xlarge", 256.0),
-            ("12xlarge", 384.0),
-            ("16xlarge", 512.0),
-            ("24xlarge", 768.0),
-            ("32xlarge", 1024.0),
-        ],
-    ),
-    (
-        "r7i",
-        &[
-            ("large", 16.0),
-            ("xlarge", 32.0),
-            ("2xlarge", 64.0),
-            ("4xlarge", 128.0),
-            ("8xlarge", 256.0),
-            ("12xlarge", 384.0),
-            ("16xlarge", 512.0),
-            ("24xlarge", 768.0),
-            ("48xlarge", 1536.0),
-        ],
-    ),
+const SMALL_TO_2XL: &[&str] = &[
+    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
 ];
+const TO_24XL: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+];
+const TO_32XL: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+    "32xlarge",
+];
+const TO_48XL: &[&str] = &[
+    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge",
+    "48xlarge",
+];
+
+/// (families, GiB of the `large` size, sizes that exist). Within a family memory scales
+/// with the size: `medium` is half of `large`, `xlarge` twice, `Nxlarge` 2N times (so
+/// `t3.nano` is 8/16 = 0.5 GiB, `c5.9xlarge` 4 × 18 = 72 GiB, `r4.16xlarge` 15.25 × 32 =
+/// 488 GiB, as published).
+const TABLE: &[(&[&str], f64, &[&str])] = &[
+    (&["t2", "t3", "t3a", "t4g"], 8.0, SMALL_TO_2XL),
+    (
+        &["m4"],
+        8.0,
+        &[
+            "large", "xlarge", "2xlarge", "4xlarge", "10xlarge", "16xlarge",
+        ],
+    ),
+    (&["m5", "m5a"], 8.0, TO_24XL),
+    (&["m6i"], 8.0, TO_32XL),
+    (&["m7i"], 8.0, TO_48XL),
+    (
+        &["c4"],
+        3.75,
+        &["large", "xlarge", "2xlarge", "4xlarge", "8xlarge"],
+    ),
+    (
+        &["c5"],
+        4.0,
+        &[
+            "large", "xlarge", "2xlarge", "4xlarge", "9xlarge", "12xlarge", "18xlarge", "24xlarge",
+        ],
+    ),
+    (&["c6i"], 4.0, TO_32XL),
+    (&["c7i"], 4.0, TO_48XL),
+    (
+        &["r4"],
+        15.25,
+        &[
+            "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge",
+        ],
+    ),
+    (&["r5"], 16.0, TO_24XL),
+    (&["r6i"], 16.0, TO_32XL),
+    (&["r7i"], 16.0, TO_48XL),
+];
+
+/// How many times the memory of `large` a size has.
+fn multiple_of_large(size: &str) -> Option<f64> {
+    Some(match size {
+        "nano" => 1.0 / 16.0,
+        "micro" => 1.0 / 8.0,
+        "small" => 0.25,
+        "medium" => 0.5,
+        "large" => 1.0,
+        "xlarge" => 2.0,
+        _ => 2.0 * size.strip_suffix("xlarge")?.parse::<f64>().ok()?,
+    })
+}
 
 /// The memory of `instance_type` in GiB, if the table has it.
 pub fn ram_gib(instance_type: &str) -> Option<f64> {
     let (family, size) = instance_type.split_once('.')?;
-    TABLE
+    let (family, size) = (family.to_ascii_lowercase(), size.to_ascii_lowercase());
+    let (_, large, sizes) = TABLE
         .iter()
-        .find(|(f, _)| f.eq_ignore_ascii_case(family))?
-        .1
-        .iter()
-        .find(|(s, _)| s.eq_ignore_ascii_case(size))
-        .map(|&(_, g)| g)
+        .find(|(fams, _, _)| fams.contains(&family.as_str()))?;
+    if !sizes.contains(&size.as_str()) {
+        return None;
+    }
+    Some(large * multiple_of_large(&size)?)
 }
 
 #[cfg(test)]
@@ -244,5 +95,16 @@ mod tests {
         assert_eq!(ram_gib("r6i.large"), Some(16.0));
         assert_eq!(ram_gib("x2idn.metal"), None);
         assert_eq!(ram_gib("garbage"), None);
+        // Published figures the size rule must reproduce.
+        assert_eq!(ram_gib("t3.nano"), Some(0.5));
+        assert_eq!(ram_gib("C4.8XLARGE"), Some(60.0));
+        assert_eq!(ram_gib("c5.9xlarge"), Some(72.0));
+        assert_eq!(ram_gib("m4.10xlarge"), Some(160.0));
+        assert_eq!(ram_gib("r4.16xlarge"), Some(488.0));
+        assert_eq!(ram_gib("m7i.48xlarge"), Some(768.0));
+        assert_eq!(ram_gib("r7i.48xlarge"), Some(1536.0));
+        // Sizes a family does not have are unknown, not extrapolated.
+        assert_eq!(ram_gib("m4.8xlarge"), None);
+        assert_eq!(ram_gib("t3.4xlarge"), None);
     }
 }

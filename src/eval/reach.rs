@@ -2409,6 +2409,23 @@ impl<'t> Reach<'t> {
             };
             any = true;
             let id = self.nacl_id(side);
+            // A reply that is one packet shape (ICMP reply type, other protocols).
+            let single_reply = |w: &mut Walk, l4: &PacketL4, what: String| {
+                let v = nacl.evaluate(dir, peer, port.protocol, l4);
+                let res = if v.allows() {
+                    Outcome::Allow
+                } else {
+                    Outcome::Deny
+                };
+                w.worsen(Layer::ReturnNacl, res, || {
+                    format!(
+                        "{where_}: {id} {} {what} (rule {})",
+                        if v.allows() { "allows" } else { "drops" },
+                        rule_no(&v)
+                    )
+                });
+                w.cite(Layer::ReturnNacl, || self.cite_entry(side, &v));
+            };
             match port.l4 {
                 PacketL4::Port(_) => {
                     let pieces = self.ephemeral(nacl, dir, peer, port.protocol);
@@ -2471,46 +2488,17 @@ impl<'t> Reach<'t> {
                     None => w.worsen(Layer::ReturnNacl, Outcome::NotCrossed, || {
                         format!("ICMP type {ty} has no reply")
                     }),
-                    Some(rt) => {
-                        let v = nacl.evaluate(
-                            dir,
-                            peer,
-                            port.protocol,
-                            &PacketL4::Icmp { ty: rt, code: 0 },
-                        );
-                        let res = if v.allows() {
-                            Outcome::Allow
-                        } else {
-                            Outcome::Deny
-                        };
-                        w.worsen(Layer::ReturnNacl, res, || {
-                            format!(
-                                "{where_}: {id} {} the {} reply type {rt} (rule {})",
-                                if v.allows() { "allows" } else { "drops" },
-                                port.protocol,
-                                rule_no(&v)
-                            )
-                        });
-                        w.cite(Layer::ReturnNacl, || self.cite_entry(side, &v));
-                    }
+                    Some(rt) => single_reply(
+                        w,
+                        &PacketL4::Icmp { ty: rt, code: 0 },
+                        format!("the {} reply type {rt}", port.protocol),
+                    ),
                 },
-                PacketL4::None => {
-                    let v = nacl.evaluate(dir, peer, port.protocol, &PacketL4::None);
-                    let res = if v.allows() {
-                        Outcome::Allow
-                    } else {
-                        Outcome::Deny
-                    };
-                    w.worsen(Layer::ReturnNacl, res, || {
-                        format!(
-                            "{where_}: {id} {} protocol {} replies (rule {})",
-                            if v.allows() { "allows" } else { "drops" },
-                            port.protocol,
-                            rule_no(&v)
-                        )
-                    });
-                    w.cite(Layer::ReturnNacl, || self.cite_entry(side, &v));
-                }
+                PacketL4::None => single_reply(
+                    w,
+                    &PacketL4::None,
+                    format!("protocol {} replies", port.protocol),
+                ),
             }
         }
         if !any {
