@@ -119,8 +119,11 @@ pub struct ExposedRange {
     pub reach: Reach,
     /// Prefix lists with unknown entries that the world coverage relies on.
     pub assumed: Vec<PrefixListId>,
-    /// Contributing ingress rules: (group position, rule position).
-    pub rules: Vec<(u32, u32)>,
+    /// Every rule that admits public sources of this family and protocol to the
+    /// subject, sorted by rule (one table shared by all segments of the subject's family
+    /// and protocol: a segment holds 17 rules on average and an estate has a million
+    /// segments). The segment's own rules are those it [`holds`](Self::holds).
+    pub contributors: Arc<[Contributor]>,
     /// The contributing rules findings cite: for world reach, the rules that each open
     /// the segment to the world on their own when there are such rules, else all of
     /// them (they do it together); for broad reach, the largest sources until they
@@ -128,6 +131,42 @@ pub struct ExposedRange {
     pub cited: Vec<(u32, u32)>,
     /// Whether each rule in `cited` opens the segment to the world on its own.
     pub alone: bool,
+}
+
+/// A rule admitting public sources in one family and protocol (see
+/// [`ExposedRange::contributors`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contributor {
+    /// (group position, rule position).
+    pub rule: (u32, u32),
+    /// The rule's L4 span (see [`ExposedRange::lo`]).
+    pub lo: u16,
+    /// The L4 high end.
+    pub hi: u16,
+    /// Whether its sources are known (not a prefix list assumed public).
+    pub known: bool,
+}
+
+impl ExposedRange {
+    /// Whether `c` contributes to this segment: its span holds the segment (segments
+    /// are cut at every rule's span ends, so a span holds a segment or misses it) and,
+    /// for broad reach, its sources are known.
+    pub fn holds(&self, c: &Contributor) -> bool {
+        c.lo <= self.lo && c.hi >= self.hi && (self.reach == Reach::World || c.known)
+    }
+
+    /// Every contributing rule (for world reach all rules whose span holds the segment,
+    /// for broad reach the known ones), sorted.
+    pub fn rules(&self) -> Vec<(u32, u32)> {
+        let mut rules: Vec<(u32, u32)> = self
+            .contributors
+            .iter()
+            .filter(|c| self.holds(c))
+            .map(|c| c.rule)
+            .collect();
+        rules.dedup();
+        rules
+    }
 }
 
 /// What an exposure is about.
@@ -265,74 +304,35 @@ fn analyse<T: FamilySpace>(
         if !total.covers(world) && T::size(&total) < broad_min {
             continue;
         }
-        Sweep::new(&items, world).run(p, world, broad_min, out);
+        Sweep::new(&items, world).run(p, broad_min, out);
     }
 }
 
 /// A rule by (group position, rule position).
 type RuleAt = (u32, u32);
 
-/// A segment's rules: every contributing one (for world reach all active rules, for
-/// broad reach the known ones), the ones to cite, and whether each cited rule opens
-/// it to the world on its own. Cited: for world reach through known rules, the rules
-/// that do it alone when there are any; for broad reach, see [`broad_evidence`];
-/// otherwise every contributing rule.
-fn segment_rules<T: FamilySpace>(
-    active: &[&Contrib<T>],
-    reach: Reach,
-    assumed: &[PrefixListId],
-    world: &IntervalSet<T>,
-    broad_min: u128,
-) -> (Vec<RuleAt>, Vec<RuleAt>, bool) {
-    let mut rules: Vec<(u32, u32)> = active
-        .iter()
-        .filter(|c| reach == Reach::World || c.assumed.is_none())
-        .map(|c| c.rule)
-        .collect();
-    rules.sort_unstable();
-    rules.dedup();
-    let single: Vec<(u32, u32)> = if reach == Reach::World && assumed.is_empty() {
-        active
-            .iter()
-            .filter(|c| c.assumed.is_none() && c.set.covers(world))
-            .map(|c| c.rule)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let alone = !single.is_empty();
-    let mut cited = if alone {
-        single
-    } else if reach == Reach::Broad {
-        let known: Vec<&Contrib<T>> = active
-            .iter()
-            .copied()
-            .filter(|c| c.assumed.is_none())
-            .collect();
-        broad_evidence(&known, broad_min)
-    } else {
-        rules.clone()
-    };
-    cited.sort_unstable();
-    cited.dedup();
-    (rules, cited, alone)
-}
-
 /// The rules to cite for a broad segment: the largest sources first, until together
 /// they hold `broad_min` addresses (so one `/8` rule is cited alone, not with every
 /// `/32` beside it).
-fn broad_evidence<T: FamilySpace>(known: &[&Contrib<T>], broad_min: u128) -> Vec<(u32, u32)> {
-    let mut order: Vec<(u128, (u32, u32), usize)> = known
+fn broad_evidence<T: FamilySpace>(
+    known: &[(u128, RuleAt, &IntervalSet<T>)],
+    broad_min: u128,
+) -> Vec<RuleAt> {
+    let mut order: Vec<(u128, RuleAt, usize)> = known
         .iter()
         .enumerate()
-        .map(|(k, c)| (T::size(&c.set), c.rule, k))
+        .map(|(k, &(size, rule, _))| (size, rule, k))
         .collect();
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
-    for (_, rule, k) in order {
+    for (size, rule, k) in order {
         rules.push(rule);
-        held.extend(known[k].set.ranges());
+        // Alone at the threshold (the usual case): no union to build.
+        if held.is_empty() && size >= broad_min {
+            break;
+        }
+        held.extend(known[k].2.ranges());
         let union = IntervalSet::from_ranges(held.iter().copied());
         if T::size(&union) >= broad_min {
             break;
@@ -359,6 +359,9 @@ struct Sweep<'c, T: FamilySpace> {
     bare_all: usize,
     known_size: u128,
     active: Vec<bool>,
+    /// Per item: its set's size, and whether it holds the whole world alone.
+    item_size: Vec<u128>,
+    whole: Vec<bool>,
 }
 
 impl<'c, T: FamilySpace> Sweep<'c, T> {
@@ -411,6 +414,8 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             bare_all: n,
             known_size: 0,
             active: vec![false; items.len()],
+            item_size: items.iter().map(|c| T::size(&c.set)).collect(),
+            whole: items.iter().map(|c| c.set.covers(world)).collect(),
         }
     }
 
@@ -456,14 +461,56 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
         }
     }
 
-    fn run(
-        mut self,
-        p: Protocol,
-        world: &IntervalSet<T>,
-        broad_min: u128,
-        out: &mut Vec<ExposedRange>,
-    ) {
+    /// The rules a segment cites among the active items, and whether each opens it to
+    /// the world alone (see [`ExposedRange::cited`]).
+    fn cite(&self, reach: Reach, assumed: &[PrefixListId], broad_min: u128) -> (Vec<RuleAt>, bool) {
         let items = self.items;
+        let active = || (0..items.len()).filter(|&i| self.active[i]);
+        let known = |i: &usize| items[*i].assumed.is_none();
+        let mut cited: Vec<RuleAt> = Vec::new();
+        if reach == Reach::World && assumed.is_empty() {
+            cited.extend(
+                active()
+                    .filter(known)
+                    .filter(|&i| self.whole[i])
+                    .map(|i| items[i].rule),
+            );
+        }
+        let alone = !cited.is_empty();
+        if !alone {
+            cited = if reach == Reach::Broad {
+                let known: Vec<(u128, RuleAt, &IntervalSet<T>)> = active()
+                    .filter(known)
+                    .map(|i| (self.item_size[i], items[i].rule, &items[i].set))
+                    .collect();
+                broad_evidence(&known, broad_min)
+            } else {
+                active().map(|i| items[i].rule).collect()
+            };
+        }
+        cited.sort_unstable();
+        cited.dedup();
+        (cited, alone)
+    }
+
+    fn run(mut self, p: Protocol, broad_min: u128, out: &mut Vec<ExposedRange>) {
+        let items = self.items;
+        let mut table: Vec<Contributor> = items
+            .iter()
+            .map(|c| Contributor {
+                rule: c.rule,
+                lo: c.lo,
+                hi: c.hi,
+                known: c.assumed.is_none(),
+            })
+            .collect();
+        table.sort_unstable_by_key(|c| c.rule);
+        // Segments of protocols without ports are widened to the whole span below,
+        // which is only exact because their rules span everything (see `l4_span`).
+        debug_assert!(
+            p.has_ports() || p.is_icmp() || table.iter().all(|c| c.lo == 0 && c.hi == u16::MAX)
+        );
+        let table: Arc<[Contributor]> = table.into();
         let mut points: Vec<u32> = vec![0];
         for c in items {
             points.push(u32::from(c.lo));
@@ -509,8 +556,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             } else {
                 continue;
             };
-            let here: Vec<&Contrib<T>> = active().map(|i| items[i]).collect();
-            let (rules, cited, alone) = segment_rules(&here, reach, &assumed, world, broad_min);
+            let (cited, alone) = self.cite(reach, &assumed, broad_min);
             let (lo, hi) = if p.has_ports() || p.is_icmp() {
                 (lo, hi)
             } else {
@@ -523,7 +569,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 hi,
                 reach,
                 assumed,
-                rules,
+                contributors: Arc::clone(&table),
                 cited,
                 alone,
             });
@@ -1006,12 +1052,58 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A segment's rules: every contributing one (for world reach all active rules, for
+    /// broad reach the known ones), the ones to cite, and whether each cited rule opens
+    /// it to the world on its own. Cited: for world reach through known rules, the rules
+    /// that do it alone when there are any; for broad reach, see [`broad_evidence`];
+    /// otherwise every contributing rule.
+    fn segment_rules<T: FamilySpace>(
+        active: &[&Contrib<T>],
+        reach: Reach,
+        assumed: &[PrefixListId],
+        world: &IntervalSet<T>,
+        broad_min: u128,
+    ) -> (Vec<RuleAt>, Vec<RuleAt>, bool) {
+        let mut rules: Vec<(u32, u32)> = active
+            .iter()
+            .filter(|c| reach == Reach::World || c.assumed.is_none())
+            .map(|c| c.rule)
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let single: Vec<(u32, u32)> = if reach == Reach::World && assumed.is_empty() {
+            active
+                .iter()
+                .filter(|c| c.assumed.is_none() && c.set.covers(world))
+                .map(|c| c.rule)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let alone = !single.is_empty();
+        let mut cited = if alone {
+            single
+        } else if reach == Reach::Broad {
+            let known: Vec<(u128, RuleAt, &IntervalSet<T>)> = active
+                .iter()
+                .filter(|c| c.assumed.is_none())
+                .map(|c| (T::size(&c.set), c.rule, &c.set))
+                .collect();
+            broad_evidence(&known, broad_min)
+        } else {
+            rules.clone()
+        };
+        cited.sort_unstable();
+        cited.dedup();
+        (rules, cited, alone)
+    }
+
     /// The straightforward version: a union per segment (the sweep's oracle).
     fn analyse_naive<T: FamilySpace>(
         contribs: &[&Contrib<T>],
         world: &IntervalSet<T>,
         broad_min: u128,
-        out: &mut Vec<ExposedRange>,
+        out: &mut Vec<Projected>,
     ) {
         let mut protocols: Vec<Protocol> = contribs.iter().map(|c| c.protocol).collect();
         protocols.sort_unstable();
@@ -1086,19 +1178,36 @@ mod tests {
                 } else {
                     (0, u16::MAX)
                 };
-                out.push(ExposedRange {
-                    family: T::FAMILY,
-                    protocol: p,
-                    lo,
-                    hi,
-                    reach,
-                    assumed,
-                    rules,
-                    cited,
-                    alone,
-                });
+                out.push((T::FAMILY, p, lo, hi, reach, assumed, rules, cited, alone));
             }
         }
+    }
+
+    /// A segment as the oracle states it: its fields, with its rules listed.
+    type Projected = (
+        Family,
+        Protocol,
+        u16,
+        u16,
+        Reach,
+        Vec<PrefixListId>,
+        Vec<RuleAt>,
+        Vec<RuleAt>,
+        bool,
+    );
+
+    fn project(r: &ExposedRange) -> Projected {
+        (
+            r.family,
+            r.protocol,
+            r.lo,
+            r.hi,
+            r.reach,
+            r.assumed.clone(),
+            r.rules(),
+            r.cited.clone(),
+            r.alone,
+        )
     }
 
     fn contrib() -> impl Strategy<Value = Contrib<u32>> {
@@ -1127,7 +1236,8 @@ mod tests {
         )
             .prop_map(|(protocol, a, b, set, assumed, r)| Contrib {
                 protocol,
-                lo: a.min(b),
+                // As `l4_span` gives them: protocols without ports span everything.
+                lo: if protocol.has_ports() { a.min(b) } else { 0 },
                 hi: if protocol.has_ports() {
                     a.max(b)
                 } else {
@@ -1163,6 +1273,7 @@ mod tests {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             analyse(&refs, &world, broad_min, &mut fast);
             analyse_naive(&refs, &world, broad_min, &mut slow);
+            let fast: Vec<Projected> = fast.iter().map(project).collect();
             prop_assert_eq!(fast, slow);
         }
     }

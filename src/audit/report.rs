@@ -8,6 +8,7 @@ use super::context::AuditCtx;
 use super::exposure::{ExposedRange, PathStatus, Reach, Subject, internet_path};
 use super::finding::{Exposure, Finding};
 use crate::net::{Direction, Family, Protocol};
+use std::sync::Arc;
 
 /// Which exposure findings a check wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +75,8 @@ struct Piece {
     protocol: Protocol,
     lo: u16,
     hi: u16,
-    /// Every contributing rule.
-    rules: Vec<(u32, u32)>,
+    /// How many rules contribute (to any of its segments).
+    contributing: usize,
     /// The rules the finding cites (see [`ExposedRange::cited`]).
     cited: Vec<(u32, u32)>,
     assumed: Vec<String>,
@@ -93,10 +94,6 @@ impl Piece {
         hits: &[&ExposedRange],
         label: Option<String>,
     ) -> Piece {
-        let mut rules: Vec<(u32, u32)> =
-            hits.iter().flat_map(|s| s.rules.iter().copied()).collect();
-        rules.sort_unstable();
-        rules.dedup();
         let mut cited: Vec<(u32, u32)> =
             hits.iter().flat_map(|s| s.cited.iter().copied()).collect();
         cited.sort_unstable();
@@ -112,13 +109,33 @@ impl Piece {
             protocol,
             lo,
             hi,
-            rules,
+            contributing: contributing(hits),
             cited,
             assumed,
             label,
             alone: hits.iter().all(|s| s.alone),
         }
     }
+}
+
+/// How many distinct rules contribute to any of `hits` (segments of one family and
+/// protocol of one subject, so they share one table of contributors).
+fn contributing(hits: &[&ExposedRange]) -> usize {
+    let Some(first) = hits.first() else {
+        return 0;
+    };
+    let table = &first.contributors;
+    debug_assert!(hits.iter().all(|s| Arc::ptr_eq(&s.contributors, table)));
+    let mut n = 0;
+    let mut last = None;
+    for c in table.iter() {
+        // The table is sorted by rule: count each rule once.
+        if last != Some(c.rule) && hits.iter().any(|s| s.holds(c)) {
+            n += 1;
+            last = Some(c.rule);
+        }
+    }
+    n
 }
 
 /// Merges adjacent segments (same family, protocol) into pieces.
@@ -387,7 +404,7 @@ fn finding(
         n if n > 1 && select != Select::Broad => format!(" by {n} rules"),
         _ => String::new(),
     };
-    let together = match p.rules.len().saturating_sub(p.cited.len()) {
+    let together = match p.contributing.saturating_sub(p.cited.len()) {
         0 => together,
         1 => format!("{together} (1 more rule admits public sources here too)"),
         n => format!("{together} ({n} more rules admit public sources here too)"),
