@@ -32,6 +32,7 @@ pub use context::AuditCtx;
 pub use finding::{Exposure, Finding, RuleEvidence, Severity};
 
 use crate::model::Topology;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Where checks put their findings.
@@ -98,7 +99,6 @@ impl AuditReport {
 /// Runs every enabled check over `topology` (checks, and the work inside the big ones,
 /// on all cores; the result does not depend on scheduling).
 pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
-    use rayon::prelude::*;
     let ctx = AuditCtx::new(topology, config);
     let mut report = AuditReport::default();
     let enabled: Vec<&registry::Check> = registry::CHECKS
@@ -124,25 +124,28 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
             found
         })
         .collect();
-    let mut findings: Vec<Finding> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
-    for found in per_check {
-        findings.extend(found);
-    }
-    if config.suppressions.is_empty() {
-        report.findings = findings;
-    } else {
-        for f in findings {
+    // Sort positions across the checks' lists, then move each finding once into the
+    // report: no concatenated copy, no second copy for the sort.
+    let mut order: Vec<(u32, u32)> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    for (c, found) in per_check.iter().enumerate() {
+        for (k, f) in found.iter().enumerate() {
             let active = config.suppressions.iter().any(|s| {
                 s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today)
             });
             if active {
                 report.suppressed += 1;
             } else {
-                report.findings.push(f);
+                order.push((c as u32, k as u32));
             }
         }
     }
-    sort(&mut report.findings);
+    let at = |&(c, k): &(u32, u32)| &per_check[c as usize][k as usize];
+    order.par_sort_by(|a, b| compare(at(a), at(b)));
+    let mut per_check = per_check;
+    report.findings = order
+        .iter()
+        .map(|&(c, k)| take(&mut per_check[c as usize][k as usize]))
+        .collect();
     report
 }
 
@@ -150,11 +153,17 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
 /// Sorts positions, then moves each finding once: a finding is a few hundred bytes and
 /// a merge sort would move it some twenty times.
 pub fn sort(findings: &mut Vec<Finding>) {
-    use rayon::slice::ParallelSliceMut;
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.par_sort_by(|&a, &b| compare(&findings[a], &findings[b]));
-    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
-    *findings = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
+    order.par_sort_by(|&a, &b| compare(&findings[a as usize], &findings[b as usize]));
+    *findings = order
+        .iter()
+        .map(|&i| take(&mut findings[i as usize]))
+        .collect();
+}
+
+/// Moves a finding out, leaving an empty one (allocation-free) in its place.
+fn take(f: &mut Finding) -> Finding {
+    std::mem::replace(f, Finding::new("", String::new(), String::new()))
 }
 
 fn compare(a: &Finding, b: &Finding) -> std::cmp::Ordering {
