@@ -5,7 +5,7 @@
 use super::Sink;
 use super::config::Category;
 use super::context::AuditCtx;
-use super::exposure::{ExposedRange, PathStatus, Reach, Subject, internet_path};
+use super::exposure::{Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path};
 use super::finding::{Exposure, Finding};
 use crate::net::{Direction, Family, Protocol};
 use std::sync::Arc;
@@ -126,11 +126,25 @@ fn contributing(hits: &[&ExposedRange]) -> usize {
     };
     let table = &first.contributors;
     debug_assert!(hits.iter().all(|s| Arc::ptr_eq(&s.contributors, table)));
+    // Segments come in L4 order and do not overlap: only those from the first one
+    // ending at or after a rule's span start can lie in the span.
+    let sorted = hits.windows(2).all(|w| w[0].hi < w[1].lo);
+    let holds = |c: &Contributor| {
+        let from = if sorted {
+            hits.partition_point(|s| s.hi < c.lo)
+        } else {
+            0
+        };
+        hits[from..]
+            .iter()
+            .take_while(|s| !sorted || s.lo <= c.hi)
+            .any(|s| s.holds(c))
+    };
     let mut n = 0;
     let mut last = None;
     for c in table.iter() {
         // The table is sorted by rule: count each rule once.
-        if last != Some(c.rule) && hits.iter().any(|s| s.holds(c)) {
+        if last != Some(c.rule) && holds(c) {
             n += 1;
             last = Some(c.rule);
         }
@@ -436,4 +450,61 @@ fn finding(
     f.exposure = Some(exposure);
     f.demote = demote + u8::from(!p.assumed.is_empty());
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The count of contributing rules over a run of segments equals the size of
+        /// the union of the segments' own rule lists.
+        #[test]
+        fn contributing_counts_the_union_of_the_segments_rules(
+            spans in proptest::collection::vec((0u16..12, 0u16..12, any::<bool>(), 0u32..6), 1..8),
+            cuts in proptest::collection::btree_set(0u16..13, 1..6),
+            world in any::<bool>(),
+            pick in proptest::collection::vec(any::<bool>(), 13),
+        ) {
+            let mut table: Vec<Contributor> = spans
+                .iter()
+                .map(|&(a, b, known, r)| Contributor { rule: (0, r), lo: a.min(b), hi: a.max(b), known })
+                .collect();
+            table.sort_unstable_by_key(|c| c.rule);
+            let table: Arc<[Contributor]> = table.into();
+            // Elementary segments: cut at every span end (as the sweep does), keep some.
+            let mut points: Vec<u16> = cuts.into_iter().collect();
+            for c in table.iter() {
+                points.push(c.lo);
+                points.push(c.hi + 1);
+            }
+            points.sort_unstable();
+            points.dedup();
+            let segs: Vec<ExposedRange> = points
+                .windows(2)
+                .enumerate()
+                .filter(|&(k, _)| pick[k % pick.len()])
+                .map(|(_, w)| ExposedRange {
+                    family: Family::V4,
+                    protocol: Protocol::Tcp,
+                    lo: w[0],
+                    hi: w[1] - 1,
+                    reach: if world { Reach::World } else { Reach::Broad },
+                    assumed: Vec::new(),
+                    contributors: Arc::clone(&table),
+                    cited: Vec::new(),
+                    alone: false,
+                })
+                .collect();
+            let hits: Vec<&ExposedRange> = segs.iter().collect();
+            let mut union: Vec<(u32, u32)> = hits.iter().flat_map(|s| s.rules()).collect();
+            union.sort_unstable();
+            union.dedup();
+            prop_assert_eq!(contributing(&hits), union.len());
+            let mut reversed = hits.clone();
+            reversed.reverse();
+            prop_assert_eq!(contributing(&reversed), union.len());
+        }
+    }
 }
