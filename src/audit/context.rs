@@ -6,9 +6,10 @@ use super::coverage::{GroupCover, RuleBox, rule_box};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
+use crate::index::fxhash::FxHashSet;
 use crate::model::{GroupId, Lookup, Peer, Rule, SecurityGroup, Topology};
 use crate::net::{Direction, L4, Protocol};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// What every check reads. Built once by [`super::audit`].
@@ -30,7 +31,7 @@ pub struct AuditCtx<'t> {
     /// Per group position: the ENIs carrying it.
     pub members: Vec<Vec<u32>>,
     /// Group ids referenced by some rule (any scope).
-    pub referenced: HashSet<&'t GroupId>,
+    pub referenced: FxHashSet<&'t GroupId>,
     /// Per ENI id: the first associated Elastic IP naming it (position in
     /// `topo.addresses`).
     pub eip_of_eni: HashMap<&'t str, usize>,
@@ -77,7 +78,7 @@ impl<'t> AuditCtx<'t> {
             eni_groups.push(gs);
             eni_missing_group.push(missing);
         }
-        let mut referenced = HashSet::new();
+        let mut referenced = FxHashSet::default();
         for g in &topo.security_groups {
             for r in g.all_rules() {
                 if let Peer::Group(gr) = &r.peer {

@@ -3,7 +3,9 @@
 use super::ids::*;
 use super::objects::*;
 use serde::Serialize;
-use std::collections::HashMap;
+// Ids are hashed millions of times per audit (every group reference of every rule):
+// Fx, not SipHash.
+use crate::index::fxhash::FxHashMap as HashMap;
 
 /// Everything read from the inputs. Objects keep input order; ids may repeat across
 /// scopes (accounts/regions), so lookups go through [`Lookup`], which prefers the
@@ -161,7 +163,8 @@ pub struct Lookup<'t> {
 }
 
 fn table<'t, T>(items: &'t [T], id: impl Fn(&'t T) -> &'t str) -> HashMap<&'t str, Vec<usize>> {
-    let mut m: HashMap<&str, Vec<usize>> = HashMap::with_capacity(items.len());
+    let mut m: HashMap<&str, Vec<usize>> =
+        HashMap::with_capacity_and_hasher(items.len(), Default::default());
     for (i, it) in items.iter().enumerate() {
         m.entry(id(it)).or_default().push(i);
     }
