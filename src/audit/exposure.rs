@@ -349,16 +349,22 @@ fn broad_evidence<T: FamilySpace>(
 /// building a union.
 struct Sweep<'c, T: FamilySpace> {
     items: &'c [&'c Contrib<T>],
-    /// Per item: the runs of pieces `[first, end)` its set holds.
+    /// Per item: the runs of pieces `[first, end)` its set holds (empty for items that
+    /// hold the whole world: those are counted, not spread over the pieces).
     spans: Vec<Vec<(u32, u32)>>,
     size: Vec<u128>,
     known: Vec<u32>,
     all: Vec<u32>,
-    /// Pieces held by no active known (resp. any active) contribution.
+    /// Pieces held by no active known (resp. any active) partial contribution.
     bare_known: usize,
     bare_all: usize,
     known_size: u128,
-    active: Vec<bool>,
+    /// Active items holding the whole world: known ones, and all.
+    whole_known: usize,
+    whole_all: usize,
+    /// The active items, and each item's position in that list.
+    active: Vec<usize>,
+    slot: Vec<usize>,
     /// Per item: its set's size, and whether it holds the whole world alone.
     item_size: Vec<u128>,
     whole: Vec<bool>,
@@ -366,8 +372,10 @@ struct Sweep<'c, T: FamilySpace> {
 
 impl<'c, T: FamilySpace> Sweep<'c, T> {
     fn new(items: &'c [&'c Contrib<T>], world: &IntervalSet<T>) -> Self {
+        let whole: Vec<bool> = items.iter().map(|c| c.set.covers(world)).collect();
+        // A whole-world item's set is `world` itself: it adds no cut.
         let mut cuts: Vec<T> = Vec::new();
-        for c in items {
+        for (c, _) in items.iter().zip(&whole).filter(|(_, w)| !**w) {
             for &(a, b) in c.set.ranges() {
                 cuts.push(a);
                 cuts.extend(b.succ());
@@ -391,7 +399,11 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
         }
         let spans = items
             .iter()
-            .map(|c| {
+            .zip(&whole)
+            .map(|(c, &w)| {
+                if w {
+                    return Vec::new();
+                }
                 c.set
                     .ranges()
                     .iter()
@@ -413,15 +425,24 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             bare_known: n,
             bare_all: n,
             known_size: 0,
-            active: vec![false; items.len()],
+            whole_known: 0,
+            whole_all: 0,
+            active: Vec::with_capacity(items.len()),
+            slot: vec![usize::MAX; items.len()],
             item_size: items.iter().map(|c| T::size(&c.set)).collect(),
-            whole: items.iter().map(|c| c.set.covers(world)).collect(),
+            whole,
         }
     }
 
     fn enter(&mut self, i: usize) {
-        self.active[i] = true;
+        self.slot[i] = self.active.len();
+        self.active.push(i);
         let known = self.items[i].assumed.is_none();
+        if self.whole[i] {
+            self.whole_all += 1;
+            self.whole_known += usize::from(known);
+            return;
+        }
         for k in 0..self.spans[i].len() {
             let (first, end) = self.spans[i][k];
             for e in first as usize..end as usize {
@@ -441,8 +462,17 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
     }
 
     fn leave(&mut self, i: usize) {
-        self.active[i] = false;
+        let at = self.slot[i];
+        self.active.swap_remove(at);
+        if let Some(&moved) = self.active.get(at) {
+            self.slot[moved] = at;
+        }
         let known = self.items[i].assumed.is_none();
+        if self.whole[i] {
+            self.whole_all -= 1;
+            self.whole_known -= usize::from(known);
+            return;
+        }
         for k in 0..self.spans[i].len() {
             let (first, end) = self.spans[i][k];
             for e in first as usize..end as usize {
@@ -465,7 +495,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
     /// the world alone (see [`ExposedRange::cited`]).
     fn cite(&self, reach: Reach, assumed: &[PrefixListId], broad_min: u128) -> (Vec<RuleAt>, bool) {
         let items = self.items;
-        let active = || (0..items.len()).filter(|&i| self.active[i]);
+        let active = || self.active.iter().copied();
         let known = |i: &usize| items[*i].assumed.is_none();
         let mut cited: Vec<RuleAt> = Vec::new();
         if reach == Reach::World && assumed.is_empty() {
@@ -542,12 +572,14 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 continue;
             }
             let (lo, hi) = (lo as u16, (end - 1).min(u32::from(u16::MAX)) as u16);
-            let active = || (0..items.len()).filter(|&i| self.active[i]);
-            let (reach, assumed) = if self.bare_known == 0 {
+            let (reach, assumed) = if self.whole_known > 0 || self.bare_known == 0 {
                 (Reach::World, Vec::new())
-            } else if self.bare_all == 0 {
-                let mut a: Vec<PrefixListId> =
-                    active().filter_map(|i| items[i].assumed.clone()).collect();
+            } else if self.whole_all > 0 || self.bare_all == 0 {
+                let mut a: Vec<PrefixListId> = self
+                    .active
+                    .iter()
+                    .filter_map(|&i| items[i].assumed.clone())
+                    .collect();
                 a.sort();
                 a.dedup();
                 (Reach::World, a)
