@@ -78,14 +78,23 @@ impl<'t> AuditCtx<'t> {
             eni_groups.push(gs);
             eni_missing_group.push(missing);
         }
-        let mut referenced = FxHashSet::default();
-        for g in &topo.security_groups {
-            for r in g.all_rules() {
-                if let Peer::Group(gr) = &r.peer {
-                    referenced.insert(&gr.group);
-                }
-            }
-        }
+        let referenced = {
+            use rayon::prelude::*;
+            topo.security_groups
+                .par_iter()
+                .fold(FxHashSet::default, |mut set, g| {
+                    for r in g.all_rules() {
+                        if let Peer::Group(gr) = &r.peer {
+                            set.insert(&gr.group);
+                        }
+                    }
+                    set
+                })
+                .reduce(FxHashSet::default, |mut a, b| {
+                    a.extend(b);
+                    a
+                })
+        };
         let mut eip_of_eni = HashMap::new();
         for (k, a) in topo.addresses.iter().enumerate() {
             if let Some(eni) = &a.eni

@@ -300,11 +300,10 @@ fn analyse<T: FamilySpace>(
             .copied()
             .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
             .collect();
-        let total = union_all(items.iter().map(|c| &c.set));
-        if !total.covers(world) && T::size(&total) < broad_min {
-            continue;
+        let sweep = Sweep::new(&items, world);
+        if sweep.may_report(broad_min) {
+            sweep.run(p, broad_min, out);
         }
-        Sweep::new(&items, world).run(p, broad_min, out);
     }
 }
 
@@ -432,6 +431,32 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             item_size: items.iter().map(|c| T::size(&c.set)).collect(),
             whole,
         }
+    }
+
+    /// Whether all items together cover the world or hold at least `broad_min`
+    /// addresses (else no segment can be reported). Pieces partition the world and each
+    /// lies wholly inside or outside every item's set, so this counts pieces.
+    fn may_report(&self, broad_min: u128) -> bool {
+        if self.whole.iter().any(|&w| w) {
+            return true;
+        }
+        let mut depth = vec![0i32; self.size.len() + 1];
+        for spans in &self.spans {
+            for &(first, end) in spans {
+                depth[first as usize] += 1;
+                depth[end as usize] -= 1;
+            }
+        }
+        let (mut held, mut size, mut all) = (0i32, 0u128, true);
+        for (e, &piece) in self.size.iter().enumerate() {
+            held += depth[e];
+            if held > 0 {
+                size = size.saturating_add(piece);
+            } else {
+                all = false;
+            }
+        }
+        all || size >= broad_min
     }
 
     fn enter(&mut self, i: usize) {
