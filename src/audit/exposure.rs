@@ -1062,21 +1062,25 @@ pub fn internet_path(
         Family::V4 => 0,
         Family::V6 => 1,
     };
+    let worked_out;
     let stat = match ctx.exposures.paths.get(&eni) {
-        Some(p) => p[idx].clone(),
-        None => match ctx.topo.enis.get(eni as usize) {
-            Some(e) => static_path(ctx, e, family),
-            None => StaticPath::Blocked("unknown interface".to_string()),
-        },
+        Some(p) => &p[idx],
+        None => {
+            worked_out = match ctx.topo.enis.get(eni as usize) {
+                Some(e) => static_path(ctx, e, family),
+                None => StaticPath::Blocked("unknown interface".to_string()),
+            };
+            &worked_out
+        }
     };
     match stat {
-        StaticPath::Blocked(why) => PathStatus::Nominal(why),
+        StaticPath::Blocked(why) => PathStatus::Nominal(why.clone()),
         StaticPath::Open { nacl: None, detail } => {
             PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)"))
         }
-        StaticPath::Open {
+        &StaticPath::Open {
             nacl: Some(n),
-            detail,
+            ref detail,
         } => {
             let acl = &ctx.topo.network_acls[n];
             let key = (n, family, protocol, lo, hi);

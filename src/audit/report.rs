@@ -8,6 +8,7 @@ use super::context::AuditCtx;
 use super::exposure::{Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path};
 use super::finding::{Exposure, Finding};
 use crate::net::{Direction, Family, Protocol};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Which exposure findings a check wants.
@@ -39,24 +40,31 @@ fn internet_name(f: Family) -> &'static str {
 
 /// `tcp 22`, `udp 0-65535`, `icmp type 8`, `all protocols`, `protocol 47`.
 pub fn traffic_text(protocol: Protocol, lo: u16, hi: u16) -> String {
-    match protocol {
-        Protocol::All => "all protocols".to_string(),
-        Protocol::Number(n) => format!("protocol {n}"),
+    let mut s = String::new();
+    write_traffic(&mut s, protocol, lo, hi);
+    s
+}
+
+/// Appends [`traffic_text`] to `out`.
+fn write_traffic(out: &mut String, protocol: Protocol, lo: u16, hi: u16) {
+    let _ = match protocol {
+        Protocol::All => write!(out, "all protocols"),
+        Protocol::Number(n) => write!(out, "protocol {n}"),
         Protocol::Icmp | Protocol::Icmpv6 => {
             let (tl, th) = (lo >> 8, hi >> 8);
             if lo == 0 && hi == u16::MAX {
-                format!("{protocol} (all types)")
+                write!(out, "{protocol} (all types)")
             } else if tl == th && (lo & 0xff) == 0 && (hi & 0xff) == 0xff {
-                format!("{protocol} type {tl}")
+                write!(out, "{protocol} type {tl}")
             } else if lo == hi {
-                format!("{protocol} type {tl} code {}", lo & 0xff)
+                write!(out, "{protocol} type {tl} code {}", lo & 0xff)
             } else {
-                format!("{protocol} types {tl}-{th}")
+                write!(out, "{protocol} types {tl}-{th}")
             }
         }
-        _ if lo == hi => format!("{protocol} {lo}"),
-        _ => format!("{protocol} {lo}-{hi}"),
-    }
+        _ if lo == hi => write!(out, "{protocol} {lo}"),
+        _ => write!(out, "{protocol} {lo}-{hi}"),
+    };
 }
 
 /// The JSON `ports` of a segment: ports, or ICMP type range; `None` = all.
@@ -337,9 +345,14 @@ pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut 
         .par_iter()
         .with_min_len(16)
         .map(|(subject, ranges)| {
-            pieces(ctx, ranges, select)
+            let pieces = pieces(ctx, ranges, select);
+            if pieces.is_empty() {
+                return Vec::new();
+            }
+            let who = Who::of(ctx, *subject);
+            pieces
                 .iter()
-                .map(|piece| finding(ctx, code, *subject, piece, select))
+                .map(|piece| finding(ctx, code, &who, piece, select))
                 .collect()
         })
         .collect();
@@ -348,97 +361,134 @@ pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut 
     }
 }
 
+/// What every finding about one subject says of it (worked out once per subject).
+struct Who<'t> {
+    subject: Subject,
+    resource: &'t str,
+    scope: &'t crate::model::Scope,
+    origin: &'t crate::model::Origin,
+    /// `eni-1 (instance i-1)` or `group sg-1`.
+    what: String,
+}
+
+impl<'t> Who<'t> {
+    fn of(ctx: &AuditCtx<'t>, subject: Subject) -> Who<'t> {
+        match subject {
+            Subject::Eni(i) => {
+                let eni = &ctx.topo.enis[i as usize];
+                let mut what = eni.id.to_string();
+                if let Some(id) = eni.attachment.as_ref().and_then(|a| a.instance.as_ref()) {
+                    let _ = write!(what, " (instance {id})");
+                }
+                Who {
+                    subject,
+                    resource: eni.id.as_str(),
+                    scope: &eni.scope,
+                    origin: &eni.origin,
+                    what,
+                }
+            }
+            Subject::Group(g) => {
+                let grp = ctx.group(g);
+                Who {
+                    subject,
+                    resource: grp.id.as_str(),
+                    scope: &grp.scope,
+                    origin: &grp.origin,
+                    what: format!("group {}", grp.id),
+                }
+            }
+        }
+    }
+}
+
 fn finding(
     ctx: &AuditCtx<'_>,
     code: &'static str,
-    subject: Subject,
+    who: &Who<'_>,
     p: &Piece,
     select: Select,
 ) -> Finding {
-    let (resource, scope, origin, what, status) = match subject {
-        Subject::Eni(i) => {
-            let eni = &ctx.topo.enis[i as usize];
-            let inst = eni
-                .attachment
-                .as_ref()
-                .and_then(|a| a.instance.as_ref())
-                .map(|id| format!(" (instance {id})"))
-                .unwrap_or_default();
-            let status = internet_path(ctx, i, p.family, p.protocol, p.lo, p.hi);
-            (
-                eni.id.to_string(),
-                &eni.scope,
-                &eni.origin,
-                format!("{}{inst}", eni.id),
-                status,
-            )
-        }
-        Subject::Group(g) => {
-            let grp = ctx.group(g);
-            (
-                grp.id.to_string(),
-                &grp.scope,
-                &grp.origin,
-                format!("group {}", grp.id),
-                PathStatus::Nominal("the group is attached to no network interface".to_string()),
-            )
+    let status = match who.subject {
+        Subject::Eni(i) => internet_path(ctx, i, p.family, p.protocol, p.lo, p.hi),
+        Subject::Group(_) => {
+            PathStatus::Nominal("the group is attached to no network interface".to_string())
         }
     };
-    let traffic = traffic_text(p.protocol, p.lo, p.hi);
-    let service = p
-        .label
-        .as_ref()
-        .map(|l| format!("{l} ({traffic})"))
-        .unwrap_or(traffic);
     let mut peers: Vec<&str> = p
         .cited
         .iter()
         .map(|&(g, r)| ctx.peer_text(g, Direction::Ingress, r))
         .collect();
-    peers.sort();
+    peers.sort_unstable();
     peers.dedup();
-    let (peer, whom) = match select {
-        Select::Broad => {
-            let shown: Vec<&str> = peers.iter().take(6).copied().collect();
-            let more = if peers.len() > 6 {
-                format!(" and {} more", peers.len() - 6)
-            } else {
-                String::new()
-            };
-            let joined = format!("{}{more}", shown.join(", "));
-            (joined.clone(), format!("a broad public range ({joined})"))
+    // `{what}: {service} open to {whom}{together};{assumed} {how}`, written once.
+    let mut message = String::with_capacity(192);
+    message.push_str(&who.what);
+    message.push_str(": ");
+    match &p.label {
+        Some(l) => {
+            message.push_str(l);
+            message.push_str(" (");
+            write_traffic(&mut message, p.protocol, p.lo, p.hi);
+            message.push(')');
         }
-        _ => (
-            world_peer(p.family).to_string(),
-            internet_name(p.family).to_string(),
-        ),
+        None => write_traffic(&mut message, p.protocol, p.lo, p.hi),
+    }
+    message.push_str(" open to ");
+    let peer = match select {
+        Select::Broad => {
+            let mut joined = peers[..peers.len().min(6)].join(", ");
+            if peers.len() > 6 {
+                let _ = write!(joined, " and {} more", peers.len() - 6);
+            }
+            let _ = write!(message, "a broad public range ({joined})");
+            joined
+        }
+        _ => {
+            message.push_str(internet_name(p.family));
+            world_peer(p.family).to_string()
+        }
     };
-    let together = match p.cited.len() {
-        n if n > 1 && select != Select::Broad && !p.alone => format!(" by {n} rules together"),
-        n if n > 1 && select != Select::Broad => format!(" by {n} rules"),
-        _ => String::new(),
-    };
-    let together = match p.contributing.saturating_sub(p.cited.len()) {
-        0 => together,
-        1 => format!("{together} (1 more rule admits public sources here too)"),
-        n => format!("{together} ({n} more rules admit public sources here too)"),
-    };
-    let assumed = if p.assumed.is_empty() {
-        String::new()
-    } else {
-        format!(
+    match p.cited.len() {
+        n if n > 1 && select != Select::Broad && !p.alone => {
+            let _ = write!(message, " by {n} rules together");
+        }
+        n if n > 1 && select != Select::Broad => {
+            let _ = write!(message, " by {n} rules");
+        }
+        _ => {}
+    }
+    match p.contributing.saturating_sub(p.cited.len()) {
+        0 => {}
+        1 => message.push_str(" (1 more rule admits public sources here too)"),
+        n => {
+            let _ = write!(message, " ({n} more rules admit public sources here too)");
+        }
+    }
+    message.push(';');
+    if !p.assumed.is_empty() {
+        let _ = write!(
+            message,
             " assuming prefix list {} (entries not exported) holds public ranges;",
             p.assumed.join(", ")
-        )
+        );
+    }
+    let (exposure, demote) = match &status {
+        PathStatus::Effective(d) => {
+            message.push_str(" effective: ");
+            message.push_str(d);
+            (Exposure::Effective, 0)
+        }
+        PathStatus::Nominal(d) => {
+            message.push_str(" nominal: ");
+            message.push_str(d);
+            (Exposure::Nominal, 1)
+        }
     };
-    let (exposure, how, demote) = match &status {
-        PathStatus::Effective(d) => (Exposure::Effective, format!("effective: {d}"), 0),
-        PathStatus::Nominal(d) => (Exposure::Nominal, format!("nominal: {d}"), 1),
-    };
-    let message = format!("{what}: {service} open to {whom}{together};{assumed} {how}");
-    let mut f = Finding::new(code, resource, message)
-        .scope(scope)
-        .origin(origin)
+    let mut f = Finding::new(code, who.resource, message)
+        .scope(who.scope)
+        .origin(who.origin)
         .traffic(p.protocol, ports_field(p.protocol, p.lo, p.hi))
         .peer(peer)
         .rules(
