@@ -124,6 +124,8 @@ pub struct ExposedRange {
     /// and protocol: a segment holds 17 rules on average and an estate has a million
     /// segments). The segment's own rules are those it [`holds`](Self::holds).
     pub contributors: Arc<[Contributor]>,
+    /// How many distinct rules contribute (the length of [`rules`](Self::rules)).
+    pub held: u32,
     /// The contributing rules findings cite: for world reach, the rules that each open
     /// the segment to the world on their own when there are such rules, else all of
     /// them (they do it together); for broad reach, the largest sources until they
@@ -578,6 +580,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
         let mut leave = enter.clone();
         leave.sort_by_key(|&i| items[i].hi);
         let (mut ei, mut li, mut active_n) = (0, 0, 0usize);
+        let mut held: Vec<RuleAt> = Vec::new();
         for w in points.windows(2) {
             let (lo, end) = (w[0], w[1]);
             if lo > u32::from(u16::MAX) {
@@ -614,6 +617,15 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 continue;
             };
             let (cited, alone) = self.cite(reach, &assumed, broad_min);
+            held.clear();
+            held.extend(
+                self.active
+                    .iter()
+                    .filter(|&&i| reach == Reach::World || items[i].assumed.is_none())
+                    .map(|&i| items[i].rule),
+            );
+            held.sort_unstable();
+            held.dedup();
             let (lo, hi) = if p.has_ports() || p.is_icmp() {
                 (lo, hi)
             } else {
@@ -627,6 +639,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 reach,
                 assumed,
                 contributors: Arc::clone(&table),
+                held: held.len() as u32,
                 cited,
                 alone,
             });
@@ -1334,6 +1347,9 @@ mod tests {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             analyse(&refs, &world, broad_min, &mut fast);
             analyse_naive(&refs, &world, broad_min, &mut slow);
+            for r in &fast {
+                prop_assert_eq!(r.held as usize, r.rules().len());
+            }
             let fast: Vec<Projected> = fast.iter().map(project).collect();
             prop_assert_eq!(fast, slow);
         }

@@ -129,8 +129,10 @@ impl Piece {
 /// How many distinct rules contribute to any of `hits` (segments of one family and
 /// protocol of one subject, so they share one table of contributors).
 fn contributing(hits: &[&ExposedRange]) -> usize {
-    let Some(first) = hits.first() else {
-        return 0;
+    let first = match hits {
+        [] => return 0,
+        [one] => return one.held as usize,
+        [first, ..] => first,
     };
     let table = &first.contributors;
     debug_assert!(hits.iter().all(|s| Arc::ptr_eq(&s.contributors, table)));
@@ -543,8 +545,16 @@ mod tests {
                     reach: if world { Reach::World } else { Reach::Broad },
                     assumed: Vec::new(),
                     contributors: Arc::clone(&table),
+                    held: 0,
                     cited: Vec::new(),
                     alone: false,
+                })
+                .collect();
+            let segs: Vec<ExposedRange> = segs
+                .into_iter()
+                .map(|mut s| {
+                    s.held = s.rules().len() as u32;
+                    s
                 })
                 .collect();
             let hits: Vec<&ExposedRange> = segs.iter().collect();
