@@ -251,6 +251,12 @@ impl<'t> Lookup<'t> {
         internet_gateway, igws, internet_gateways, InternetGateway;
     }
 
+    /// Whether a group `id` exists in any scope (what `group(id, _).is_some()` says,
+    /// without reading the group).
+    pub fn has_group(&self, id: &str) -> bool {
+        self.groups.contains_key(id)
+    }
+
     /// The position in `Topology::security_groups` of the group [`Lookup::group`] returns.
     pub fn group_index(&self, id: &str, scope: Option<&Scope>) -> Option<usize> {
         pick_index(

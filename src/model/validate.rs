@@ -162,7 +162,7 @@ impl<'t> Validator<'t> {
         let s = Some(scope);
         let l = &self.lookup;
         match kind {
-            Kind::Group => l.group(id, s).is_some(),
+            Kind::Group => l.has_group(id),
             Kind::Subnet => l.subnet(id, s).is_some(),
             Kind::Vpc => l.vpc(id, s).is_some(),
             Kind::Eni => l.eni(id, s).is_some(),
@@ -487,7 +487,7 @@ impl<'t> Validator<'t> {
                         what()
                     );
                     push(Severity::Warning, msg);
-                } else if self.lookup.group(r.group.as_str(), Some(scope)).is_none() {
+                } else if !self.lookup.has_group(r.group.as_str()) {
                     let msg = format!(
                         "unresolved reference: {} references security group {r}, which is \
                          not in the input (another account, a peer VPC, or deleted); answers \

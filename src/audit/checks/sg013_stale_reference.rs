@@ -63,10 +63,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     (Some(_), None) => false,
                 };
                 if !same_account
-                    || ctx
-                        .lookup
-                        .group(gr.group.as_str(), Some(&g.scope))
-                        .is_some()
+                    || ctx.lookup.has_group(gr.group.as_str())
                     || carried.contains(gr.group.as_str())
                 {
                     continue;
