@@ -2,6 +2,9 @@
 //! exposure, each check alone, then the whole audit (checks on all cores, fingerprints,
 //! sort) and the text and JSON reports written to memory:
 //! `cargo run --release --example audit_speed -- /tmp/s`.
+//!
+//! `--writers N` skips the checks one by one and writes each report (text, JSON,
+//! SARIF) N times, interleaved, printing every time and the median.
 
 use sgcheck::audit::{AuditConfig, AuditCtx, Sink, audit, registry};
 use sgcheck::ingest::ingest_paths;
@@ -20,6 +23,12 @@ fn main() {
         args.drain(i..(i + 2).min(args.len()));
         code
     });
+    // `--writers N`: time only the report writers, N rounds.
+    let writers = args.iter().position(|a| a == "--writers").map(|i| {
+        let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(5);
+        args.drain(i..(i + 2).min(args.len()));
+        n
+    });
     let t = Instant::now();
     let ingest = ingest_paths(&args);
     println!("ingest            {:>8.3} s", t.elapsed().as_secs_f64());
@@ -33,6 +42,9 @@ fn main() {
     );
     let all = Instant::now();
     for c in registry::CHECKS {
+        if writers.is_some() {
+            break;
+        }
         if only.as_ref().is_some_and(|o| o != c.code) {
             continue;
         }
@@ -57,19 +69,40 @@ fn main() {
         t.elapsed().as_secs_f64(),
         result.findings.len()
     );
-    for (name, json) in [("text", false), ("json", true)] {
-        let t = Instant::now();
-        let mut out = Vec::new();
-        let written = if json {
-            report::audit::write_json(&result, &mut out)
-        } else {
-            report::audit::write_text(&result, false, &mut out)
-        };
-        println!(
-            "{name} report       {:>8.3} s ({} bytes{})",
-            t.elapsed().as_secs_f64(),
-            out.len(),
-            if written.is_ok() { "" } else { ", failed" }
-        );
+    let names = ["text", "json", "sarif"];
+    let rounds = writers.unwrap_or(1);
+    let mut times = vec![Vec::new(); names.len()];
+    for _ in 0..rounds {
+        for (i, name) in names.into_iter().enumerate() {
+            if writers.is_none() && name == "sarif" {
+                continue;
+            }
+            let t = Instant::now();
+            let mut out = Vec::new();
+            let written = match name {
+                "text" => report::audit::write_text(&result, false, &mut out),
+                "json" => report::audit::write_json(&result, &mut out),
+                _ => report::sarif::write_sarif(&result, &mut out),
+            };
+            let dt = t.elapsed().as_secs_f64();
+            times[i].push(dt);
+            println!(
+                "{name:<5} report      {dt:>8.3} s ({} bytes{})",
+                out.len(),
+                if written.is_ok() { "" } else { ", failed" }
+            );
+        }
+    }
+    if rounds > 1 {
+        for (name, mut t) in names.into_iter().zip(times) {
+            t.sort_by(f64::total_cmp);
+            println!(
+                "{name:<5} median      {:>8.3} s (min {:.3}, max {:.3}, {} rounds)",
+                t[t.len() / 2],
+                t[0],
+                t[t.len() - 1],
+                t.len()
+            );
+        }
     }
 }
