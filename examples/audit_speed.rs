@@ -15,6 +15,20 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// CPU seconds (user + system, all threads) the process has used so far, from
+/// `/proc/self/stat` (Linux; 0 elsewhere): steadier than wall time on a shared machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     // `--only SG012`: time that check alone (for profiling), nothing else.
@@ -72,12 +86,14 @@ fn main() {
     let names = ["text", "json", "sarif"];
     let rounds = writers.unwrap_or(1);
     let mut times = vec![Vec::new(); names.len()];
+    let mut cpu = vec![Vec::new(); names.len()];
     for _ in 0..rounds {
         for (i, name) in names.into_iter().enumerate() {
             if writers.is_none() && name == "sarif" {
                 continue;
             }
             let t = Instant::now();
+            let c = cpu_seconds();
             let mut out = Vec::new();
             let written = match name {
                 "text" => report::audit::write_text(&result, false, &mut out),
@@ -85,23 +101,29 @@ fn main() {
                 _ => report::sarif::write_sarif(&result, &mut out),
             };
             let dt = t.elapsed().as_secs_f64();
+            let dc = cpu_seconds() - c;
             times[i].push(dt);
+            cpu[i].push(dc);
             println!(
-                "{name:<5} report      {dt:>8.3} s ({} bytes{})",
+                "{name:<5} report      {dt:>8.3} s, cpu {dc:.2} s ({} bytes{})",
                 out.len(),
                 if written.is_ok() { "" } else { ", failed" }
             );
         }
     }
     if rounds > 1 {
-        for (name, mut t) in names.into_iter().zip(times) {
+        for ((name, mut t), mut c) in names.into_iter().zip(times).zip(cpu) {
             t.sort_by(f64::total_cmp);
+            c.sort_by(f64::total_cmp);
             println!(
-                "{name:<5} median      {:>8.3} s (min {:.3}, max {:.3}, {} rounds)",
+                "{name:<5} median      {:>8.3} s (min {:.3}, max {:.3}, {} rounds), cpu {:.2} s (min {:.2}, max {:.2})",
                 t[t.len() / 2],
                 t[0],
                 t[t.len() - 1],
-                t.len()
+                t.len(),
+                c[c.len() / 2],
+                c[0],
+                c[c.len() - 1],
             );
         }
     }
