@@ -4,12 +4,27 @@
 //! `cargo run --release --example audit_speed -- /tmp/s`.
 //!
 //! `--writers N` skips the checks one by one and writes each report (text, JSON,
-//! SARIF) N times, interleaved, printing every time and the median.
+//! SARIF) N times, interleaved, as the CLI writes them (through a 1 MiB `BufWriter`,
+//! here into a byte counter), printing every time and the medians.
 
 use sgcheck::audit::{AuditConfig, AuditCtx, Sink, audit, registry};
 use sgcheck::ingest::ingest_paths;
 use sgcheck::report;
+use std::io::{self, BufWriter, Write};
 use std::time::Instant;
+
+/// A writer that only counts the bytes.
+struct Counter(u64);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 /// The allocator the `sgcheck` binary uses.
 #[global_allocator]
@@ -94,19 +109,29 @@ fn main() {
             }
             let t = Instant::now();
             let c = cpu_seconds();
-            let mut out = Vec::new();
-            let written = match name {
-                "text" => report::audit::write_text(&result, false, &mut out),
-                "json" => report::audit::write_json(&result, &mut out),
-                _ => report::sarif::write_sarif(&result, &mut out),
+            // With `--writers`, through a 1 MiB `BufWriter` into a byte counter, as the
+            // CLI writes to stdout; else into memory.
+            let mut vec = Vec::new();
+            let mut counter = BufWriter::with_capacity(1 << 20, Counter(0));
+            let out: &mut dyn Write = if writers.is_some() {
+                &mut counter
+            } else {
+                &mut vec
             };
+            let written = match name {
+                "text" => report::audit::write_text(&result, false, out),
+                "json" => report::audit::write_json(&result, out),
+                _ => report::sarif::write_sarif(&result, out),
+            }
+            .and_then(|()| out.flush());
+            let len = vec.len() as u64 + counter.get_ref().0;
             let dt = t.elapsed().as_secs_f64();
             let dc = cpu_seconds() - c;
             times[i].push(dt);
             cpu[i].push(dc);
             println!(
                 "{name:<5} report      {dt:>8.3} s, cpu {dc:.2} s ({} bytes{})",
-                out.len(),
+                len,
                 if written.is_ok() { "" } else { ", failed" }
             );
         }
