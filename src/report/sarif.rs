@@ -125,7 +125,7 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));
     out.write_all(head.as_bytes())?;
     // Serialising plain data into memory cannot fail.
-    super::write_json_array(&report.findings, out, 8, |f, b| {
+    super::write_json_array(&report.findings, out, 8, |b, f| {
         let _ = serde_json::to_writer(b, &result(f));
     })?;
     out.write_all(tail.as_bytes())?;
