@@ -236,6 +236,7 @@ pub(crate) mod tests {
             Just("<synthetic>".to_string()),
             Just("/abs/sg.json".to_string()),
             Just("C:\\dir\\sg.json".to_string()),
+            Just("C:/dir/sg.json".to_string()),
             Just("\\\\share\\sg.json".to_string()),
         ];
         let location = prop_oneof![
