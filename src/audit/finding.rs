@@ -84,6 +84,16 @@ pub enum Exposure {
     Nominal,
 }
 
+impl Exposure {
+    /// The lowercase name, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::Effective => "effective",
+            Exposure::Nominal => "nominal",
+        }
+    }
+}
+
 /// One rule behind a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RuleEvidence {

@@ -50,6 +50,19 @@ impl Protocol {
         }
     }
 
+    /// The lowercase name (`tcp`, `all`), or `None` for [`Protocol::Number`], which is
+    /// written as its number.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Protocol::All => Some("all"),
+            Protocol::Tcp => Some("tcp"),
+            Protocol::Udp => Some("udp"),
+            Protocol::Icmp => Some("icmp"),
+            Protocol::Icmpv6 => Some("icmpv6"),
+            Protocol::Number(_) => None,
+        }
+    }
+
     /// True for TCP and UDP, the protocols whose rules carry destination ports.
     pub fn has_ports(self) -> bool {
         matches!(self, Protocol::Tcp | Protocol::Udp)
@@ -76,13 +89,9 @@ impl Protocol {
 
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Protocol::All => f.write_str("all"),
-            Protocol::Tcp => f.write_str("tcp"),
-            Protocol::Udp => f.write_str("udp"),
-            Protocol::Icmp => f.write_str("icmp"),
-            Protocol::Icmpv6 => f.write_str("icmpv6"),
-            Protocol::Number(n) => write!(f, "{n}"),
+        match (self.name(), self.number()) {
+            (Some(name), _) => f.write_str(name),
+            (None, n) => write!(f, "{}", n.unwrap_or(0)),
         }
     }
 }

@@ -15,7 +15,9 @@
 //! For ICMP, `ports` is the ICMP type range. `ports: null` means all ports (or that the
 //! finding is not about ports).
 
+use super::json::{push_protocol_text, push_uint};
 use crate::audit::{AuditReport, Finding, Severity};
+use crate::model::{Location, Origin};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -48,10 +50,7 @@ pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::R
         checks: report.checks.len(),
     };
     out.write_all(b"{\n  \"version\": 1,\n  \"findings\": ")?;
-    // Serialising plain data into memory cannot fail.
-    super::write_json_array(&report.findings, out, 4, |f, b| {
-        let _ = serde_json::to_writer(b, f);
-    })?;
+    super::write_json_array(&report.findings, out, 4, super::json::push_finding)?;
     out.write_all(b",\n  \"summary\": ")?;
     let summary = serde_json::to_string_pretty(&summary).unwrap_or_default();
     out.write_all(summary.replace('\n', "\n  ").as_bytes())?;
@@ -79,29 +78,96 @@ fn paint(s: &str, sev: Severity, color: bool) -> String {
     format!("\x1b[{code}m{s}\x1b[0m")
 }
 
-fn headline(f: &Finding) -> String {
-    let mut h = format!(
-        "{} {}",
-        f.code,
-        crate::audit::registry::find(f.code).map_or("", |c| c.name)
-    );
+/// Appends the finding's headline: `SG001 world-open-admin-port  tcp 22  [0.0.0.0/0]  nominal`.
+fn push_headline(b: &mut Vec<u8>, f: &Finding) {
+    b.extend_from_slice(f.code.as_bytes());
+    b.push(b' ');
+    let name = crate::audit::registry::find(f.code).map_or("", |c| c.name);
+    b.extend_from_slice(name.as_bytes());
     if let Some(p) = f.protocol {
-        let _ = write!(h, "  {p} {}", f.ports_text());
+        b.extend_from_slice(b"  ");
+        push_protocol_text(b, p);
+        b.push(b' ');
+        match f.ports {
+            None => b.extend_from_slice(b"all"),
+            Some((lo, hi)) => {
+                push_uint(b, u64::from(lo));
+                if lo != hi {
+                    b.push(b'-');
+                    push_uint(b, u64::from(hi));
+                }
+            }
+        }
     }
     if let Some(peer) = &f.peer {
-        let _ = write!(h, "  [{peer}]");
+        b.extend_from_slice(b"  [");
+        b.extend_from_slice(peer.as_bytes());
+        b.push(b']');
     }
     if let Some(e) = f.exposure {
-        let _ = write!(
-            h,
-            "  {}",
-            serde_json::to_value(e)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
-        );
+        b.extend_from_slice(b"  ");
+        b.extend_from_slice(e.as_str().as_bytes());
     }
-    h
+}
+
+/// Appends the origin as [`Origin`]'s `Display` writes it.
+fn push_origin_text(b: &mut Vec<u8>, o: &Origin) {
+    b.extend_from_slice(o.file.as_bytes());
+    match &o.location {
+        Location::JsonPath { path } => {
+            b.extend_from_slice(b": ");
+            b.extend_from_slice(path.as_bytes());
+        }
+        Location::LineCol { line, column } => {
+            b.push(b':');
+            push_uint(b, u64::from(*line));
+            b.push(b':');
+            push_uint(b, u64::from(*column));
+        }
+        Location::File => {}
+    }
+}
+
+/// Appends one finding of the text report, after the severity heading and resource
+/// line when they differ from the `previous` finding's.
+fn push_text(b: &mut Vec<u8>, previous: Option<&Finding>, f: &Finding, heads: &[String]) {
+    let new_severity = previous.is_none_or(|p| p.severity != f.severity);
+    if new_severity {
+        if previous.is_some() {
+            b.push(b'\n');
+        }
+        let i = Severity::ALL.iter().position(|&s| s == f.severity);
+        let head = i.and_then(|i| heads.get(i)).map_or("", String::as_str);
+        b.extend_from_slice(head.as_bytes());
+        b.push(b'\n');
+    }
+    if new_severity || previous.is_some_and(|p| p.resource != f.resource) {
+        b.extend_from_slice(b"  ");
+        b.extend_from_slice(f.resource.as_bytes());
+        b.push(b'\n');
+    }
+    b.extend_from_slice(b"    ");
+    push_headline(b, f);
+    b.extend_from_slice(b"\n      ");
+    b.extend_from_slice(f.message.as_bytes());
+    b.push(b'\n');
+    for r in f.rules.iter().take(5) {
+        b.extend_from_slice(b"      - ");
+        b.extend_from_slice(r.group.as_bytes());
+        b.extend_from_slice(b": ");
+        b.extend_from_slice(r.rule.as_bytes());
+        if let Some(o) = &r.origin {
+            b.extend_from_slice(b"  (");
+            push_origin_text(b, o);
+            b.push(b')');
+        }
+        b.push(b'\n');
+    }
+    if f.rules.len() > 5 {
+        b.extend_from_slice("      - … and ".as_bytes());
+        push_uint(b, (f.rules.len() - 5) as u64);
+        b.extend_from_slice(b" more rules\n");
+    }
 }
 
 /// Writes the report as text: grouped by severity (most severe first), then by
@@ -112,46 +178,22 @@ pub fn write_text<W: Write + ?Sized>(
     out: &mut W,
 ) -> io::Result<()> {
     let counts = report.by_severity();
-    let mut last: Option<(Severity, &str)> = None;
-    super::write_batched(
-        &report.findings,
-        out,
-        |f, b| {
-            let mut s = String::with_capacity(512);
-            let _ = writeln!(s, "    {}", headline(f));
-            let _ = writeln!(s, "      {}", f.message);
-            for r in f.rules.iter().take(5) {
-                let at = r
-                    .origin
-                    .as_ref()
-                    .map(|o| format!("  ({o})"))
-                    .unwrap_or_default();
-                let _ = writeln!(s, "      - {}: {}{at}", r.group, r.rule);
-            }
-            if f.rules.len() > 5 {
-                let _ = writeln!(s, "      - … and {} more rules", f.rules.len() - 5);
-            }
-            b.extend_from_slice(s.as_bytes());
-        },
-        |f, out| {
-            let sev = f.severity;
-            if last.map(|(s, _)| s) != Some(sev) {
-                if last.is_some() {
-                    out.write_all(b"\n")?;
-                }
-                let n = counts.get(&sev).copied().unwrap_or(0);
-                let head = format!("{} ({n})", sev.as_str().to_uppercase());
-                writeln!(out, "{}", paint(&head, sev, color))?;
-                last = None;
-            }
-            if last.map(|(_, r)| r) != Some(f.resource.as_str()) {
-                writeln!(out, "  {}", f.resource)?;
-            }
-            last = Some((sev, f.resource.as_str()));
-            Ok(())
-        },
-    )?;
-    if last.is_some() {
+    // The severity headings, lowest first (as `Severity::ALL`).
+    let heads: Vec<String> = Severity::ALL
+        .iter()
+        .map(|&sev| {
+            let n = counts.get(&sev).copied().unwrap_or(0);
+            paint(
+                &format!("{} ({n})", sev.as_str().to_uppercase()),
+                sev,
+                color,
+            )
+        })
+        .collect();
+    super::write_batched(&report.findings, out, |previous, f, b| {
+        push_text(b, previous, f, &heads);
+    })?;
+    if !report.findings.is_empty() {
         out.write_all(b"\n")?;
     }
     let counts: Vec<String> = counts
@@ -190,4 +232,110 @@ pub fn to_text(report: &AuditReport, color: bool) -> String {
     let mut v = Vec::new();
     let _ = write_text(report, color, &mut v);
     String::from_utf8(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::json::tests::finding;
+    use proptest::prelude::*;
+
+    /// The text report as the `format!`-based writer wrote it before the hand-written
+    /// one (the oracle for the per-finding part: headings, headline, rules, origins).
+    fn reference_text(report: &AuditReport, color: bool) -> String {
+        fn headline(f: &Finding) -> String {
+            let mut h = format!(
+                "{} {}",
+                f.code,
+                crate::audit::registry::find(f.code).map_or("", |c| c.name)
+            );
+            if let Some(p) = f.protocol {
+                let _ = write!(h, "  {p} {}", f.ports_text());
+            }
+            if let Some(peer) = &f.peer {
+                let _ = write!(h, "  [{peer}]");
+            }
+            if let Some(e) = f.exposure {
+                let word = serde_json::to_value(e).unwrap();
+                let _ = write!(h, "  {}", word.as_str().unwrap());
+            }
+            h
+        }
+        let counts = report.by_severity();
+        let mut last: Option<(Severity, &str)> = None;
+        let mut s = String::new();
+        for f in &report.findings {
+            let sev = f.severity;
+            if last.map(|(s, _)| s) != Some(sev) {
+                if last.is_some() {
+                    s.push('\n');
+                }
+                let n = counts.get(&sev).copied().unwrap_or(0);
+                let head = format!("{} ({n})", sev.as_str().to_uppercase());
+                let _ = writeln!(s, "{}", paint(&head, sev, color));
+                last = None;
+            }
+            if last.map(|(_, r)| r) != Some(f.resource.as_str()) {
+                let _ = writeln!(s, "  {}", f.resource);
+            }
+            last = Some((sev, f.resource.as_str()));
+            let _ = writeln!(s, "    {}", headline(f));
+            let _ = writeln!(s, "      {}", f.message);
+            for r in f.rules.iter().take(5) {
+                let at = r
+                    .origin
+                    .as_ref()
+                    .map(|o| format!("  ({o})"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "      - {}: {}{at}", r.group, r.rule);
+            }
+            if f.rules.len() > 5 {
+                let _ = writeln!(s, "      - … and {} more rules", f.rules.len() - 5);
+            }
+        }
+        if last.is_some() {
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Findings in any order, with few distinct resources and severities so that runs
+    /// (one heading, one resource line for several findings) are common, and some with
+    /// more than five rules.
+    fn findings() -> impl Strategy<Value = Vec<Finding>> {
+        let one = (finding(), 0..3usize, 0..2usize, 0..6usize).prop_map(|(mut f, r, s, n)| {
+            f.resource = ["eni-1", "eni-2", "sg-1"][r].to_string();
+            f.severity = [Severity::High, Severity::Low][s];
+            // 5, 6 or 7 rules (when it has any) around the "and N more" line.
+            if let Some(n) = [5, 6, 7].get(n) {
+                f.rules = f.rules.iter().cycle().take(*n).cloned().collect();
+            }
+            f
+        });
+        prop::collection::vec(one, 0..12)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn text_findings_as_the_format_based_writer_wrote_them(
+            findings in findings(),
+            color in any::<bool>(),
+        ) {
+            let report = AuditReport {
+                findings,
+                suppressed: 0,
+                baselined: 0,
+                checks: vec!["SG001"],
+            };
+            let text = to_text(&report, color);
+            let want = reference_text(&report, color);
+            let rest = text.strip_prefix(&want);
+            prop_assert!(rest.is_some(), "got:\n{text}\nwant:\n{want}");
+            let rest = rest.unwrap_or_default();
+            // Then only the summary line.
+            prop_assert!(rest.ends_with(" checks run\n") && rest.matches('\n').count() == 1);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod inventory;
+mod json;
 pub mod reach;
 pub mod sarif;
 
@@ -13,53 +14,95 @@ use std::io::{self, Write};
 /// ever held in memory.
 const BATCH: usize = 16_384;
 
-pub(crate) fn write_batched<'a, W: Write + ?Sized>(
-    findings: &'a [Finding],
+/// Findings per parallel task, formatted into one buffer.
+const CHUNK: usize = 256;
+
+/// Writes `findings` in order, each formatted on all cores by `one(previous, finding,
+/// buffer)`, which appends the finding's bytes to the buffer; `previous` is the finding
+/// before it in `findings` (`None` for the first), for separators and headings.
+pub(crate) fn write_batched<W: Write + ?Sized>(
+    findings: &[Finding],
     out: &mut W,
-    one: impl Fn(&Finding, &mut Vec<u8>) + Sync,
-    mut between: impl FnMut(&'a Finding, &mut W) -> io::Result<()>,
+    one: impl Fn(Option<&Finding>, &Finding, &mut Vec<u8>) + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
-    for batch in findings.chunks(BATCH) {
-        let parts: Vec<Vec<Vec<u8>>> = batch
-            .par_chunks(256)
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|f| {
-                        let mut b = Vec::with_capacity(512);
-                        one(f, &mut b);
-                        b
-                    })
-                    .collect()
+    for (b, batch) in findings.chunks(BATCH).enumerate() {
+        let parts: Vec<Vec<u8>> = batch
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let first = b * BATCH + c * CHUNK;
+                let mut buf = Vec::with_capacity(chunk.len() * 640);
+                for (i, f) in (first..).zip(chunk) {
+                    let previous = i.checked_sub(1).and_then(|p| findings.get(p));
+                    one(previous, f, &mut buf);
+                }
+                buf
             })
             .collect();
-        for (f, bytes) in batch.iter().zip(parts.iter().flatten()) {
-            between(f, out)?;
-            out.write_all(bytes)?;
+        for part in &parts {
+            out.write_all(part)?;
         }
     }
     Ok(())
 }
 
 /// Writes `findings` as a JSON array, each element one compact line indented by
-/// `indent` spaces (the closing bracket two less), serialised on all cores by `one`.
+/// `indent` spaces (the closing bracket two less), appended to a buffer on all cores by `one`.
 pub(crate) fn write_json_array<W: Write + ?Sized>(
     findings: &[Finding],
     out: &mut W,
     indent: usize,
-    one: impl Fn(&Finding, &mut Vec<u8>) + Sync,
+    one: impl Fn(&mut Vec<u8>, &Finding) + Sync,
 ) -> io::Result<()> {
     let pad = " ".repeat(indent);
     out.write_all(b"[")?;
-    let mut first = true;
-    write_batched(findings, out, one, |_, out| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        out.write_all(pad.as_bytes())
+    write_batched(findings, out, |previous, f, b| {
+        b.extend_from_slice(if previous.is_none() { b"\n" } else { b",\n" });
+        b.extend_from_slice(pad.as_bytes());
+        one(b, f);
     })?;
     if !findings.is_empty() {
         write!(out, "\n{}", &pad[2.min(pad.len())..])?;
     }
     out.write_all(b"]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_order_and_previous_across_chunks_and_batches() {
+        let n = 2 * BATCH + CHUNK + 3;
+        let findings: Vec<Finding> = (0..n)
+            .map(|i| Finding::new("SG001", i.to_string(), ""))
+            .collect();
+        let mut out = Vec::new();
+        write_batched(&findings, &mut out, |previous, f, b| {
+            let p = previous.map_or("-", |p| p.resource.as_str());
+            b.extend_from_slice(format!("{p}>{}\n", f.resource).as_bytes());
+        })
+        .unwrap();
+        let mut want = String::from("->0\n");
+        for i in 1..n {
+            want.push_str(&format!("{}>{i}\n", i - 1));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
+    #[test]
+    fn json_arrays_separate_and_indent() {
+        let one = |b: &mut Vec<u8>, f: &Finding| b.extend_from_slice(f.resource.as_bytes());
+        let mut out = Vec::new();
+        write_json_array(&[], &mut out, 4, one).unwrap();
+        assert_eq!(out, b"[]");
+        let findings = [
+            Finding::new("SG001", "1", ""),
+            Finding::new("SG001", "2", ""),
+        ];
+        let mut out = Vec::new();
+        write_json_array(&findings, &mut out, 4, one).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[\n    1,\n    2\n  ]");
+    }
 }

@@ -1,5 +1,6 @@
-//! SARIF 2.1.0 for `audit` (GitHub code scanning and other viewers), written with
-//! serde_json.
+//! SARIF 2.1.0 for `audit` (GitHub code scanning and other viewers): the document with
+//! serde_json, each result by hand (byte for byte what serde_json wrote for it before,
+//! checked by a proptest against that code).
 //!
 //! Every registered check is a `rule` (help = its explanation, so `ruleIndex` is stable).
 //! Each result points at the rules behind the finding, else at the resource: rule-language
@@ -8,10 +9,12 @@
 //! guess after re-formatting). `partialFingerprints."sgcheck/v1"` is the finding's
 //! fingerprint.
 
+use super::json::{push_escaped, push_str, push_uint};
 use crate::audit::registry::CHECKS;
 use crate::audit::{AuditReport, Finding, Severity};
 use crate::model::{Location, Origin};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 fn level(s: Severity) -> &'static str {
@@ -32,57 +35,101 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-fn location(o: &Origin) -> Option<Value> {
+/// Appends the SARIF location of `o`, or nothing (and returns false) for stdin and
+/// for origins made by the program. Keys are in the sorted order serde_json writes a
+/// `json!` object in, as this report always did.
+fn push_location(b: &mut Vec<u8>, o: &Origin) -> bool {
     if o.file.starts_with('<') || &*o.file == "-" {
-        return None;
+        return false;
     }
-    let uri = o.file.replace('\\', "/");
-    let mut artifact = json!({ "uri": uri });
-    if !uri.starts_with('/') {
-        artifact["uriBaseId"] = json!("%SRCROOT%");
+    let uri: Cow<'_, str> = if o.file.contains('\\') {
+        Cow::Owned(o.file.replace('\\', "/"))
+    } else {
+        Cow::Borrowed(&o.file)
+    };
+    let artifact = |b: &mut Vec<u8>| {
+        b.extend_from_slice(b"\"artifactLocation\":{\"uri\":");
+        push_str(b, &uri);
+        if !uri.starts_with('/') {
+            b.extend_from_slice(b",\"uriBaseId\":\"%SRCROOT%\"");
+        }
+        b.push(b'}');
+    };
+    match &o.location {
+        Location::LineCol { line, column } => {
+            b.extend_from_slice(b"{\"physicalLocation\":{");
+            artifact(b);
+            b.extend_from_slice(b",\"region\":{\"startColumn\":");
+            push_uint(b, u64::from(*column));
+            b.extend_from_slice(b",\"startLine\":");
+            push_uint(b, u64::from(*line));
+            b.extend_from_slice(b"}}}");
+        }
+        Location::JsonPath { path } => {
+            b.extend_from_slice(b"{\"logicalLocations\":[{\"fullyQualifiedName\":");
+            push_str(b, path);
+            b.extend_from_slice(b",\"kind\":\"member\"}],\"physicalLocation\":{");
+            artifact(b);
+            b.extend_from_slice(b"}}");
+        }
+        Location::File => {
+            b.extend_from_slice(b"{\"physicalLocation\":{");
+            artifact(b);
+            b.extend_from_slice(b"}}");
+        }
     }
-    Some(match &o.location {
-        Location::LineCol { line, column } => json!({
-            "physicalLocation": {
-                "artifactLocation": artifact,
-                "region": { "startLine": line, "startColumn": column }
-            }
-        }),
-        Location::JsonPath { path } => json!({
-            "physicalLocation": { "artifactLocation": artifact },
-            "logicalLocations": [ { "fullyQualifiedName": path, "kind": "member" } ]
-        }),
-        Location::File => json!({ "physicalLocation": { "artifactLocation": artifact } }),
-    })
+    true
 }
 
-fn result(f: &Finding) -> Value {
+/// Appends the finding's SARIF `result` as one compact JSON object. Locations are the
+/// rules' (a location equal to the one before it is left out), else the resource's.
+fn push_result(b: &mut Vec<u8>, f: &Finding) {
     let idx = CHECKS.iter().position(|c| c.code == f.code).unwrap_or(0);
-    let mut locs: Vec<Value> = f
-        .rules
-        .iter()
-        .filter_map(|r| r.origin.as_ref())
-        .filter_map(location)
-        .collect();
-    locs.dedup();
-    if locs.is_empty()
-        && let Some(l) = f.origin.as_ref().and_then(location)
+    b.extend_from_slice(b"{\"level\":\"");
+    b.extend_from_slice(level(f.severity).as_bytes());
+    b.extend_from_slice(b"\",\"locations\":[");
+    let start = b.len();
+    // The last location written, as a range of `b`.
+    let mut last: Option<(usize, usize)> = None;
+    for o in f.rules.iter().filter_map(|r| r.origin.as_ref()) {
+        let before = b.len();
+        if last.is_some() {
+            b.push(b',');
+        }
+        let at = b.len();
+        let written = push_location(b, o);
+        if !written || last.is_some_and(|(s, e)| b[s..e] == b[at..]) {
+            b.truncate(before);
+        } else {
+            last = Some((at, b.len()));
+        }
+    }
+    if b.len() == start
+        && let Some(o) = &f.origin
     {
-        locs.push(l);
+        push_location(b, o);
     }
-    let mut props = json!({ "severity": f.severity.as_str(), "resource": f.resource });
+    b.extend_from_slice(b"],\"message\":{\"text\":\"");
+    push_escaped(b, &f.resource);
+    b.extend_from_slice(b": ");
+    push_escaped(b, &f.message);
+    b.extend_from_slice(b"\"},\"partialFingerprints\":{\"sgcheck/v1\":");
+    push_str(b, &f.fingerprint);
+    b.extend_from_slice(b"},\"properties\":{");
     if let Some(e) = f.exposure {
-        props["exposure"] = serde_json::to_value(e).unwrap_or(Value::Null);
+        b.extend_from_slice(b"\"exposure\":\"");
+        b.extend_from_slice(e.as_str().as_bytes());
+        b.extend_from_slice(b"\",");
     }
-    json!({
-        "ruleId": f.code,
-        "ruleIndex": idx,
-        "level": level(f.severity),
-        "message": { "text": format!("{}: {}", f.resource, f.message) },
-        "locations": locs,
-        "partialFingerprints": { "sgcheck/v1": f.fingerprint },
-        "properties": props,
-    })
+    b.extend_from_slice(b"\"resource\":");
+    push_str(b, &f.resource);
+    b.extend_from_slice(b",\"severity\":\"");
+    b.extend_from_slice(f.severity.as_str().as_bytes());
+    b.extend_from_slice(b"\"},\"ruleId\":");
+    push_str(b, f.code);
+    b.extend_from_slice(b",\"ruleIndex\":");
+    push_uint(b, idx as u64);
+    b.push(b'}');
 }
 
 /// Writes the report as SARIF 2.1.0: indented, each result one compact line, results
@@ -124,10 +171,7 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
     let quoted = format!("\"{HOLE}\"");
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));
     out.write_all(head.as_bytes())?;
-    // Serialising plain data into memory cannot fail.
-    super::write_json_array(&report.findings, out, 8, |f, b| {
-        let _ = serde_json::to_writer(b, &result(f));
-    })?;
+    super::write_json_array(&report.findings, out, 8, push_result)?;
     out.write_all(tail.as_bytes())?;
     out.write_all(b"\n")
 }
@@ -137,4 +181,148 @@ pub fn to_sarif(report: &AuditReport) -> String {
     let mut v = Vec::new();
     let _ = write_sarif(report, &mut v);
     String::from_utf8(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::json::tests::finding;
+    use proptest::prelude::*;
+
+    fn location(o: &Origin) -> Option<Value> {
+        if o.file.starts_with('<') || &*o.file == "-" {
+            return None;
+        }
+        let uri = o.file.replace('\\', "/");
+        let mut artifact = json!({ "uri": uri });
+        if !uri.starts_with('/') {
+            artifact["uriBaseId"] = json!("%SRCROOT%");
+        }
+        Some(match &o.location {
+            Location::LineCol { line, column } => json!({
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": { "startLine": line, "startColumn": column }
+                }
+            }),
+            Location::JsonPath { path } => json!({
+                "physicalLocation": { "artifactLocation": artifact },
+                "logicalLocations": [ { "fullyQualifiedName": path, "kind": "member" } ]
+            }),
+            Location::File => json!({ "physicalLocation": { "artifactLocation": artifact } }),
+        })
+    }
+
+    /// A result as the `json!`-based writer built it before the hand-written one.
+    fn result(f: &Finding) -> Value {
+        let idx = CHECKS.iter().position(|c| c.code == f.code).unwrap_or(0);
+        let mut locs: Vec<Value> = f
+            .rules
+            .iter()
+            .filter_map(|r| r.origin.as_ref())
+            .filter_map(location)
+            .collect();
+        locs.dedup();
+        if locs.is_empty()
+            && let Some(l) = f.origin.as_ref().and_then(location)
+        {
+            locs.push(l);
+        }
+        let mut props = json!({ "severity": f.severity.as_str(), "resource": f.resource });
+        if let Some(e) = f.exposure {
+            props["exposure"] = serde_json::to_value(e).unwrap_or(Value::Null);
+        }
+        json!({
+            "ruleId": f.code,
+            "ruleIndex": idx,
+            "level": level(f.severity),
+            "message": { "text": format!("{}: {}", f.resource, f.message) },
+            "locations": locs,
+            "partialFingerprints": { "sgcheck/v1": f.fingerprint },
+            "properties": props,
+        })
+    }
+
+    /// Findings whose rules often repeat an origin (or name the same file with `\`
+    /// and `/`), so that equal neighbouring locations are common.
+    fn findings() -> impl Strategy<Value = Finding> {
+        (finding(), 0..3usize).prop_map(|(mut f, repeat)| {
+            match repeat {
+                0 => {}
+                1 => {
+                    f.rules = f
+                        .rules
+                        .iter()
+                        .flat_map(|r| [r.clone(), r.clone()])
+                        .collect()
+                }
+                _ => {
+                    f.rules = f
+                        .rules
+                        .iter()
+                        .cycle()
+                        .take(f.rules.len() * 2)
+                        .cloned()
+                        .collect()
+                }
+            }
+            f
+        })
+    }
+
+    fn ours(f: &Finding) -> String {
+        let mut b = Vec::new();
+        push_result(&mut b, f);
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn a_result_as_serde_json_wrote_it() {
+        use crate::audit::RuleEvidence;
+        use std::sync::Arc;
+        let rule = |file: &str, location| {
+            Arc::new(RuleEvidence {
+                group: "sg-1".into(),
+                rule: "in tcp 22 from 0.0.0.0/0".into(),
+                rule_id: None,
+                origin: Some(Origin {
+                    file: Arc::from(file),
+                    location,
+                }),
+            })
+        };
+        let path = || Location::JsonPath {
+            path: "SecurityGroups[0]".into(),
+        };
+        let mut f = Finding::new("SG001", "eni-\"1", "open\tto all").rules(vec![
+            rule("C:\\x\\sg.json", path()),
+            rule("C:/x/sg.json", path()),
+            rule("-", path()),
+            rule("/abs/sg.sg", Location::LineCol { line: 3, column: 7 }),
+            rule("<demo>", Location::File),
+            rule("/abs/sg.sg", Location::LineCol { line: 3, column: 7 }),
+            rule("rel.sg", Location::File),
+        ]);
+        f.exposure = Some(crate::audit::Exposure::Effective);
+        f.fingerprint = f.compute_fingerprint();
+        let want = serde_json::to_string(&result(&f)).unwrap();
+        assert_eq!(ours(&f), want);
+        // Two locations collapse into one; the stdin and synthetic ones are left out.
+        assert_eq!(want.matches("artifactLocation").count(), 3);
+        let mut g = Finding::new("SG009", "sg-1", "unused");
+        assert_eq!(ours(&g), serde_json::to_string(&result(&g)).unwrap());
+        g.origin = Some(Origin::synthetic("x"));
+        assert_eq!(ours(&g), serde_json::to_string(&result(&g)).unwrap());
+        g.origin = Some(Origin::file(&Arc::from("sg.json")));
+        assert_eq!(ours(&g), serde_json::to_string(&result(&g)).unwrap());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn results_as_serde_json_wrote_them(f in findings()) {
+            prop_assert_eq!(ours(&f), serde_json::to_string(&result(&f)).unwrap());
+        }
+    }
 }
