@@ -15,6 +15,7 @@
 //! For ICMP, `ports` is the ICMP type range. `ports: null` means all ports (or that the
 //! finding is not about ports).
 
+use super::ByCode;
 use super::json::{push_protocol_text, push_uint};
 use crate::audit::{AuditReport, Finding, Severity};
 use crate::model::{Location, Origin};
@@ -79,10 +80,10 @@ fn paint(s: &str, sev: Severity, color: bool) -> String {
 }
 
 /// Appends the finding's headline: `SG001 world-open-admin-port  tcp 22  [0.0.0.0/0]  nominal`.
-fn push_headline(b: &mut Vec<u8>, f: &Finding) {
+fn push_headline(b: &mut Vec<u8>, f: &Finding, names: &ByCode<&'static str>) {
     b.extend_from_slice(f.code.as_bytes());
     b.push(b' ');
-    let name = crate::audit::registry::find(f.code).map_or("", |c| c.name);
+    let name = names.get(f.code).unwrap_or_else(|| check_name(f.code));
     b.extend_from_slice(name.as_bytes());
     if let Some(p) = f.protocol {
         b.extend_from_slice(b"  ");
@@ -128,9 +129,23 @@ fn push_origin_text(b: &mut Vec<u8>, o: &Origin) {
     }
 }
 
+/// The name of the check `code` names, as the registry finds it (`""` if none).
+fn check_name(code: &str) -> &'static str {
+    crate::audit::registry::find(code).map_or("", |c| c.name)
+}
+
+/// What the text report prints the same for many findings.
+struct TextParts {
+    /// The severity headings, lowest first (as [`Severity::ALL`]).
+    heads: Vec<String>,
+    /// The check names by code.
+    names: ByCode<&'static str>,
+}
+
 /// Appends one finding of the text report, after the severity heading and resource
 /// line when they differ from the `previous` finding's.
-fn push_text(b: &mut Vec<u8>, previous: Option<&Finding>, f: &Finding, heads: &[String]) {
+fn push_text(b: &mut Vec<u8>, previous: Option<&Finding>, f: &Finding, parts: &TextParts) {
+    let TextParts { heads, names } = parts;
     let new_severity = previous.is_none_or(|p| p.severity != f.severity);
     if new_severity {
         if previous.is_some() {
@@ -147,7 +162,7 @@ fn push_text(b: &mut Vec<u8>, previous: Option<&Finding>, f: &Finding, heads: &[
         b.push(b'\n');
     }
     b.extend_from_slice(b"    ");
-    push_headline(b, f);
+    push_headline(b, f, names);
     b.extend_from_slice(b"\n      ");
     b.extend_from_slice(f.message.as_bytes());
     b.push(b'\n');
@@ -178,8 +193,7 @@ pub fn write_text<W: Write + ?Sized>(
     out: &mut W,
 ) -> io::Result<()> {
     let counts = report.by_severity();
-    // The severity headings, lowest first (as `Severity::ALL`).
-    let heads: Vec<String> = Severity::ALL
+    let heads = Severity::ALL
         .iter()
         .map(|&sev| {
             let n = counts.get(&sev).copied().unwrap_or(0);
@@ -190,8 +204,12 @@ pub fn write_text<W: Write + ?Sized>(
             )
         })
         .collect();
+    let parts = TextParts {
+        heads,
+        names: ByCode::new(|_, c| check_name(c.code)),
+    };
     super::write_batched(&report.findings, out, |previous, f, b| {
-        push_text(b, previous, f, &heads);
+        push_text(b, previous, f, &parts);
     })?;
     if !report.findings.is_empty() {
         out.write_all(b"\n")?;

@@ -273,6 +273,8 @@ pub(crate) mod tests {
             Just("SG001"),
             Just("SG012"),
             Just("SG\"9\\\n"),
+            // Found by the registry's `find` (trimmed, any case), not by exact code.
+            Just(" sg012 "),
             Just("nope"),
         ];
         let severity = prop::sample::select(Severity::ALL.to_vec());

@@ -7,6 +7,7 @@ pub mod reach;
 pub mod sarif;
 
 use crate::audit::Finding;
+use crate::audit::registry::{CHECKS, Check};
 use std::io::{self, Write};
 
 /// Findings formatted per batch on all cores, written in order: a large audit has
@@ -16,6 +17,31 @@ const BATCH: usize = 16_384;
 
 /// Findings per parallel task, formatted into one buffer.
 const CHUNK: usize = 256;
+
+/// A value per check code, looked up by the exact code: made once per report, it
+/// spares each finding a scan of the registry (whose `find` also trims and ignores
+/// case, which cost more than the rest of a text headline).
+pub(crate) struct ByCode<T>(Vec<(&'static str, T)>);
+
+impl<T: Copy> ByCode<T> {
+    /// `value(index, check)` for each code of the registry; the first check with a
+    /// code wins.
+    pub(crate) fn new(value: impl Fn(usize, &Check) -> T) -> ByCode<T> {
+        let mut table: Vec<(&'static str, T)> = Vec::new();
+        for (i, c) in CHECKS.iter().enumerate() {
+            if let Err(at) = table.binary_search_by(|(code, _)| code.cmp(&c.code)) {
+                table.insert(at, (c.code, value(i, c)));
+            }
+        }
+        ByCode(table)
+    }
+
+    /// The value for exactly `code`.
+    pub(crate) fn get(&self, code: &str) -> Option<T> {
+        let at = self.0.binary_search_by(|(c, _)| (*c).cmp(code)).ok()?;
+        self.0.get(at).map(|&(_, v)| v)
+    }
+}
 
 /// Writes `findings` in order, each formatted on all cores by `one(previous, finding,
 /// buffer)`, which appends the finding's bytes to the buffer; `previous` is the finding
@@ -89,6 +115,21 @@ mod tests {
             want.push_str(&format!("{}>{i}\n", i - 1));
         }
         assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
+    #[test]
+    fn by_code_finds_exact_codes_only() {
+        let index = ByCode::new(|i, _| i);
+        for (i, c) in CHECKS.iter().enumerate() {
+            assert_eq!(
+                index.get(c.code),
+                CHECKS.iter().position(|d| d.code == c.code)
+            );
+            assert!(index.get(c.code).is_some_and(|j| j <= i));
+        }
+        assert_eq!(index.get("sg001"), None);
+        assert_eq!(index.get(" SG001"), None);
+        assert_eq!(index.get(""), None);
     }
 
     #[test]

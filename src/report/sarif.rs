@@ -9,6 +9,7 @@
 //! guess after re-formatting). `partialFingerprints."sgcheck/v1"` is the finding's
 //! fingerprint.
 
+use super::ByCode;
 use super::json::{push_escaped, push_str, push_uint};
 use crate::audit::registry::CHECKS;
 use crate::audit::{AuditReport, Finding, Severity};
@@ -83,8 +84,8 @@ fn push_location(b: &mut Vec<u8>, o: &Origin) -> bool {
 
 /// Appends the finding's SARIF `result` as one compact JSON object. Locations are the
 /// rules' (a location equal to the one before it is left out), else the resource's.
-fn push_result(b: &mut Vec<u8>, f: &Finding) {
-    let idx = CHECKS.iter().position(|c| c.code == f.code).unwrap_or(0);
+fn push_result(b: &mut Vec<u8>, f: &Finding, indexes: &ByCode<usize>) {
+    let idx = indexes.get(f.code).unwrap_or(0);
     b.extend_from_slice(b"{\"level\":\"");
     b.extend_from_slice(level(f.severity).as_bytes());
     b.extend_from_slice(b"\",\"locations\":[");
@@ -171,7 +172,8 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
     let quoted = format!("\"{HOLE}\"");
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));
     out.write_all(head.as_bytes())?;
-    super::write_json_array(&report.findings, out, 8, push_result)?;
+    let indexes = ByCode::new(|i, _| i);
+    super::write_json_array(&report.findings, out, 8, |b, f| push_result(b, f, &indexes))?;
     out.write_all(tail.as_bytes())?;
     out.write_all(b"\n")
 }
@@ -272,7 +274,7 @@ mod tests {
 
     fn ours(f: &Finding) -> String {
         let mut b = Vec::new();
-        push_result(&mut b, f);
+        push_result(&mut b, f, &ByCode::new(|i, _| i));
         String::from_utf8(b).unwrap()
     }
 
