@@ -89,9 +89,9 @@ impl Protocol {
 
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.name(), self.number()) {
-            (Some(name), _) => f.write_str(name),
-            (None, n) => write!(f, "{}", n.unwrap_or(0)),
+        match (*self, self.name()) {
+            (Protocol::Number(n), _) => write!(f, "{n}"),
+            (_, name) => f.write_str(name.unwrap_or_default()),
         }
     }
 }
