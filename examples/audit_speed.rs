@@ -20,6 +20,13 @@ fn main() {
         args.drain(i..(i + 2).min(args.len()));
         code
     });
+    // `--repeat N` (with `--only`): run that check N times on the same context, so a
+    // profile is dominated by the check (the first run also builds lazy shared state).
+    let repeat = args.iter().position(|a| a == "--repeat").map_or(1, |i| {
+        let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(1);
+        args.drain(i..(i + 2).min(args.len()));
+        n
+    });
     let t = Instant::now();
     let ingest = ingest_paths(&args);
     println!("ingest            {:>8.3} s", t.elapsed().as_secs_f64());
@@ -35,6 +42,12 @@ fn main() {
     for c in registry::CHECKS {
         if only.as_ref().is_some_and(|o| o != c.code) {
             continue;
+        }
+        for _ in 1..repeat {
+            let t = Instant::now();
+            let mut sink = Sink::default();
+            (c.run)(&ctx, &mut sink);
+            println!("{} (repeat)  {:>8.3} s", c.code, t.elapsed().as_secs_f64());
         }
         let t = Instant::now();
         let mut sink = Sink::default();
