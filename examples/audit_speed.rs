@@ -52,6 +52,13 @@ fn main() {
         args.drain(i..(i + 2).min(args.len()));
         code
     });
+    // `--repeat N` (with `--only`): run that check N times on the same context, so a
+    // profile is dominated by the check (the first run also builds lazy shared state).
+    let repeat = args.iter().position(|a| a == "--repeat").map_or(1, |i| {
+        let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(1);
+        args.drain(i..(i + 2).min(args.len()));
+        n
+    });
     // `--writers N`: time only the report writers, N rounds.
     let writers = args.iter().position(|a| a == "--writers").map(|i| {
         let n = args.get(i + 1).and_then(|n| n.parse().ok()).unwrap_or(5);
@@ -77,13 +84,23 @@ fn main() {
         if only.as_ref().is_some_and(|o| o != c.code) {
             continue;
         }
-        let t = Instant::now();
+        for _ in 1..repeat {
+            let (t, cpu) = (Instant::now(), cpu_seconds());
+            (c.run)(&ctx, &mut Sink::default());
+            let dc = cpu_seconds() - cpu;
+            let dt = t.elapsed().as_secs_f64();
+            println!("{} (repeat)  {dt:>8.3} s, cpu {dc:.2} s", c.code);
+        }
+        let (t, cpu) = (Instant::now(), cpu_seconds());
         let mut sink = Sink::default();
         (c.run)(&ctx, &mut sink);
         let n = sink.len();
-        let dt = t.elapsed().as_secs_f64();
+        let (dt, dc) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
         if dt > 0.01 {
-            println!("{} {:<38} {:>8.3} s {n:>8} findings", c.code, c.name, dt);
+            println!(
+                "{} {:<38} {dt:>8.3} s {n:>8} findings, cpu {dc:.2} s",
+                c.code, c.name
+            );
         }
     }
     println!("checks one by one {:>8.3} s", all.elapsed().as_secs_f64());

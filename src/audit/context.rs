@@ -2,7 +2,7 @@
 //! (id lookups, group membership, peer resolution, per-ENI exposure).
 
 use super::config::AuditConfig;
-use super::coverage::{GroupCover, RuleBox, rule_box};
+use super::coverage::{GroupCover, Indexed, PeerTable, RuleBox, rule_boxes};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
@@ -37,13 +37,33 @@ pub struct AuditCtx<'t> {
     pub eip_of_eni: HashMap<&'t str, usize>,
     /// Exposure to the internet per ENI and per unattached group.
     pub exposures: Exposures,
-    /// Every rule as a coverage box, per group and direction (built on first use).
-    boxes: OnceLock<Vec<[Vec<Option<RuleBox>>; 2]>>,
-    /// Those boxes indexed per group and direction (built on first use).
-    covers: OnceLock<Vec<[GroupCover; 2]>>,
+    /// Every rule as a coverage box, and the boxes indexed, per group and direction
+    /// (built on first use).
+    coverage: OnceLock<Coverage>,
     /// Per group and direction, per rule: evidence and peer text, made on first use and
     /// shared by every finding that cites the rule.
     rule_info: Vec<[Box<[OnceLock<RuleInfo>]>; 2]>,
+}
+
+/// Coverage boxes, per group position and direction (ingress, egress).
+#[derive(Debug)]
+struct Coverage {
+    table: PeerTable,
+    groups: Vec<[Indexed; 2]>,
+}
+
+impl Coverage {
+    fn build(topo: &Topology, resolver: &Resolver) -> Coverage {
+        let (table, groups) = rule_boxes(&topo.security_groups, resolver);
+        Coverage { table, groups }
+    }
+}
+
+fn dir_index(direction: Direction) -> usize {
+    match direction {
+        Direction::Ingress => 0,
+        Direction::Egress => 1,
+    }
 }
 
 /// What findings quote about one rule.
@@ -114,8 +134,7 @@ impl<'t> AuditCtx<'t> {
             referenced,
             eip_of_eni,
             exposures: Exposures::default(),
-            boxes: OnceLock::new(),
-            covers: OnceLock::new(),
+            coverage: OnceLock::new(),
             rule_info: topo
                 .security_groups
                 .iter()
@@ -131,47 +150,31 @@ impl<'t> AuditCtx<'t> {
         ctx
     }
 
+    fn coverage(&self) -> &Coverage {
+        if let Some(c) = self.coverage.get() {
+            return c;
+        }
+        // Built outside the cell: the build runs on the thread pool, and a thread waiting
+        // inside `get_or_init` for its parallel work may steal a task that asks for the
+        // cell again (re-entrant initialisation deadlocks). Checks racing here each build;
+        // the first stored wins.
+        let built = Coverage::build(self.topo, &self.resolver);
+        self.coverage.get_or_init(|| built)
+    }
+
     /// The coverage boxes of a group's rules in one direction (see [`super::coverage`]).
     pub fn boxes(&self, group: u32, direction: Direction) -> &[Option<RuleBox>] {
-        let all = self.boxes.get_or_init(|| {
-            use rayon::prelude::*;
-            self.topo
-                .security_groups
-                .par_iter()
-                .map(|g| {
-                    [
-                        g.ingress.iter().map(|r| rule_box(self, r)).collect(),
-                        g.egress.iter().map(|r| rule_box(self, r)).collect(),
-                    ]
-                })
-                .collect()
-        });
-        let d = match direction {
-            Direction::Ingress => 0,
-            Direction::Egress => 1,
-        };
-        &all[group as usize][d]
+        &self.coverage().groups[group as usize][dir_index(direction)].0
     }
 
     /// The coverage index of a group's boxes in one direction (see [`GroupCover`]).
     pub fn cover(&self, group: u32, direction: Direction) -> &GroupCover {
-        let all = self.covers.get_or_init(|| {
-            use rayon::prelude::*;
-            (0..self.topo.security_groups.len() as u32)
-                .into_par_iter()
-                .map(|g| {
-                    [
-                        GroupCover::new(self.boxes(g, Direction::Ingress)),
-                        GroupCover::new(self.boxes(g, Direction::Egress)),
-                    ]
-                })
-                .collect()
-        });
-        let d = match direction {
-            Direction::Ingress => 0,
-            Direction::Egress => 1,
-        };
-        &all[group as usize][d]
+        &self.coverage().groups[group as usize][dir_index(direction)].1
+    }
+
+    /// The table the coverage boxes' peer keys refer to.
+    pub fn peer_table(&self) -> &PeerTable {
+        &self.coverage().table
     }
 
     /// The group at `index`.
@@ -180,11 +183,7 @@ impl<'t> AuditCtx<'t> {
     }
 
     fn rule_info(&self, group: u32, direction: Direction, rule: u32) -> &RuleInfo {
-        let d = match direction {
-            Direction::Ingress => 0,
-            Direction::Egress => 1,
-        };
-        self.rule_info[group as usize][d][rule as usize].get_or_init(|| {
+        self.rule_info[group as usize][dir_index(direction)][rule as usize].get_or_init(|| {
             let g = self.group(group);
             let r = &g.rules(direction)[rule as usize];
             RuleInfo {

@@ -1,8 +1,7 @@
 //! SG011: Rule fully covered by other rules of the same group.
 
 use super::prelude::*;
-use crate::audit::context::rule_text;
-use crate::audit::coverage::{CoverIndex, covered_where};
+use crate::audit::coverage::{CoverScratch, covered};
 use crate::net::Direction;
 
 declare_check! {
@@ -38,46 +37,42 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    // Built before the groups run in parallel (see `AuditCtx::coverage`).
+    let table = ctx.peer_table();
     per_group(ctx, out, |gi, g, found| {
+        let mut scratch = CoverScratch::default();
         for dir in Direction::ALL {
             let rules = g.rules(dir);
             if rules.len() < 2 {
                 continue;
             }
             let boxes = ctx.boxes(gi, dir);
-            let mut index = CoverIndex::new(
-                boxes
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, o)| o.as_ref().map(|o| (j, o)))
-                    .collect(),
-            );
+            let cover = ctx.cover(gi, dir);
             for (i, b) in boxes.iter().enumerate() {
                 let Some(b) = b else { continue };
-                let (cands, at) = index.candidates(b);
                 // Exact duplicates: only the later one is redundant.
-                let keep = |k: usize| {
-                    let j = at[k];
-                    j != i && !(j > i && cands[k] == b)
+                let keep = |j: u32| {
+                    let j = j as usize;
+                    j != i && !(j > i && boxes[j].as_ref() == Some(b))
                 };
-                if !covered_where(b, cands, keep) {
+                if !covered(b, table, cover, keep, &mut scratch) {
                     continue;
                 }
                 let r = &rules[i];
+                let evidence = ctx.evidence(gi, dir, i as u32);
                 found.push(
                     Finding::new(
                         CODE,
                         g.id.to_string(),
                         format!(
                             "`{}` in {} is already allowed by other rules of the group",
-                            rule_text(r),
-                            g.id
+                            evidence.rule, g.id
                         ),
                     )
                     .scope(&g.scope)
                     .traffic(r.protocol, port_span(r))
-                    .peer(format!("{dir} {}", r.peer))
-                    .rules(vec![ctx.evidence(gi, dir, i as u32)]),
+                    .peer(format!("{dir} {}", ctx.peer_text(gi, dir, i as u32)))
+                    .rules(vec![evidence]),
                 );
             }
         }
