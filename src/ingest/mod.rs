@@ -234,6 +234,9 @@ fn load_file(path: &Path) -> Loaded {
             ..Loaded::default()
         };
     }
+    if let Some(loaded) = load_windowed(path, &name) {
+        return loaded;
+    }
     match read_file(path) {
         Ok(bytes) => {
             let loaded = load_bytes(&name, &bytes, scope_from_path(path));
@@ -301,6 +304,53 @@ fn read_file_from(path: &Path, piecewise: u64) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// A large JSON file read in windows, never whole (see [`aws::read_path`]); `None` when
+/// the file is small, not a JSON object, or the windowed read gives up (the caller then
+/// reads it whole, with the same result).
+fn load_windowed(path: &Path, name: &str) -> Option<Loaded> {
+    let len = std::fs::metadata(path).ok()?.len();
+    if len < PIECEWISE_BYTES {
+        return None;
+    }
+    let file: Arc<str> = Arc::from(name);
+    let scope = scope_from_path(path);
+    let doc = aws::read_path(&file, path, usize::try_from(len).ok()?, &scope)?;
+    let mut l = Loaded::default();
+    let mut source = Source {
+        file,
+        format: SourceFormat::Skipped,
+        sections: Vec::new(),
+        scope,
+        counts: Counts::default(),
+    };
+    json_loaded(Ok(doc), &mut source, &mut l);
+    l.source = Some(source);
+    Some(l)
+}
+
+/// What reading a JSON document gave, into `source` and `l`.
+fn json_loaded(read: Result<aws::AwsDoc, Diagnostic>, source: &mut Source, l: &mut Loaded) {
+    match read {
+        Ok(doc) if doc.sections.is_empty() => {
+            source
+                .sections
+                .push("no AWS EC2 sections recognised".to_string());
+            l.diagnostics = doc.diagnostics;
+        }
+        Ok(doc) => {
+            source.format = SourceFormat::AwsJson;
+            source.sections = doc.sections;
+            source.counts = doc.topology.counts();
+            l.topology = doc.topology;
+            l.diagnostics = doc.diagnostics;
+        }
+        Err(diag) => {
+            source.format = SourceFormat::Failed;
+            l.diagnostics.push(diag);
+        }
+    }
+}
+
 /// Reads one input held in memory, with the given scope.
 fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
     let file: Arc<str> = Arc::from(name);
@@ -313,25 +363,7 @@ fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
         counts: Counts::default(),
     };
     match sniff(bytes) {
-        Sniff::Json => match aws::read(&file, bytes, &scope) {
-            Ok(doc) if doc.sections.is_empty() => {
-                source
-                    .sections
-                    .push("no AWS EC2 sections recognised".to_string());
-                l.diagnostics = doc.diagnostics;
-            }
-            Ok(doc) => {
-                source.format = SourceFormat::AwsJson;
-                source.sections = doc.sections;
-                source.counts = doc.topology.counts();
-                l.topology = doc.topology;
-                l.diagnostics = doc.diagnostics;
-            }
-            Err(diag) => {
-                source.format = SourceFormat::Failed;
-                l.diagnostics.push(diag);
-            }
-        },
+        Sniff::Json => json_loaded(aws::read(&file, bytes, &scope), &mut source, &mut l),
         Sniff::Dsl(text) => match dsl::parse(&file, text) {
             Ok((topo, diags)) => {
                 source.format = SourceFormat::Dsl;

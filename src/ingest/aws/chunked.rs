@@ -42,6 +42,7 @@ use super::lower::Lowerer;
 use super::raw::{Body, Element, ListKind, with_element};
 use crate::model::{Diagnostic, Scope, Topology};
 use rayon::prelude::*;
+use std::path::Path;
 use std::sync::Arc;
 
 /// When a document is split, and how finely.
@@ -101,13 +102,7 @@ impl Split {
         if bytes.len() < chunking.min_bytes {
             return None;
         }
-        let mut s = Scanner { b: bytes, pos: 0 };
-        s.ws();
-        s.eat(b'{')?;
-        let (kind, path, open) = match s.find_list(chunking.chunk_bytes, "", 0)? {
-            Found::List(kind, path, open) => (kind, path, open),
-            Found::Nothing => return None,
-        };
+        let (kind, path, open) = locate(bytes, chunking)?;
         let pattern = element_pattern(bytes, open)?;
         let mut starts = vec![pattern.first];
         let mut guess = pattern.first + chunking.chunk_bytes;
@@ -219,6 +214,194 @@ impl Split {
         rest.extend_from_slice(&bytes[..=self.open]);
         rest.extend_from_slice(&bytes[list.close..]);
         rest
+    }
+}
+
+/// How a file is read in windows by [`read_file`]: never as a whole, so a large export
+/// costs no buffer of its size (fresh memory costs more than the copy from the page
+/// cache: page faults and zeroing).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Windows {
+    /// Bytes read from the start to find the list (values before it longer than this
+    /// make the caller read the file whole).
+    pub head: usize,
+    /// Bytes read before each block, to see what precedes an element start.
+    pub margin: usize,
+    /// Bytes per window of the scan for element starts.
+    pub block: usize,
+}
+
+impl Windows {
+    /// What [`super::read_path`] uses.
+    pub const DEFAULT: Windows = Windows {
+        head: SKIP_BUDGET + (8 << 20),
+        margin: 64 << 10,
+        block: 8 << 20,
+    };
+}
+
+/// Reads `len` bytes of the file at `path` from `from` into `buf` (replacing its
+/// contents); `None` when the file cannot be read or is shorter.
+fn read_range(path: &Path, from: usize, len: usize, buf: &mut Vec<u8>) -> Option<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    f.seek(SeekFrom::Start(from as u64)).ok()?;
+    buf.clear();
+    buf.resize(len, 0);
+    f.read_exact(buf).ok()
+}
+
+/// A pretty-printed list read from the file at `path` (`len` bytes) in windows, on all
+/// threads: the list's section path, its elements lowered in chunks, and the document
+/// with the list emptied. The chunks, counts and verification are those [`Split::find`]
+/// and [`Split::read`] give for the whole file's bytes, so the result is the same or
+/// `None` (then the caller reads the file whole): element starts are found by one scan
+/// of windows with a margin before each, and a start whose preceding bytes the margin
+/// cannot show, a compact list, a short read or a file that changes length give up.
+pub(crate) fn read_file(
+    path: &Path,
+    len: usize,
+    file: &Arc<str>,
+    scope: &Scope,
+    chunking: Chunking,
+    windows: Windows,
+) -> Option<(String, List, Vec<u8>)> {
+    if len < chunking.min_bytes {
+        return None;
+    }
+    let mut head = Vec::new();
+    read_range(path, 0, len.min(windows.head), &mut head)?;
+    let (kind, list_path, open) = locate(&head, chunking)?;
+    let pattern = element_pattern(&head, open)?;
+    // Compact lists keep every chunk's elements until all are parsed: read whole.
+    if pattern.offset == 0 {
+        return None;
+    }
+    let (first, offset) = (pattern.first, pattern.offset);
+    let pattern = pattern.bytes.to_vec();
+    let marks = pattern_marks(path, len, open, &pattern, windows)?;
+    // As `Split::find`: a guess every `chunk_bytes`, moved to the next mark.
+    let mut starts = vec![first];
+    let mut guess = first + chunking.chunk_bytes;
+    while guess < len {
+        let Some(&next) = marks.get(marks.partition_point(|&m| m < guess)) else {
+            break;
+        };
+        starts.push(next + offset);
+        guess = next + offset + chunking.chunk_bytes;
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    let to = |k: usize| starts.get(k + 1).copied().unwrap_or(len);
+    // As `count_starts`: marks in `[from - offset, to - offset)`, plus the first element.
+    let counts: Vec<usize> = (0..starts.len())
+        .map(|k| {
+            let lo = starts[k].saturating_sub(offset);
+            let hi = to(k).saturating_sub(offset).min(len);
+            let n = if lo < hi {
+                marks.partition_point(|&m| m < hi) - marks.partition_point(|&m| m < lo)
+            } else {
+                0
+            };
+            n + usize::from(k == 0)
+        })
+        .collect();
+    let firsts: Vec<usize> = counts
+        .iter()
+        .scan(0, |n, c| {
+            let first = *n;
+            *n += c;
+            Some(first)
+        })
+        .collect();
+    let path_text = list_path.as_str();
+    let outcomes: Vec<Outcome<Part>> = (0..starts.len())
+        .into_par_iter()
+        .map_init(Vec::new, |buf, k| {
+            let (from, last) = (starts[k], k + 1 == starts.len());
+            if read_range(path, from, to(k) - from, buf).is_none() {
+                return Outcome::Failed;
+            }
+            let file: Arc<str> = Arc::from(&**file);
+            let mut part = Lowerer::new(&file, scope);
+            let lower = |i: usize, body: Body<'_>| part.elements(path_text, &body, firsts[k] + i);
+            let outcome =
+                with_element!(kind, T => parse_chunk::<T<'_>, _>(buf, 0, buf.len(), last, lower));
+            match outcome {
+                Outcome::Next(n, ()) => Outcome::Next(n, (part.topology, part.diagnostics)),
+                Outcome::End(n, (), at) => {
+                    Outcome::End(n, (part.topology, part.diagnostics), from + at)
+                }
+                Outcome::Failed => Outcome::Failed,
+            }
+        })
+        .collect();
+    let list = List::verified(outcomes, Some(&counts))?;
+    let mut rest = head;
+    rest.truncate(open + 1);
+    let mut tail = Vec::new();
+    read_range(path, list.close, len - list.close, &mut tail)?;
+    rest.extend_from_slice(&tail);
+    // The file changed while it was read: give up.
+    if std::fs::metadata(path).ok()?.len() != len as u64 {
+        return None;
+    }
+    Some((list_path, list, rest))
+}
+
+/// Positions at or after `open` where `pattern` (`\n` + indentation + `{`) occurs after a
+/// comma and blanks (what [`Pattern::next_start`] and [`count_starts`] look for), found
+/// in windows of `windows.block` bytes on all threads; `None` when a window's margin is
+/// all blanks (what precedes is unknown) or the file cannot be read.
+fn pattern_marks(
+    path: &Path,
+    len: usize,
+    open: usize,
+    pattern: &[u8],
+    windows: Windows,
+) -> Option<Vec<usize>> {
+    let block = windows.block.max(1);
+    let blocks: Vec<usize> = (open..len).step_by(block).collect();
+    let found: Option<Vec<Vec<usize>>> = blocks
+        .into_par_iter()
+        .map_init(Vec::new, |buf, a| {
+            let b = (a + block).min(len);
+            let base = a.saturating_sub(windows.margin);
+            // The window holds every occurrence starting in `[a, b)` whole.
+            let end = (b + pattern.len() - 1).min(len);
+            read_range(path, base, end - base, buf)?;
+            let mut marks = Vec::new();
+            for m in memchr::memmem::find_iter(&buf[a - base..], pattern) {
+                let at = a - base + m;
+                if base + at >= b {
+                    break;
+                }
+                match buf[..at].iter().rposition(|&c| !is_ws(c)) {
+                    Some(i) if buf[i] == b',' => marks.push(base + at),
+                    Some(_) => {}
+                    // Only blanks back to the window's start: the file's start (no comma
+                    // before), or unknown.
+                    None if base == 0 => {}
+                    None => return None,
+                }
+            }
+            Some(marks)
+        })
+        .collect();
+    Some(found?.concat())
+}
+
+/// The list to split: its kind, its path and the position of its `[` (see
+/// [`Scanner::find_list`]). Only the bytes up to the list and `chunk_bytes` into it are
+/// looked at; when `head` ends before the scan does, `None`.
+fn locate(head: &[u8], chunking: Chunking) -> Option<(ListKind, String, usize)> {
+    let mut s = Scanner { b: head, pos: 0 };
+    s.ws();
+    s.eat(b'{')?;
+    match s.find_list(chunking.chunk_bytes, "", 0)? {
+        Found::List(kind, path, open) => Some((kind, path, open)),
+        Found::Nothing => None,
     }
 }
 

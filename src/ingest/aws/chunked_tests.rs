@@ -2,7 +2,7 @@
 //! and errors, on generated and hand-written documents, with chunks small enough that every
 //! document here is split.
 
-use super::chunked::{Chunking, Split};
+use super::chunked::{Chunking, Split, Windows};
 use super::*;
 use crate::synth::{Synth, to_aws_pretty};
 use proptest::prelude::*;
@@ -19,6 +19,35 @@ fn same(text: &str, chunk: usize) {
 
 fn same_bytes(bytes: &[u8], chunk: usize) {
     let whole = read_whole(&file(), bytes, &Scope::default());
+    // Read from a file in windows (head, margin and blocks small enough to cut
+    // everything here), when that does not give up: the same as the whole read.
+    for windows in [
+        Windows {
+            head: 64 + 3 * chunk,
+            margin: 3,
+            block: 7,
+        },
+        Windows {
+            head: 1 << 20,
+            margin: 64,
+            block: chunk.max(1),
+        },
+    ] {
+        if let Some(b) = windowed(bytes, chunk, windows) {
+            let Ok(a) = &whole else {
+                panic!("chunk {chunk}: the sequential read fails, the windowed one not");
+            };
+            assert_eq!(a.sections, b.sections, "windowed sections, chunk {chunk}");
+            assert_eq!(
+                a.diagnostics, b.diagnostics,
+                "windowed diagnostics, chunk {chunk}"
+            );
+            assert!(
+                a.topology == b.topology,
+                "windowed topology differs, chunk {chunk}"
+            );
+        }
+    }
     let split = read_with(&file(), bytes, &Scope::default(), Chunking::always(chunk));
     match (whole, split) {
         (Ok(a), Ok(b)) => {
@@ -33,6 +62,59 @@ fn same_bytes(bytes: &[u8], chunk: usize) {
             b.map(|d| d.sections)
         ),
     }
+}
+
+/// `bytes` read from a file in windows, or `None` when that gives up.
+fn windowed(bytes: &[u8], chunk: usize, windows: Windows) -> Option<AwsDoc> {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut f, bytes).unwrap();
+    read_path_with(
+        &file(),
+        f.path(),
+        bytes.len(),
+        &Scope::default(),
+        Chunking::always(chunk),
+        windows,
+    )
+}
+
+#[test]
+fn windowed_reads_take_pretty_lists_and_leave_the_rest() {
+    let doc = synth_groups(30, 6);
+    let pretty = to_aws_pretty(&doc);
+    let narrow = Windows {
+        head: 4096,
+        margin: 16,
+        block: 333,
+    };
+    let read = windowed(pretty.as_bytes(), 1000, narrow).expect("a pretty list is windowed");
+    let whole = read_whole(&file(), pretty.as_bytes(), &Scope::default()).unwrap();
+    assert!(read.topology == whole.topology);
+    assert_eq!(read.topology.security_groups.len(), 30);
+    // Compact lists, a head too short to reach past the list's start, a margin of blanks
+    // only and a list that does not parse give up.
+    let compact = serde_json::to_string(&doc).unwrap();
+    assert!(windowed(compact.as_bytes(), 1000, narrow).is_none());
+    let short = Windows {
+        head: 100,
+        ..narrow
+    };
+    assert!(windowed(pretty.as_bytes(), 1000, short).is_none());
+    let padded = pretty.replace(",\n        {", &format!(",{}\n        {{", " ".repeat(400)));
+    assert!(windowed(padded.as_bytes(), 1000, narrow).is_none());
+    assert!(
+        windowed(
+            padded.as_bytes(),
+            1000,
+            Windows {
+                margin: 1000,
+                ..narrow
+            }
+        )
+        .is_some()
+    );
+    let broken = pretty.replacen("\"FromPort\":", "\"FromPort\": [", 1);
+    assert!(windowed(broken.as_bytes(), 1000, narrow).is_none());
 }
 
 /// How many chunks the list was read in (0: the chunked reader gave up).

@@ -162,13 +162,57 @@ fn read_split(
 ) -> Option<AwsDoc> {
     let list = split.read(bytes, file, scope)?;
     let rest = split.without_list(bytes, &list);
-    let doc = raw::RawDoc::parse(&rest).ok()?;
+    assemble(file, scope, &split.path, list, &rest)
+}
+
+/// Reads a large file's document like [`read`], without ever holding the whole file:
+/// its largest list is read in windows (see [`chunked::read_file`]). `None` when that
+/// gives up; the caller then reads the file whole, so the result and every error are
+/// those of [`read`].
+pub(crate) fn read_path(
+    file: &Arc<str>,
+    path: &std::path::Path,
+    len: usize,
+    scope: &Scope,
+) -> Option<AwsDoc> {
+    read_path_with(
+        file,
+        path,
+        len,
+        scope,
+        chunked::Chunking::DEFAULT,
+        chunked::Windows::DEFAULT,
+    )
+}
+
+/// [`read_path`] with the given chunking and windows.
+fn read_path_with(
+    file: &Arc<str>,
+    path: &std::path::Path,
+    len: usize,
+    scope: &Scope,
+    chunking: chunked::Chunking,
+    windows: chunked::Windows,
+) -> Option<AwsDoc> {
+    let (list_path, list, rest) = chunked::read_file(path, len, file, scope, chunking, windows)?;
+    assemble(file, scope, &list_path, list, &rest)
+}
+
+/// The document from its list, read in chunks, and the rest of it (the list emptied).
+fn assemble(
+    file: &Arc<str>,
+    scope: &Scope,
+    list_path: &str,
+    list: chunked::List,
+    rest: &[u8],
+) -> Option<AwsDoc> {
+    let doc = raw::RawDoc::parse(rest).ok()?;
     // The emptied list is the one section at its path (a repeated key falls back).
     let mut at = doc
         .sections
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.path == split.path);
+        .filter(|(_, s)| s.path == list_path);
     let (index, _) = at.next()?;
     if at.next().is_some() {
         return None;
