@@ -297,11 +297,14 @@ fn analyse<T: FamilySpace>(
         if all_world && p != Protocol::All {
             continue;
         }
-        let items: Vec<&Contrib<T>> = contribs
+        let mut items: Vec<&Contrib<T>> = contribs
             .iter()
             .copied()
             .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
             .collect();
+        // In rule order: the sweep keeps its active items sorted, so what a segment
+        // cites and holds comes out sorted.
+        items.sort_by_key(|c| c.rule);
         let sweep = Sweep::new(&items, world);
         if sweep.may_report(broad_min) {
             sweep.run(p, broad_min, out);
@@ -349,10 +352,15 @@ fn broad_evidence<T: FamilySpace>(
 /// the world, and how much public space they hold, is known at every step without
 /// building a union.
 struct Sweep<'c, T: FamilySpace> {
+    /// Sorted by rule.
     items: &'c [&'c Contrib<T>],
-    /// Per item: the runs of pieces `[first, end)` its set holds (empty for items that
-    /// hold the whole world: those are counted, not spread over the pieces).
-    spans: Vec<Vec<(u32, u32)>>,
+    /// Whether no two items are the same rule (then a segment's rules need no dedup).
+    distinct: bool,
+    /// Per item `i`: the runs of pieces `[first, end)` its set holds are
+    /// `runs[run_at[i]..run_at[i + 1]]` (none for items that hold the whole world: those
+    /// are counted, not spread over the pieces).
+    run_at: Vec<u32>,
+    runs: Vec<(u32, u32)>,
     size: Vec<u128>,
     known: Vec<u32>,
     all: Vec<u32>,
@@ -363,9 +371,9 @@ struct Sweep<'c, T: FamilySpace> {
     /// Active items holding the whole world: known ones, and all.
     whole_known: usize,
     whole_all: usize,
-    /// The active items, and each item's position in that list.
+    /// The active items, sorted (so in rule order), and how many are known.
     active: Vec<usize>,
-    slot: Vec<usize>,
+    active_known: usize,
     /// Per item: its set's size, and whether it holds the whole world alone.
     item_size: Vec<u128>,
     whole: Vec<bool>,
@@ -398,28 +406,25 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             }
             pieces.push((lo, wb));
         }
-        let spans = items
-            .iter()
-            .zip(&whole)
-            .map(|(c, &w)| {
-                if w {
-                    return Vec::new();
-                }
-                c.set
-                    .ranges()
-                    .iter()
-                    .filter_map(|&(a, b)| {
-                        let first = pieces.partition_point(|e| e.1 < a);
-                        let end = pieces.partition_point(|e| e.0 <= b);
-                        (first < end).then_some((first as u32, end as u32))
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut run_at = Vec::with_capacity(items.len() + 1);
+        let mut runs = Vec::new();
+        run_at.push(0);
+        for (c, &w) in items.iter().zip(&whole) {
+            if !w {
+                runs.extend(c.set.ranges().iter().filter_map(|&(a, b)| {
+                    let first = pieces.partition_point(|e| e.1 < a);
+                    let end = pieces.partition_point(|e| e.0 <= b);
+                    (first < end).then_some((first as u32, end as u32))
+                }));
+            }
+            run_at.push(runs.len() as u32);
+        }
         let n = pieces.len();
         Sweep {
             items,
-            spans,
+            distinct: items.windows(2).all(|w| w[0].rule != w[1].rule),
+            run_at,
+            runs,
             size: pieces.iter().map(|&(a, b)| T::width(a, b)).collect(),
             known: vec![0; n],
             all: vec![0; n],
@@ -429,7 +434,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             whole_known: 0,
             whole_all: 0,
             active: Vec::with_capacity(items.len()),
-            slot: vec![usize::MAX; items.len()],
+            active_known: 0,
             item_size: items.iter().map(|c| T::size(&c.set)).collect(),
             whole,
         }
@@ -443,11 +448,9 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
             return true;
         }
         let mut depth = vec![0i32; self.size.len() + 1];
-        for spans in &self.spans {
-            for &(first, end) in spans {
-                depth[first as usize] += 1;
-                depth[end as usize] -= 1;
-            }
+        for &(first, end) in &self.runs {
+            depth[first as usize] += 1;
+            depth[end as usize] -= 1;
         }
         let (mut held, mut size, mut all) = (0i32, 0u128, true);
         for (e, &piece) in self.size.iter().enumerate() {
@@ -461,17 +464,23 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
         all || size >= broad_min
     }
 
+    /// The runs of item `i` (positions in `runs`).
+    fn runs_of(&self, i: usize) -> std::ops::Range<usize> {
+        self.run_at[i] as usize..self.run_at[i + 1] as usize
+    }
+
     fn enter(&mut self, i: usize) {
-        self.slot[i] = self.active.len();
-        self.active.push(i);
+        let at = self.active.partition_point(|&a| a < i);
+        self.active.insert(at, i);
         let known = self.items[i].assumed.is_none();
+        self.active_known += usize::from(known);
         if self.whole[i] {
             self.whole_all += 1;
             self.whole_known += usize::from(known);
             return;
         }
-        for k in 0..self.spans[i].len() {
-            let (first, end) = self.spans[i][k];
+        for k in self.runs_of(i) {
+            let (first, end) = self.runs[k];
             for e in first as usize..end as usize {
                 if known {
                     if self.known[e] == 0 {
@@ -489,19 +498,18 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
     }
 
     fn leave(&mut self, i: usize) {
-        let at = self.slot[i];
-        self.active.swap_remove(at);
-        if let Some(&moved) = self.active.get(at) {
-            self.slot[moved] = at;
+        if let Ok(at) = self.active.binary_search(&i) {
+            self.active.remove(at);
         }
         let known = self.items[i].assumed.is_none();
+        self.active_known -= usize::from(known);
         if self.whole[i] {
             self.whole_all -= 1;
             self.whole_known -= usize::from(known);
             return;
         }
-        for k in 0..self.spans[i].len() {
-            let (first, end) = self.spans[i][k];
+        for k in self.runs_of(i) {
+            let (first, end) = self.runs[k];
             for e in first as usize..end as usize {
                 if known {
                     self.known[e] -= 1;
@@ -540,12 +548,15 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                     .filter(known)
                     .map(|i| (self.item_size[i], items[i].rule, &items[i].set))
                     .collect();
-                broad_evidence(&known, broad_min)
+                let mut cited = broad_evidence(&known, broad_min);
+                cited.sort_unstable();
+                cited
             } else {
                 active().map(|i| items[i].rule).collect()
             };
         }
-        cited.sort_unstable();
+        // Active items are in rule order: only repeated rules are left to drop.
+        debug_assert!(cited.is_sorted());
         cited.dedup();
         (cited, alone)
     }
@@ -576,9 +587,9 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
         points.sort_unstable();
         points.dedup();
         let mut enter: Vec<usize> = (0..items.len()).collect();
-        enter.sort_by_key(|&i| items[i].lo);
+        enter.sort_unstable_by_key(|&i| (items[i].lo, i));
         let mut leave = enter.clone();
-        leave.sort_by_key(|&i| items[i].hi);
+        leave.sort_unstable_by_key(|&i| (items[i].hi, i));
         let (mut ei, mut li, mut active_n) = (0, 0, 0usize);
         let mut held: Vec<RuleAt> = Vec::new();
         for w in points.windows(2) {
@@ -617,15 +628,22 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 continue;
             };
             let (cited, alone) = self.cite(reach, &assumed, broad_min);
-            held.clear();
-            held.extend(
-                self.active
-                    .iter()
-                    .filter(|&&i| reach == Reach::World || items[i].assumed.is_none())
-                    .map(|&i| items[i].rule),
-            );
-            held.sort_unstable();
-            held.dedup();
+            let held = if self.distinct {
+                match reach {
+                    Reach::World => self.active.len(),
+                    Reach::Broad => self.active_known,
+                }
+            } else {
+                held.clear();
+                held.extend(
+                    self.active
+                        .iter()
+                        .filter(|&&i| reach == Reach::World || items[i].assumed.is_none())
+                        .map(|&i| items[i].rule),
+                );
+                held.dedup();
+                held.len()
+            };
             let (lo, hi) = if p.has_ports() || p.is_icmp() {
                 (lo, hi)
             } else {
@@ -639,7 +657,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 reach,
                 assumed,
                 contributors: Arc::clone(&table),
-                held: held.len() as u32,
+                held: held as u32,
                 cited,
                 alone,
             });
