@@ -213,21 +213,35 @@ impl Finding {
     /// without building the key.
     pub fn compute_fingerprint(&self) -> String {
         use std::fmt::Write as _;
+        const SEP: &[u8] = "\u{1f}".as_bytes();
         let mut h = Fnv1a::default();
-        let _ = write!(
-            h,
-            "{}\u{1f}{}\u{1f}{}\u{1f}",
-            self.code, self.scope, self.resource
-        );
+        h.bytes(self.code.as_bytes());
+        h.bytes(SEP);
+        match (&self.scope.account, &self.scope.region) {
+            (None, None) => h.bytes(b"-"),
+            _ => {
+                let _ = write!(h, "{}", self.scope);
+            }
+        }
+        h.bytes(SEP);
+        h.bytes(self.resource.as_bytes());
+        h.bytes(SEP);
         if let Some(p) = self.protocol {
             let _ = write!(h, "{p}");
         }
-        h.write_str("\u{1f}").ok();
+        h.bytes(SEP);
         if let Some((a, b)) = self.ports {
-            let _ = write!(h, "{a}-{b}");
+            let mut digits = [0u8; 11];
+            h.bytes(decimal(a, &mut digits));
+            h.bytes(b"-");
+            h.bytes(decimal(b, &mut digits));
         }
-        let _ = write!(h, "\u{1f}{}", self.peer.as_deref().unwrap_or(""));
-        format!("{:016x}", h.0)
+        h.bytes(SEP);
+        h.bytes(self.peer.as_deref().unwrap_or("").as_bytes());
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        (0..16)
+            .map(|k| char::from(HEX[((h.0 >> (60 - 4 * k)) & 0xf) as usize]))
+            .collect()
     }
 
     /// The ports as text: `22`, `1024-65535`, `all`.
@@ -236,6 +250,19 @@ impl Finding {
             None => "all".to_string(),
             Some((a, b)) if a == b => a.to_string(),
             Some((a, b)) => format!("{a}-{b}"),
+        }
+    }
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(mut n: u16, buf: &mut [u8; 11]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
         }
     }
 }
@@ -318,5 +345,44 @@ mod tests {
             g.compute_fingerprint(),
             format!("{:016x}", fnv1a64(key.as_bytes()))
         );
+    }
+
+    proptest::proptest! {
+        /// The fingerprint, hashed piece by piece, is FNV-1a of the documented key built
+        /// with `format!` (every scope shape, protocol, port range and peer).
+        #[test]
+        fn fingerprint_streams_the_documented_key(
+            resource in "[a-z0-9-]{0,12}",
+            account in proptest::option::of("[0-9]{12}"),
+            region in proptest::option::of("[a-z]{2}-[a-z]{4}-[0-9]"),
+            protocol in proptest::option::of(proptest::sample::select(vec![
+                Protocol::All, Protocol::Tcp, Protocol::Udp, Protocol::Icmp,
+                Protocol::Icmpv6, Protocol::Number(47), Protocol::Number(0),
+            ])),
+            ports in proptest::option::of((proptest::num::u16::ANY, proptest::num::u16::ANY)),
+            peer in proptest::option::of("[ -~]{0,20}"),
+        ) {
+            let mut f = Finding::new("SG007", resource.as_str(), "m");
+            f.scope = Scope {
+                account: account.map(|a| crate::model::AccountId::from(a.as_str())),
+                region,
+            };
+            f.protocol = protocol;
+            f.ports = ports;
+            f.peer = peer;
+            let key = format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                f.code,
+                f.scope,
+                f.resource,
+                f.protocol.map(|p| p.to_string()).unwrap_or_default(),
+                f.ports.map(|(a, b)| format!("{a}-{b}")).unwrap_or_default(),
+                f.peer.as_deref().unwrap_or(""),
+            );
+            proptest::prop_assert_eq!(
+                f.compute_fingerprint(),
+                format!("{:016x}", fnv1a64(key.as_bytes()))
+            );
+        }
     }
 }

@@ -56,14 +56,19 @@ pub enum Direction {
 impl Direction {
     /// Both directions, ingress first.
     pub const ALL: [Direction; 2] = [Direction::Ingress, Direction::Egress];
+
+    /// The rule-language keyword: `in` or `out`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "in",
+            Direction::Egress => "out",
+        }
+    }
 }
 
 impl fmt::Display for Direction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Direction::Ingress => "in",
-            Direction::Egress => "out",
-        })
+        f.write_str(self.as_str())
     }
 }
 

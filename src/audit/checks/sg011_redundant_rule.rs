@@ -64,14 +64,19 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     Finding::new(
                         CODE,
                         g.id.to_string(),
-                        format!(
-                            "`{}` in {} is already allowed by other rules of the group",
-                            evidence.rule, g.id
-                        ),
+                        // Exact-size strings: a finding per redundant rule adds up.
+                        [
+                            "`",
+                            &evidence.rule,
+                            "` in ",
+                            g.id.as_str(),
+                            " is already allowed by other rules of the group",
+                        ]
+                        .concat(),
                     )
                     .scope(&g.scope)
                     .traffic(r.protocol, port_span(r))
-                    .peer(format!("{dir} {}", ctx.peer_text(gi, dir, i as u32)))
+                    .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, i as u32)].concat())
                     .rules(vec![evidence]),
                 );
             }

@@ -212,6 +212,7 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
         .into_iter()
         .collect::<Vec<_>>()
         .join(", ");
+    let carriers = members.len().to_string();
     for dir in Direction::ALL {
         for ri in alive.rules(gi, dir) {
             let r = &g.rules(dir)[ri];
@@ -220,17 +221,23 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
                 Finding::new(
                     CODE,
                     g.id.to_string(),
-                    format!(
-                        "`{}` in {} adds nothing on the {} interface(s) carrying it: {} already allow it",
-                        evidence.rule,
-                        g.id,
-                        members.len(),
-                        shadowing
-                    ),
+                    // Exact-size strings: a finding per shadowed rule adds up.
+                    [
+                        "`",
+                        &evidence.rule,
+                        "` in ",
+                        g.id.as_str(),
+                        " adds nothing on the ",
+                        &carriers,
+                        " interface(s) carrying it: ",
+                        &shadowing,
+                        " already allow it",
+                    ]
+                    .concat(),
                 )
                 .scope(&g.scope)
                 .traffic(r.protocol, port_span(r))
-                .peer(format!("{dir} {}", ctx.peer_text(gi, dir, ri as u32)))
+                .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
                 .rules(vec![evidence]),
             );
         }
