@@ -231,10 +231,10 @@ impl Finding {
         }
         h.bytes(SEP);
         if let Some((a, b)) = self.ports {
-            let mut digits = [0u8; 11];
-            h.bytes(decimal(a, &mut digits));
+            let mut digits = [0u8; 20];
+            h.bytes(crate::net::decimal(u64::from(a), &mut digits));
             h.bytes(b"-");
-            h.bytes(decimal(b, &mut digits));
+            h.bytes(crate::net::decimal(u64::from(b), &mut digits));
         }
         h.bytes(SEP);
         h.bytes(self.peer.as_deref().unwrap_or("").as_bytes());
@@ -250,19 +250,6 @@ impl Finding {
             None => "all".to_string(),
             Some((a, b)) if a == b => a.to_string(),
             Some((a, b)) => format!("{a}-{b}"),
-        }
-    }
-}
-
-/// `n` in decimal, written into the end of `buf`.
-fn decimal(mut n: u16, buf: &mut [u8; 11]) -> &[u8] {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[at..];
         }
     }
 }

@@ -43,6 +43,19 @@ impl ValueError {
     }
 }
 
+/// `n` in decimal (ASCII digits), written into the end of `buf`, which holds any `u64`.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
 /// Direction of a connection relative to an ENI (or of a NACL list relative to a subnet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -83,18 +83,7 @@ fn next_special(bytes: &[u8], from: usize) -> usize {
 
 /// Appends `n` in decimal.
 pub(crate) fn push_uint(out: &mut Vec<u8>, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(crate::net::decimal(n, &mut [0; 20]));
 }
 
 /// Appends the protocol as text: its name (`tcp`) or its number (`47`).

@@ -1371,29 +1371,17 @@ fn child(base: &str, field: &str, index: usize) -> String {
     out
 }
 
-/// The most decimal digits of a `usize`.
-const DIGITS: usize = 20;
-
 /// Appends [`child`]'s path to `out`.
 fn push_child(out: &mut String, base: &str, field: &str, index: usize) {
-    let mut digits = [0u8; DIGITS];
-    let mut n = index;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let mut buf = [0u8; 20];
+    let digits = crate::net::decimal(index as u64, &mut buf);
     out.push_str(base);
     if !field.is_empty() {
         out.push('.');
         out.push_str(field);
     }
     out.push('[');
-    for &d in &digits[at..] {
+    for &d in digits {
         out.push(char::from(d));
     }
     out.push(']');
