@@ -150,14 +150,20 @@ impl<'t> AuditCtx<'t> {
         ctx
     }
 
+    /// Builds the coverage boxes now, so that checks run in parallel afterwards do not
+    /// each build them.
+    pub fn prepare_coverage(&self) {
+        self.coverage();
+    }
+
     fn coverage(&self) -> &Coverage {
         if let Some(c) = self.coverage.get() {
             return c;
         }
         // Built outside the cell: the build runs on the thread pool, and a thread waiting
         // inside `get_or_init` for its parallel work may steal a task that asks for the
-        // cell again (re-entrant initialisation deadlocks). Checks racing here each build;
-        // the first stored wins.
+        // cell again (re-entrant initialisation deadlocks). Checks racing here would each
+        // build (the first stored wins): `audit` builds it before running them.
         let built = Coverage::build(self.topo, &self.resolver);
         self.coverage.get_or_init(|| built)
     }

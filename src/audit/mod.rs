@@ -106,6 +106,9 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
         .filter(|c| c.status == registry::Status::Stable && config.enabled(c.code))
         .collect();
     report.checks = enabled.iter().map(|c| c.code).collect();
+    if enabled.iter().any(|c| c.uses_coverage) {
+        ctx.prepare_coverage();
+    }
     let per_check: Vec<Vec<Finding>> = enabled
         .par_iter()
         .map(|check| {

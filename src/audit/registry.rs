@@ -35,6 +35,9 @@ pub struct Check {
     pub explanation: &'static str,
     /// Stable or removed.
     pub status: Status,
+    /// Whether it reads the rules' coverage boxes (then [`super::audit`] builds them once
+    /// before the checks run in parallel).
+    pub uses_coverage: bool,
     /// Runs the check.
     pub run: fn(&AuditCtx<'_>, &mut Sink),
 }
@@ -61,7 +64,8 @@ macro_rules! declare_check {
             code: $code:literal,
             name: $kebab:literal,
             severity: $sev:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, uses_coverage: $coverage:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -79,6 +83,7 @@ macro_rules! declare_check {
             summary: $summary,
             explanation: concat!($($doc, "\n"),*),
             status: $crate::audit::registry::Status::Stable,
+            uses_coverage: false $(|| $coverage)?,
             run,
         };
     };

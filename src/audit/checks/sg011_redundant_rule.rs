@@ -33,6 +33,7 @@ declare_check! {
         name: "redundant-rule",
         severity: Info,
         summary: "Rule fully covered by other rules of the same group",
+        uses_coverage: true,
     }
 }
 

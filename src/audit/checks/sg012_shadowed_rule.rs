@@ -37,6 +37,7 @@ declare_check! {
         name: "shadowed-rule",
         severity: Info,
         summary: "Rule covered by the other groups on every interface that carries its group",
+        uses_coverage: true,
     }
 }
 
