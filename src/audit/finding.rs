@@ -217,12 +217,7 @@ impl Finding {
         let mut h = Fnv1a::default();
         h.bytes(self.code.as_bytes());
         h.bytes(SEP);
-        match (&self.scope.account, &self.scope.region) {
-            (None, None) => h.bytes(b"-"),
-            _ => {
-                let _ = write!(h, "{}", self.scope);
-            }
-        }
+        let _ = write!(h, "{}", self.scope);
         h.bytes(SEP);
         h.bytes(self.resource.as_bytes());
         h.bytes(SEP);

@@ -145,23 +145,22 @@ impl Split {
                 .into_par_iter()
                 .map(|k| count_starts(bytes, pattern, self.starts[k], to(k)) + usize::from(k == 0))
                 .collect();
-            let firsts = counts.iter().scan(0, |n, c| {
-                let first = *n;
-                *n += c;
-                Some(first)
-            });
-            let firsts: Vec<usize> = firsts.collect();
+            let firsts = firsts(&counts);
             let outcomes: Vec<Outcome<Part>> = (0..self.starts.len())
                 .into_par_iter()
                 .map(|k| {
-                    let (from, first) = (self.starts[k], firsts[k]);
-                    // A file name per chunk: threads do not share one reference count.
-                    let file: Arc<str> = Arc::from(&**file);
-                    let mut part = Lowerer::new(&file, scope);
-                    let lower = |i: usize, body: Body<'_>| part.elements(path, &body, first + i);
-                    let outcome =
-                        with_element!(self.kind, T => parse_chunk::<T<'_>, _>(bytes, from, to(k), last(k), lower));
-                    outcome.map(|()| (part.topology, part.diagnostics))
+                    let from = self.starts[k];
+                    let chunk = Chunk {
+                        kind: self.kind,
+                        list_path: path,
+                        from,
+                        first: firsts[k],
+                        last: last(k),
+                    };
+                    match bytes.get(from..to(k)) {
+                        Some(text) => chunk.lower(text, file, scope),
+                        None => Outcome::Failed,
+                    }
                 })
                 .collect();
             return List::verified(outcomes, Some(&counts));
@@ -307,34 +306,22 @@ pub(crate) fn read_file(
             n + usize::from(k == 0)
         })
         .collect();
-    let firsts: Vec<usize> = counts
-        .iter()
-        .scan(0, |n, c| {
-            let first = *n;
-            *n += c;
-            Some(first)
-        })
-        .collect();
-    let path_text = list_path.as_str();
+    let firsts = firsts(&counts);
     let outcomes: Vec<Outcome<Part>> = (0..starts.len())
         .into_par_iter()
         .map_init(Vec::new, |buf, k| {
-            let (from, last) = (starts[k], k + 1 == starts.len());
+            let from = starts[k];
             if read_range(path, from, to(k) - from, buf).is_none() {
                 return Outcome::Failed;
             }
-            let file: Arc<str> = Arc::from(&**file);
-            let mut part = Lowerer::new(&file, scope);
-            let lower = |i: usize, body: Body<'_>| part.elements(path_text, &body, firsts[k] + i);
-            let outcome =
-                with_element!(kind, T => parse_chunk::<T<'_>, _>(buf, 0, buf.len(), last, lower));
-            match outcome {
-                Outcome::Next(n, ()) => Outcome::Next(n, (part.topology, part.diagnostics)),
-                Outcome::End(n, (), at) => {
-                    Outcome::End(n, (part.topology, part.diagnostics), from + at)
-                }
-                Outcome::Failed => Outcome::Failed,
-            }
+            let chunk = Chunk {
+                kind,
+                list_path: &list_path,
+                from,
+                first: firsts[k],
+                last: k + 1 == starts.len(),
+            };
+            chunk.lower(buf, file, scope)
         })
         .collect();
     let list = List::verified(outcomes, Some(&counts))?;
@@ -407,6 +394,51 @@ fn locate(head: &[u8], chunking: Chunking) -> Option<(ListKind, String, usize)> 
 
 /// A chunk's lowered objects and diagnostics.
 type Part = (Topology, Vec<Diagnostic>);
+
+/// Where each chunk's elements start in the whole list, from the chunks' counts.
+fn firsts(counts: &[usize]) -> Vec<usize> {
+    counts
+        .iter()
+        .scan(0, |n, c| {
+            let first = *n;
+            *n += c;
+            Some(first)
+        })
+        .collect()
+}
+
+/// One chunk of a pretty-printed list, lowered element by element as it is parsed.
+struct Chunk<'p> {
+    kind: ListKind,
+    /// The list's section path.
+    list_path: &'p str,
+    /// Where the chunk starts in the document.
+    from: usize,
+    /// The index of its first element in the list.
+    first: usize,
+    /// Whether it is the last chunk (it ends with the list's `]`).
+    last: bool,
+}
+
+impl Chunk<'_> {
+    /// Parses and lowers `text`, the chunk's bytes (see [`parse_chunk`]); the list's `]`,
+    /// when found, is given as a position in the document.
+    fn lower(&self, text: &[u8], file: &Arc<str>, scope: &Scope) -> Outcome<Part> {
+        // A file name per chunk: threads do not share one reference count.
+        let file: Arc<str> = Arc::from(&**file);
+        let mut part = Lowerer::new(&file, scope);
+        let (path, first) = (self.list_path, self.first);
+        let lower = |i: usize, body: Body<'_>| part.elements(path, &body, first + i);
+        let outcome = with_element!(self.kind, T => parse_chunk::<T<'_>, _>(text, 0, text.len(), self.last, lower));
+        match outcome {
+            Outcome::Next(n, ()) => Outcome::Next(n, (part.topology, part.diagnostics)),
+            Outcome::End(n, (), at) => {
+                Outcome::End(n, (part.topology, part.diagnostics), self.from + at)
+            }
+            Outcome::Failed => Outcome::Failed,
+        }
+    }
+}
 
 /// How one chunk parsed.
 enum Outcome<P> {
