@@ -39,7 +39,7 @@ pub struct Baseline {
 
 impl Baseline {
     /// The baseline of these findings (sorted by fingerprint, deduplicated).
-    pub fn from_findings(findings: &[Finding]) -> Baseline {
+    pub fn from_findings(findings: &[Box<Finding>]) -> Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| Entry {

@@ -38,13 +38,13 @@ use std::collections::BTreeMap;
 /// Where checks put their findings.
 #[derive(Debug, Default)]
 pub struct Sink {
-    findings: Vec<Finding>,
+    findings: Vec<Box<Finding>>,
 }
 
 impl Sink {
     /// Records a finding.
     pub fn push(&mut self, f: Finding) {
-        self.findings.push(f);
+        self.findings.push(Box::new(f));
     }
 
     /// How many findings were recorded.
@@ -61,8 +61,10 @@ impl Sink {
 /// The result of an audit.
 #[derive(Debug, Clone, Default)]
 pub struct AuditReport {
-    /// Findings, most severe first, then by resource and code.
-    pub findings: Vec<Finding>,
+    /// Findings, most severe first, then by resource and code. Boxed: a finding is a
+    /// few hundred bytes, and sorting and filtering a million of them then moves
+    /// pointers, not the findings.
+    pub findings: Vec<Box<Finding>>,
     /// Findings dropped by a suppression in force.
     pub suppressed: usize,
     /// Findings dropped because the baseline has them.
@@ -109,7 +111,7 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
     if enabled.iter().any(|c| c.uses_coverage) {
         ctx.prepare_coverage();
     }
-    let per_check: Vec<Vec<Finding>> = enabled
+    let per_check: Vec<Vec<Box<Finding>>> = enabled
         .par_iter()
         .map(|check| {
             let mut sink = Sink::default();
@@ -127,47 +129,29 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
             found
         })
         .collect();
-    // Sort positions across the checks' lists, then move each finding once into the
-    // report: no concatenated copy, no second copy for the sort.
-    let mut order: Vec<(u32, u32)> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
-    for (c, found) in per_check.iter().enumerate() {
-        for (k, f) in found.iter().enumerate() {
-            let active = config.suppressions.iter().any(|s| {
-                s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today)
-            });
-            if active {
-                report.suppressed += 1;
-            } else {
-                order.push((c as u32, k as u32));
-            }
+    let mut kept: Vec<Box<Finding>> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    for f in per_check.into_iter().flatten() {
+        let active = config
+            .suppressions
+            .iter()
+            .any(|s| s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today));
+        if active {
+            report.suppressed += 1;
+        } else {
+            kept.push(f);
         }
     }
-    let refs: Vec<&Finding> = order
-        .iter()
-        .map(|&(c, k)| &per_check[c as usize][k as usize])
-        .collect();
-    let sorted = sort_order(&refs);
-    drop(refs);
-    let mut per_check = per_check;
-    report.findings = sorted
-        .iter()
-        .map(|&i| {
-            let (c, k) = order[i as usize];
-            take(&mut per_check[c as usize][k as usize])
-        })
-        .collect();
+    sort(&mut kept);
+    report.findings = kept;
     report
 }
 
 /// Most severe first, then resource, code, protocol, ports, peer, message (stable).
-/// Sorts positions, then moves each finding once: a finding is a few hundred bytes and
-/// a merge sort would move it some twenty times.
-pub fn sort(findings: &mut Vec<Finding>) {
-    let order = sort_order(&findings.iter().collect::<Vec<_>>());
-    *findings = order
-        .iter()
-        .map(|&i| take(&mut findings[i as usize]))
-        .collect();
+pub fn sort(findings: &mut Vec<Box<Finding>>) {
+    let order = sort_order(&findings.iter().map(|f| &**f).collect::<Vec<_>>());
+    let mut slots: Vec<Option<Box<Finding>>> = findings.drain(..).map(Some).collect();
+    // `order` is a permutation: every slot is taken exactly once.
+    findings.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
 }
 
 /// The positions of `found` in [`compare`] order (stable). The leading fields are
@@ -232,11 +216,6 @@ fn sort_order(found: &[&Finding]) -> Vec<u32> {
     order
 }
 
-/// Moves a finding out, leaving an empty one (allocation-free) in its place.
-fn take(f: &mut Finding) -> Finding {
-    std::mem::replace(f, Finding::new("", String::new(), String::new()))
-}
-
 #[cfg(test)]
 fn compare(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     b.severity
@@ -292,16 +271,16 @@ mod tests {
         fn sort_moves_findings_into_the_stable_order(
             found in proptest::collection::vec(finding(), 0..200),
         ) {
-            let mut v: Vec<Finding> = found
+            let mut v: Vec<Box<Finding>> = found
                 .into_iter()
                 .enumerate()
                 .map(|(k, mut f)| {
                     f.fingerprint = k.to_string();
-                    f
+                    Box::new(f)
                 })
                 .collect();
             let mut expected = v.clone();
-            expected.sort_by(compare);
+            expected.sort_by(|a, b| compare(a, b));
             sort(&mut v);
             prop_assert_eq!(v, expected);
         }

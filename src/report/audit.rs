@@ -342,7 +342,7 @@ mod tests {
             color in any::<bool>(),
         ) {
             let report = AuditReport {
-                findings,
+                findings: findings.into_iter().map(Box::new).collect(),
                 suppressed: 0,
                 baselined: 0,
                 checks: vec!["SG001"],

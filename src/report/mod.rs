@@ -47,7 +47,7 @@ impl<T: Copy> ByCode<T> {
 /// buffer)`, which appends the finding's bytes to the buffer; `previous` is the finding
 /// before it in `findings` (`None` for the first), for separators and headings.
 pub(crate) fn write_batched<W: Write + ?Sized>(
-    findings: &[Finding],
+    findings: &[Box<Finding>],
     out: &mut W,
     one: impl Fn(Option<&Finding>, &Finding, &mut Vec<u8>) + Sync,
 ) -> io::Result<()> {
@@ -60,7 +60,7 @@ pub(crate) fn write_batched<W: Write + ?Sized>(
                 let first = b * BATCH + c * CHUNK;
                 let mut buf = Vec::with_capacity(chunk.len() * 640);
                 for (i, f) in (first..).zip(chunk) {
-                    let previous = i.checked_sub(1).and_then(|p| findings.get(p));
+                    let previous = i.checked_sub(1).and_then(|p| findings.get(p)).map(|p| &**p);
                     one(previous, f, &mut buf);
                 }
                 buf
@@ -76,7 +76,7 @@ pub(crate) fn write_batched<W: Write + ?Sized>(
 /// Writes `findings` as a JSON array, each element one compact line indented by
 /// `indent` spaces (the closing bracket two less), appended to a buffer on all cores by `one`.
 pub(crate) fn write_json_array<W: Write + ?Sized>(
-    findings: &[Finding],
+    findings: &[Box<Finding>],
     out: &mut W,
     indent: usize,
     one: impl Fn(&mut Vec<u8>, &Finding) + Sync,
@@ -101,8 +101,8 @@ mod tests {
     #[test]
     fn batches_keep_order_and_previous_across_chunks_and_batches() {
         let n = 2 * BATCH + CHUNK + 3;
-        let findings: Vec<Finding> = (0..n)
-            .map(|i| Finding::new("SG001", i.to_string(), ""))
+        let findings: Vec<Box<Finding>> = (0..n)
+            .map(|i| Box::new(Finding::new("SG001", i.to_string(), "")))
             .collect();
         let mut out = Vec::new();
         write_batched(&findings, &mut out, |previous, f, b| {
@@ -139,8 +139,8 @@ mod tests {
         write_json_array(&[], &mut out, 4, one).unwrap();
         assert_eq!(out, b"[]");
         let findings = [
-            Finding::new("SG001", "1", ""),
-            Finding::new("SG001", "2", ""),
+            Box::new(Finding::new("SG001", "1", "")),
+            Box::new(Finding::new("SG001", "2", "")),
         ];
         let mut out = Vec::new();
         write_json_array(&findings, &mut out, 4, one).unwrap();
