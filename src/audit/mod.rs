@@ -49,6 +49,11 @@ impl Sink {
         self.findings.push(Box::new(f));
     }
 
+    /// Moves `other`'s findings after these.
+    pub fn append(&mut self, mut other: Sink) {
+        self.findings.append(&mut other.findings);
+    }
+
     /// How many findings were recorded.
     pub fn len(&self) -> usize {
         self.findings.len()

@@ -341,25 +341,25 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
 /// Emits the findings of `select` for every exposed subject.
 pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut Sink) {
     use rayon::prelude::*;
-    let found: Vec<Vec<Finding>> = ctx
+    let found: Vec<Sink> = ctx
         .exposures
         .subjects
         .par_iter()
         .with_min_len(16)
         .map(|(subject, ranges)| {
+            let mut sink = Sink::default();
             let pieces = pieces(ctx, ranges, select);
-            if pieces.is_empty() {
-                return Vec::new();
+            if !pieces.is_empty() {
+                let who = Who::of(ctx, *subject);
+                for piece in &pieces {
+                    sink.push(finding(ctx, code, &who, piece, select));
+                }
             }
-            let who = Who::of(ctx, *subject);
-            pieces
-                .iter()
-                .map(|piece| finding(ctx, code, &who, piece, select))
-                .collect()
+            sink
         })
         .collect();
-    for f in found.into_iter().flatten() {
-        out.push(f);
+    for sink in found {
+        out.append(sink);
     }
 }
 

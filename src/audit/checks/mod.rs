@@ -39,7 +39,7 @@ pub(crate) mod prelude {
     pub use crate::declare_check;
 }
 
-use crate::audit::{AuditCtx, Finding, Sink};
+use crate::audit::{AuditCtx, Sink};
 use crate::model::SecurityGroup;
 use rayon::prelude::*;
 
@@ -47,21 +47,21 @@ use rayon::prelude::*;
 /// in group order, so the result does not depend on scheduling.
 pub(crate) fn per_group<F>(ctx: &AuditCtx<'_>, out: &mut Sink, check: F)
 where
-    F: Fn(u32, &SecurityGroup, &mut Vec<Finding>) + Sync,
+    F: Fn(u32, &SecurityGroup, &mut Sink) + Sync,
 {
-    let found: Vec<Vec<Finding>> = ctx
+    let found: Vec<Sink> = ctx
         .topo
         .security_groups
         .par_iter()
         .enumerate()
         .with_min_len(64)
         .map(|(gi, g)| {
-            let mut v = Vec::new();
-            check(gi as u32, g, &mut v);
-            v
+            let mut sink = Sink::default();
+            check(gi as u32, g, &mut sink);
+            sink
         })
         .collect();
-    for f in found.into_iter().flatten() {
-        out.push(f);
+    for sink in found {
+        out.append(sink);
     }
 }
