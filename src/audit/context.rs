@@ -221,21 +221,31 @@ pub fn evidence(group: &SecurityGroup, rule: &Rule) -> Arc<RuleEvidence> {
     })
 }
 
-/// A rule in rule-language form: `in tcp 22 from 0.0.0.0/0`.
+/// A rule in rule-language form: `in tcp 22 from 0.0.0.0/0` (written into one string).
 pub fn rule_text(rule: &Rule) -> String {
-    let l4 = match (rule.protocol, rule.l4) {
-        (Protocol::Tcp | Protocol::Udp, L4::Ports(p)) if p.is_all() => " all".to_string(),
-        (_, L4::Ports(p)) => format!(" {p}"),
-        (_, L4::Icmp(m)) if m.is_any() => String::new(),
-        (_, L4::Icmp(m)) => format!(" {m}"),
-        (_, L4::Nothing) => " none".to_string(),
-        (_, L4::Any) => String::new(),
-    };
+    use std::fmt::Write as _;
     let (dir, word) = match rule.direction {
-        Direction::Ingress => ("in", "from"),
-        Direction::Egress => ("out", "to"),
+        Direction::Ingress => ("in ", " from "),
+        Direction::Egress => ("out ", " to "),
     };
-    format!("{dir} {}{l4} {word} {}", rule.protocol, rule.peer)
+    let mut s = String::with_capacity(48);
+    s.push_str(dir);
+    let _ = write!(s, "{}", rule.protocol);
+    match (rule.protocol, rule.l4) {
+        (Protocol::Tcp | Protocol::Udp, L4::Ports(p)) if p.is_all() => s.push_str(" all"),
+        (_, L4::Ports(p)) => {
+            let _ = write!(s, " {p}");
+        }
+        (_, L4::Icmp(m)) if m.is_any() => {}
+        (_, L4::Icmp(m)) => {
+            let _ = write!(s, " {m}");
+        }
+        (_, L4::Nothing) => s.push_str(" none"),
+        (_, L4::Any) => {}
+    }
+    s.push_str(word);
+    let _ = write!(s, "{}", rule.peer);
+    s
 }
 
 /// Counts per key, used by several checks.
