@@ -179,7 +179,7 @@ fn peer() -> impl Strategy<Value = Peer> {
         1 => (id("sg"), prop::option::of(account())).prop_map(|(g, owner)| {
             let mut r = GroupRef::to(g);
             r.owner = owner;
-            Peer::Group(r)
+            Peer::Group(Box::new(r))
         }),
     ]
 }

@@ -148,13 +148,13 @@ fn peer() -> impl Strategy<Value = Peer> {
                 1 => Just(Some("deleted")),
                 1 => Just(Some("pending-acceptance")),
             ])
-            .prop_map(|(g, status)| Peer::Group(GroupRef {
+            .prop_map(|(g, status)| Peer::Group(Box::new(GroupRef {
                 group: g.into(),
                 owner: status.map(|_| AccountId::from("210987654321")),
                 vpc: None,
                 peering: status.map(|_| "pcx-1".to_string()),
                 peering_status: status.map(str::to_string),
-            })),
+            }))),
         2 => proptest::sample::select(&LIST_IDS[..]).prop_map(|id| Peer::PrefixList { id: id.into() }),
     ]
 }

@@ -129,7 +129,7 @@ fuzz_target!(|data: &[u8]| {
             let direction = if b.u8() % 2 == 0 { Direction::Ingress } else { Direction::Egress };
             let (protocol, l4) = b.proto_l4();
             let peer = match b.u8() % 5 {
-                0 => Peer::Group(GroupRef::to(b.pick(&GROUPS))),
+                0 => Peer::Group(Box::new(GroupRef::to(b.pick(&GROUPS)))),
                 1 => Peer::PrefixList { id: b.pick(&["pl-0", "pl-1"]).into() },
                 _ => Peer::Cidr { cidr: b.cidr() },
             };

@@ -166,19 +166,19 @@ pub fn cidr(s: &str) -> Peer {
 
 /// A same-account security group reference.
 pub fn sg_ref(id: &str) -> Peer {
-    Peer::Group(GroupRef::to(id))
+    Peer::Group(Box::new(GroupRef::to(id)))
 }
 
 /// A security group reference across a peering connection with the given `PeeringStatus`
 /// (`active`, `deleted`, …).
 pub fn sg_ref_peered(id: &str, owner: &str, status: &str) -> Peer {
-    Peer::Group(GroupRef {
+    Peer::Group(Box::new(GroupRef {
         group: GroupId::from(id),
         owner: Some(AccountId::from(owner)),
         vpc: None,
         peering: Some("pcx-build".to_string()),
         peering_status: Some(status.to_string()),
-    })
+    }))
 }
 
 /// A prefix list reference.

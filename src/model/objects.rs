@@ -111,7 +111,7 @@ pub enum Peer {
         id: PrefixListId,
     },
     /// Another security group: matches the private addresses of its member ENIs.
-    Group(GroupRef),
+    Group(Box<GroupRef>),
 }
 
 impl fmt::Display for Peer {

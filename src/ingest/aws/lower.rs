@@ -488,7 +488,7 @@ impl<'f> Lowerer<'f> {
             peers += 1;
             let rp = child(path, "UserIdGroupPairs", j);
             match group_ref(r) {
-                Some(g) => out.push(rule(Peer::Group(g), &r.description, rp, self)),
+                Some(g) => out.push(rule(Peer::Group(Box::new(g)), &r.description, rp, self)),
                 None => self.error(
                     &format!("{rp}.GroupId"),
                     format!("{subject}: group reference without GroupId"),
@@ -554,7 +554,7 @@ impl<'f> Lowerer<'f> {
                     format!("{subject}: group reference without GroupId"),
                 );
             }
-            g.map(Peer::Group)
+            g.map(|g| Peer::Group(Box::new(g)))
         } else {
             self.warn(
                 path,

@@ -536,7 +536,7 @@ impl Builder<'_> {
             }
         } else if v.starts_with("sg-") {
             c.bump();
-            Peer::Group(GroupRef::to(v))
+            Peer::Group(Box::new(GroupRef::to(v)))
         } else if let Some((acct, g)) = v.split_once('/')
             && g.starts_with("sg-")
             && !acct.is_empty()
@@ -544,7 +544,7 @@ impl Builder<'_> {
             c.bump();
             let mut r = GroupRef::to(g);
             r.owner = Some(AccountId::from(acct));
-            Peer::Group(r)
+            Peer::Group(Box::new(r))
         } else if v.contains(['.', ':']) {
             Peer::Cidr {
                 cidr: self.cidr(c, WHAT)?,

@@ -93,10 +93,10 @@ const POSITIVE: &[Positive] = &[
         "group sg-1\n  in tcp 22 from sg-bastion, 123456789012/sg-abc",
         |t, _| {
             let r = &t.security_groups[0].ingress;
-            assert_eq!(r[0].peer, Peer::Group(GroupRef::to("sg-bastion")));
+            assert_eq!(r[0].peer, Peer::Group(Box::new(GroupRef::to("sg-bastion"))));
             let mut want = GroupRef::to("sg-abc");
             want.owner = Some(AccountId::from("123456789012"));
-            assert_eq!(r[1].peer, Peer::Group(want));
+            assert_eq!(r[1].peer, Peer::Group(Box::new(want)));
         },
     ),
     (
