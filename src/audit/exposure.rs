@@ -130,7 +130,7 @@ pub struct ExposedRange {
     /// the segment to the world on their own when there are such rules, else all of
     /// them (they do it together); for broad reach, the largest sources until they
     /// reach the threshold.
-    pub cited: Vec<(u32, u32)>,
+    pub cited: Box<[(u32, u32)]>,
     /// Whether each rule in `cited` opens the segment to the world on its own.
     pub alone: bool,
 }
@@ -658,7 +658,7 @@ impl<'c, T: FamilySpace> Sweep<'c, T> {
                 assumed,
                 contributors: Arc::clone(&table),
                 held: held as u32,
-                cited,
+                cited: cited.into_boxed_slice(),
                 alone,
             });
         }
@@ -1297,7 +1297,7 @@ mod tests {
             r.reach,
             r.assumed.clone(),
             r.rules(),
-            r.cited.clone(),
+            r.cited.to_vec(),
             r.alone,
         )
     }

@@ -546,7 +546,7 @@ mod tests {
                     assumed: Vec::new(),
                     contributors: Arc::clone(&table),
                     held: 0,
-                    cited: Vec::new(),
+                    cited: Box::default(),
                     alone: false,
                 })
                 .collect();
