@@ -224,13 +224,13 @@ pub fn evidence(group: &SecurityGroup, rule: &Rule) -> Arc<RuleEvidence> {
 /// A rule in rule-language form: `in tcp 22 from 0.0.0.0/0` (written into one string).
 pub fn rule_text(rule: &Rule) -> String {
     use std::fmt::Write as _;
-    let (dir, word) = match rule.direction {
-        Direction::Ingress => ("in ", " from "),
-        Direction::Egress => ("out ", " to "),
+    let word = match rule.direction {
+        Direction::Ingress => " from ",
+        Direction::Egress => " to ",
     };
     let mut s = String::with_capacity(48);
-    s.push_str(dir);
-    let _ = write!(s, "{}", rule.protocol);
+    s.push_str(rule.direction.as_str());
+    let _ = write!(s, " {}", rule.protocol);
     match (rule.protocol, rule.l4) {
         (Protocol::Tcp | Protocol::Udp, L4::Ports(p)) if p.is_all() => s.push_str(" all"),
         (_, L4::Ports(p)) => {

@@ -233,9 +233,9 @@ impl Finding {
         }
         h.bytes(SEP);
         h.bytes(self.peer.as_deref().unwrap_or("").as_bytes());
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let hex = crate::net::HEX_DIGITS;
         (0..16)
-            .map(|k| char::from(HEX[((h.0 >> (60 - 4 * k)) & 0xf) as usize]))
+            .map(|k| char::from(hex[((h.0 >> (60 - 4 * k)) & 0xf) as usize]))
             .collect()
     }
 

@@ -43,6 +43,9 @@ impl ValueError {
     }
 }
 
+/// The hexadecimal digits, lowercase (JSON `\u00XX` escapes, fingerprints).
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// `n` in decimal (ASCII digits), written into the end of `buf`, which holds any `u64`.
 pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();

@@ -38,10 +38,10 @@ pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
             _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = crate::net::HEX_DIGITS;
                 out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
+                out.push(hex[usize::from(b >> 4)]);
+                out.push(hex[usize::from(b & 0xf)]);
             }
         }
         start = i + 1;
