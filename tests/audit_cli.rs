@@ -77,6 +77,24 @@ fn json_and_sarif_parse() {
 }
 
 #[test]
+fn no_baseline_is_written_from_inputs_with_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("baseline.json");
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{\"SecurityGroups\": [").unwrap();
+    let (code, _, err) = sgcheck(&[
+        "audit",
+        "corpus/audit-demo.sg",
+        bad.to_str().unwrap(),
+        "--write-baseline",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not written"), "{err}");
+    assert!(!base.exists());
+}
+
+#[test]
 fn baseline_fails_only_on_new_findings() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("baseline.json");

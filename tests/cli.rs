@@ -59,6 +59,76 @@ fn unknown_files_are_listed_as_skipped_not_errors() {
 }
 
 #[test]
+fn a_named_file_that_is_not_an_input_is_warned_about() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let notes = write(dir.path(), "notes.txt", "just some notes\n");
+    let other = write(dir.path(), "other.json", "{\"SecurityGroups\": \"x\"}\n");
+    let empty = write(dir.path(), "empty.json", "");
+    let group = write(
+        dir.path(),
+        "sub/groups.json",
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": []}]}",
+    );
+    for f in [&notes, &other, &empty] {
+        let out = sgcheck(&["inventory", f, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{f}");
+        let v = json(&out);
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["severity"], "warning");
+        assert_eq!(d["origin"]["file"], f.as_str());
+        assert!(
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("skipped, not an input sgcheck reads")),
+            "{d}"
+        );
+        // Auditing nothing is not a clean audit.
+        let out = sgcheck(&["audit", f]);
+        assert_eq!(out.status.code(), Some(2), "{f}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no input could be read"), "{err}");
+        // Beside a real export, it is a warning.
+        let out = sgcheck(&["audit", f, &group]);
+        assert_eq!(out.status.code(), Some(0), "{f}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("1 file(s) skipped"), "{err}");
+    }
+    // Found in a directory, the same files are listed as skipped with no warning.
+    let d = dir.path().to_string_lossy().into_owned();
+    let out = sgcheck(&["inventory", &d, "--format", "json"]);
+    assert_eq!(json(&out)["summary"]["warnings"], 0);
+    let out = sgcheck(&["audit", &d]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 file(s) skipped"), "{err}");
+}
+
+#[test]
+fn byte_order_marks_are_read_past_and_utf16_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let group = "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": []}]}";
+    let bom = write(dir.path(), "bom.json", &format!("\u{feff}{group}"));
+    let out = sgcheck(&["inventory", &bom, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["counts"]["security_groups"], 1);
+    let utf16: Vec<u8> = std::iter::once(0xfeff_u16)
+        .chain(group.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let p = dir.path().join("utf16.json");
+    std::fs::write(&p, utf16).expect("write");
+    let out = sgcheck(&["inventory", &p.to_string_lossy(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("UTF-16")),
+        "{v}"
+    );
+}
+
+#[test]
 fn invalid_json_names_file_and_line_col() {
     let dir = tempfile::tempdir().expect("tempdir");
     let f = write(

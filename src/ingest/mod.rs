@@ -6,7 +6,11 @@
 //!   describe-* sections it holds (`SecurityGroups`, `Reservations`, …) or reports the file
 //!   as skipped when it holds none;
 //! - text whose first statement is a rule-language keyword goes to [`dsl`];
-//! - anything else is skipped and listed, never an error.
+//! - anything else is skipped and listed, never an error; a file named on the command
+//!   line (or standard input) that is skipped also gets a warning.
+//!
+//! A UTF-8 byte-order mark before the content is ignored; UTF-16 text is skipped with a
+//! reason saying so.
 //!
 //! A file that fails to parse is reported as an error diagnostic naming the file and the
 //! line:column (or JSON path); the other files are still read. After all files are read,
@@ -59,6 +63,13 @@ pub struct Source {
     pub scope: Scope,
     /// Objects read from this file (before merging).
     pub counts: Counts,
+}
+
+impl Source {
+    /// Whether this is `sgcheck.toml` found among the inputs (read by `audit`, not here).
+    pub fn is_config(&self) -> bool {
+        self.format == SourceFormat::Skipped && self.sections == [CONFIG_SECTION]
+    }
 }
 
 /// The result of reading a set of inputs: the topology, every diagnostic, and a report per
@@ -127,8 +138,8 @@ pub struct Reader {
 enum Item<'a> {
     /// A problem found while listing the inputs.
     Failed(Diagnostic),
-    /// A file (found in a directory, or named).
-    File(PathBuf),
+    /// A file, and whether it was named itself (rather than found in a directory).
+    File(PathBuf, bool),
     /// Bytes already read (standard input).
     Bytes(&'a str, Vec<u8>),
 }
@@ -156,9 +167,9 @@ fn expand(path: &Path, items: &mut Vec<Item<'_>>) {
             )));
         }
         files.sort();
-        items.extend(files.into_iter().map(Item::File));
+        items.extend(files.into_iter().map(|f| Item::File(f, false)));
     } else {
-        items.push(Item::File(path.to_path_buf()));
+        items.push(Item::File(path.to_path_buf(), true));
     }
 }
 
@@ -188,8 +199,10 @@ impl Reader {
                     diagnostics: vec![d],
                     ..Loaded::default()
                 },
-                Item::File(path) => load_file(&path),
-                Item::Bytes(name, bytes) => load_bytes(name, &bytes, Scope::default()),
+                Item::File(path, named) => named_input(load_file(&path), named),
+                Item::Bytes(name, bytes) => {
+                    named_input(load_bytes(name, &bytes, Scope::default()), true)
+                }
             })
             .collect();
         for l in loaded {
@@ -219,6 +232,32 @@ impl Reader {
     }
 }
 
+/// A file named as an input (or standard input) that is not one gets a warning naming
+/// it: the user meant it to be read. (A directory's other files are only listed; a
+/// file named by a shell glob may be an export of a kind sgcheck does not read, so this
+/// is not an error. `audit` fails when no input at all could be read.) The
+/// configuration file is the exception.
+fn named_input(mut l: Loaded, named: bool) -> Loaded {
+    let Some(source) = l.source.as_ref().filter(|_| named) else {
+        return l;
+    };
+    if source.format != SourceFormat::Skipped || source.is_config() {
+        return l;
+    }
+    let reason = source.sections.join("; ");
+    l.diagnostics.push(Diagnostic::warning(
+        Some(Origin::file(&source.file)),
+        format!(
+            "skipped, not an input sgcheck reads ({reason}): expected AWS describe-* JSON \
+             (SecurityGroups, Reservations, NetworkInterfaces, …) or the sgcheck rule language"
+        ),
+    ));
+    l
+}
+
+/// What the inventory says of `sgcheck.toml` found among the inputs.
+const CONFIG_SECTION: &str = "sgcheck configuration (read by audit)";
+
 fn load_file(path: &Path) -> Loaded {
     let name = path.to_string_lossy().into_owned();
     // sgcheck's own configuration (read by `audit`) lives beside the inputs.
@@ -227,7 +266,7 @@ fn load_file(path: &Path) -> Loaded {
             source: Some(Source {
                 file: Arc::from(name.as_str()),
                 format: SourceFormat::Skipped,
-                sections: vec!["sgcheck configuration (read by audit)".to_string()],
+                sections: vec![CONFIG_SECTION.to_string()],
                 scope: Scope::default(),
                 counts: Counts::default(),
             }),
@@ -353,6 +392,9 @@ fn json_loaded(read: Result<aws::AwsDoc, Diagnostic>, source: &mut Source, l: &m
 
 /// Reads one input held in memory, with the given scope.
 fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
+    // Editors and PowerShell write a byte-order mark; JSON and the rule language do
+    // not allow one.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let file: Arc<str> = Arc::from(name);
     let mut l = Loaded::default();
     let mut source = Source {
@@ -408,8 +450,11 @@ enum Sniff<'a> {
     Other(&'static str),
 }
 
-/// Recognises a file by its content.
+/// Recognises a file by its content (after a UTF-8 byte-order mark, if any).
 fn sniff(bytes: &[u8]) -> Sniff<'_> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Sniff::Other("UTF-16 text: sgcheck reads UTF-8 (save the export as UTF-8)");
+    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     match first {
         None => Sniff::Other("empty file"),
@@ -508,7 +553,7 @@ mod tests {
             let path = dir.path().join(name);
             let name = path.to_string_lossy();
             if name.ends_with("sgcheck.toml") {
-                want.add_items(vec![Item::File(path.clone())]);
+                want.add_items(vec![Item::File(path.clone(), true)]);
             } else {
                 want.add_bytes(&name, text.as_bytes(), scope_from_path(&path));
             }

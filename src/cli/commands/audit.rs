@@ -6,7 +6,7 @@ use crate::cli::{ExitStatus, write_with};
 use sgcheck::audit::baseline::Baseline;
 use sgcheck::audit::config::Date;
 use sgcheck::audit::{AuditConfig, Severity, audit};
-use sgcheck::ingest::ingest_paths;
+use sgcheck::ingest::{SourceFormat, ingest_paths};
 use sgcheck::model;
 use sgcheck::report;
 use std::io::IsTerminal;
@@ -109,9 +109,40 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     if warnings > 0 && args.format == AuditFormat::Text {
         eprintln!("note: {warnings} input warning(s); `sgcheck inventory` lists them");
     }
+    let skipped = ingest
+        .sources
+        .iter()
+        .filter(|s| s.format == SourceFormat::Skipped && !s.is_config())
+        .count();
+    let read = ingest
+        .sources
+        .iter()
+        .filter(|s| matches!(s.format, SourceFormat::AwsJson | SourceFormat::Dsl))
+        .count();
+    if read == 0 && errors == 0 {
+        // Nothing to audit is not a clean audit (an empty or mistyped export in CI).
+        eprintln!(
+            "sgcheck: no input could be read as AWS describe-* JSON or the sgcheck rule \
+             language ({skipped} file(s) skipped; `sgcheck inventory` lists them)"
+        );
+        errors += 1;
+    } else if skipped > 0 && args.format == AuditFormat::Text {
+        eprintln!(
+            "note: {skipped} file(s) skipped as not AWS JSON or rule language; \
+             `sgcheck inventory` lists them"
+        );
+    }
 
     let mut result = audit(&ingest.topology, &config);
-    if let Some(path) = &args.write_baseline {
+    if let Some(path) = &args.write_baseline
+        && errors > 0
+    {
+        // A baseline of what could be read would hide the unread files' findings later.
+        eprintln!(
+            "sgcheck: baseline {} not written: the inputs have {errors} error(s)",
+            path.display()
+        );
+    } else if let Some(path) = &args.write_baseline {
         let b = Baseline::from_findings(&result.findings);
         if let Err(e) = std::fs::write(path, b.to_json()) {
             eprintln!("sgcheck: cannot write baseline {}: {e}", path.display());
