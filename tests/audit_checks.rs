@@ -75,6 +75,23 @@ fixture_tests! {
     sg025 => "SG025", sg026 => "SG026",
 }
 
+/// Two findings with one fingerprint would make a baseline of one hide the other.
+#[test]
+fn fingerprints_are_unique_within_each_fixture() {
+    for check in registry::CHECKS {
+        let name = format!("{}.sg", check.code);
+        let bytes = std::fs::read(dir().join("tests/data/audit").join(&name)).unwrap();
+        let ingest = ingest_bytes(&name, &bytes);
+        let r = audit(&ingest.topology, &config(Some(check.code)));
+        let mut seen = std::collections::HashMap::new();
+        for f in &r.findings {
+            if let Some(other) = seen.insert(f.fingerprint.clone(), f) {
+                panic!("{name}: same fingerprint for\n{other:?}\nand\n{f:?}");
+            }
+        }
+    }
+}
+
 fn demo() -> sgcheck::audit::AuditReport {
     let bytes = std::fs::read(dir().join("corpus/audit-demo.sg")).unwrap();
     let ingest = ingest_bytes("corpus/audit-demo.sg", &bytes);

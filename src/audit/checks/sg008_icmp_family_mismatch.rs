@@ -1,6 +1,7 @@
 //! SG008: ICMP rule with only IPv6 peers (or ICMPv6 with IPv4): matches nothing.
 
 use super::prelude::*;
+use super::sg011_redundant_rule::port_span;
 use crate::model::Peer;
 use crate::net::{Direction, Family, Protocol};
 
@@ -60,7 +61,9 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     format!("{} has a rule with {wrong}; it matches nothing", g.id),
                 )
                 .scope(&g.scope)
-                .traffic(r.protocol, None)
+                // The ICMP type, as other rule findings give it: rules on different
+                // types are different findings (with different fingerprints).
+                .traffic(r.protocol, port_span(r))
                 .peer(r.peer.to_string())
                 .rules(vec![ctx.evidence(gi, dir, ri as u32)]),
             );
