@@ -30,7 +30,7 @@ pub struct AuditCtx<'t> {
     pub eni_missing_group: Vec<bool>,
     /// Per group position: the ENIs carrying it.
     pub members: Vec<Vec<u32>>,
-    /// Group ids referenced by some rule (any scope).
+    /// Group ids referenced by some rule of another group (any scope).
     pub referenced: FxHashSet<&'t GroupId>,
     /// Per ENI id: the first associated Elastic IP naming it (position in
     /// `topo.addresses`).
@@ -104,7 +104,11 @@ impl<'t> AuditCtx<'t> {
                 .par_iter()
                 .fold(FxHashSet::default, |mut set, g| {
                     for r in g.all_rules() {
-                        if let Peer::Group(gr) = &r.peer {
+                        // A reference to itself only lets a group's members talk to
+                        // each other: it does not use the group.
+                        if let Peer::Group(gr) = &r.peer
+                            && gr.group != g.id
+                        {
                             set.insert(&gr.group);
                         }
                     }

@@ -6,7 +6,9 @@ declare_check! {
     /// ## What it does
     /// Reports security groups that no network interface of any type carries (instances,
     /// load balancers, Lambda, endpoints, … — every ENI in the export counts) and that no
-    /// rule of any group references. Default groups are skipped (they cannot be deleted).
+    /// rule of any other group references (a group's rules naming itself only let its
+    /// members talk to each other, and it has none). Default groups are skipped (they
+    /// cannot be deleted).
     ///
     /// ## Why is this bad?
     /// Unused groups accumulate, confuse reviews, count against the per-Region quota, and
