@@ -34,7 +34,7 @@ use std::hash::Hash;
 /// Merges duplicated objects in place (see the module docs).
 pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
     merge_groups(&mut topology.security_groups, diagnostics);
-    merge_enis(&mut topology.enis);
+    merge_enis(&mut topology.enis, diagnostics);
     merge_instances(&mut topology.instances, diagnostics);
     merge_prefix_lists(&mut topology.prefix_lists, diagnostics);
     dedupe(
@@ -381,7 +381,37 @@ fn absorb_eni(a: &mut Eni, mut b: Eni) {
     }
 }
 
-fn merge_enis(enis: &mut Vec<Eni>) {
+/// Why two records of one ENI id cannot be the same interface (seen from
+/// `describe-instances` and `describe-network-interfaces`, they agree): attached to
+/// different instances, in different subnets, or with different primary addresses.
+/// Fields one record lacks do not conflict, nor do groups (exports taken at different
+/// times may differ there; their groups are pooled).
+fn eni_conflict(a: &Eni, b: &Eni) -> Option<String> {
+    let instance = |e: &Eni| e.attachment.as_ref().and_then(|x| x.instance.clone());
+    if let (Some(x), Some(y)) = (instance(a), instance(b))
+        && x != y
+    {
+        return Some(format!("attached to {y}, not {x}"));
+    }
+    if let (Some(x), Some(y)) = (&a.subnet, &b.subnet)
+        && x != y
+    {
+        return Some(format!("in {y}, not {x}"));
+    }
+    let primary = |e: &Eni| e.private_ips.iter().find(|p| p.primary).map(|p| p.ip);
+    if let (Some(x), Some(y)) = (primary(a), primary(b))
+        && x != y
+    {
+        return Some(format!("with primary address {y}, not {x}"));
+    }
+    None
+}
+
+/// Merges the records of each ENI id; a record that cannot be the same interface as
+/// the first one read (see [`eni_conflict`]) is ignored with a warning, as other
+/// duplicated objects with different content are: pooling two interfaces' groups onto
+/// one would invent interfaces that carry both.
+fn merge_enis(enis: &mut Vec<Eni>, diagnostics: &mut Vec<Diagnostic>) {
     if all_distinct(enis, |e| (e.id.as_str(), &e.scope)) {
         return;
     }
@@ -389,8 +419,19 @@ fn merge_enis(enis: &mut Vec<Eni>) {
     for batch in batches {
         let mut it = batch.into_iter();
         if let Some(mut first) = it.next() {
+            let kept = first.origin.clone();
             for other in it {
-                absorb_eni(&mut first, other);
+                match eni_conflict(&first, &other) {
+                    Some(why) => diagnostics.push(Diagnostic::warning(
+                        Some(other.origin.clone()),
+                        format!(
+                            "ENI {} is also read from {kept} as a different interface ({why}); \
+                             the copy from {kept} is kept, this one is ignored",
+                            other.id
+                        ),
+                    )),
+                    None => absorb_eni(&mut first, other),
+                }
             }
             enis.push(first);
         }

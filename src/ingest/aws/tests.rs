@@ -656,6 +656,40 @@ fn eni_merge_across_files() {
 }
 
 #[test]
+fn enis_sharing_an_id_but_not_an_instance_are_not_pooled() {
+    // Anonymised exports (CloudMapper's demo) give several instances one ENI id.
+    let inst = |i: &str, sg: &str, ip: &str| {
+        format!(
+            r#"{{"InstanceId":"{i}","State":{{"Name":"running"}},"SubnetId":"subnet-1",
+            "NetworkInterfaces":[{{"NetworkInterfaceId":"eni-0","Groups":[{{"GroupId":"{sg}"}}],
+            "PrivateIpAddress":"{ip}","Attachment":{{"DeviceIndex":0}}}}]}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"Reservations":[{{"Instances":[{},{}]}}]}}"#,
+        inst("i-1", "sg-1", "10.0.0.5"),
+        inst("i-2", "sg-2", "10.0.0.6")
+    );
+    let mut t = read_ok(&doc).topology;
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(t.enis.len(), 1);
+    assert_eq!(
+        t.enis[0].groups.len(),
+        1,
+        "groups pooled: {:?}",
+        t.enis[0].groups
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].severity, Severity::Warning);
+    assert!(
+        diags[0].message.contains("attached to i-2, not i-1"),
+        "{}",
+        diags[0].message
+    );
+}
+
+#[test]
 fn duplicates_keep_first_and_are_reported() {
     let vpc = |cidr: &str| format!(r#"{{"Vpcs":[{{"VpcId":"vpc-1","CidrBlock":"{cidr}"}}]}}"#);
     let mut t = read_ok(&vpc("10.0.0.0/16")).topology;
