@@ -450,6 +450,67 @@ impl GroupCover {
     }
 }
 
+impl GroupCover {
+    /// Whether some indexed box shares traffic with `target` (a protocol, an L4 value
+    /// and an address or identity); `table` is the one their keys refer to.
+    pub fn overlaps(&self, target: &RuleBox, table: &PeerTable) -> bool {
+        match target.peer {
+            PeerKey::V4(a, b) => lane_overlaps(target, a, b, &self.v4),
+            PeerKey::V6(a, b) => lane_overlaps(target, a, b, &self.v6),
+            PeerKey::Ident(k) => lane_overlaps(target, k, k, &self.ids),
+            PeerKey::Set(k) => {
+                let set = table.set(k);
+                set.v4
+                    .ranges()
+                    .iter()
+                    .any(|&(a, b)| lane_overlaps(target, a, b, &self.v4))
+                    || set
+                        .v6
+                        .ranges()
+                        .iter()
+                        .any(|&(a, b)| lane_overlaps(target, a, b, &self.v6))
+            }
+        }
+    }
+
+    /// Whether a box equal to `target` is indexed here; `None` for a multi-range peer
+    /// (its pieces do not tell the box apart: compare the boxes).
+    pub fn holds_equal(&self, target: &RuleBox) -> Option<bool> {
+        let (t, p) = (target, target.protocol);
+        let equal = |lane: &Lane<u32>, a: u32, b: u32| lane_equal(t, a, b, lane, p);
+        Some(match t.peer {
+            PeerKey::V4(a, b) => equal(&self.v4, a, b),
+            PeerKey::V6(a, b) => lane_equal(t, a, b, &self.v6, p),
+            PeerKey::Ident(k) => equal(&self.ids, k, k),
+            PeerKey::Set(_) => return None,
+        })
+    }
+}
+
+/// Whether a piece of `lane` shares traffic with ports of `t` × addresses `[ta, tb]`
+/// (an all-protocols box spans every L4 value, so spans compare as they are).
+fn lane_overlaps<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
+    lane.runs.iter().any(|run| {
+        let p = run.protocol;
+        (p == t.protocol || p == Protocol::All || t.protocol == Protocol::All)
+            && lane
+                .near(run, t.lo, t.hi)
+                .iter()
+                .any(|part| part.iter().any(|e| e.hi >= t.lo && e.a <= tb && e.b >= ta))
+    })
+}
+
+/// Whether `lane` holds a piece of protocol `p` with exactly the span of `t` and the
+/// range `[ta, tb]`.
+fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>, p: Protocol) -> bool {
+    lane.runs.iter().filter(|run| run.protocol == p).any(|run| {
+        lane.near(run, t.lo, t.hi).iter().any(|part| {
+            part.iter()
+                .any(|e| e.lo == t.lo && e.hi == t.hi && e.a == ta && e.b == tb)
+        })
+    })
+}
+
 /// Buffers for [`covered`] and [`GroupCover::merge`], reused across calls (coverage
 /// runs millions of times per audit).
 #[derive(Debug, Default)]

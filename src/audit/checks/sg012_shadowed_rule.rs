@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
-use crate::audit::coverage::{CoverScratch, GroupCover, covered};
+use crate::audit::coverage::{CoverScratch, GroupCover, RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +79,12 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
     sets.par_iter()
         .with_min_len(16)
         .for_each_init(Scratch::default, |s, set| {
+            // Each group's rank by id within the set (ids differ within a set).
+            s.rank.clear();
+            s.rank.extend(set.iter().map(|&g| {
+                let id = &ctx.group(g).id;
+                set.iter().filter(|&&o| ctx.group(o).id < *id).count()
+            }));
             for dir in Direction::ALL {
                 let mut merged = false;
                 for (k, &gi) in set.iter().enumerate() {
@@ -101,14 +107,49 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                     };
                     let boxes = ctx.boxes(gi, dir);
                     alive.retain(gi, dir, |ri| {
-                        boxes[ri].as_ref().is_some_and(|b| {
-                            covered(b, table, cover, |tag| tag != skip, &mut s.cover)
-                        })
+                        let Some(b) = boxes[ri].as_ref() else {
+                            return false;
+                        };
+                        if !covered(b, table, cover, |tag| tag != skip, &mut s.cover) {
+                            return false;
+                        }
+                        // The same rule in several groups is shadowed in all but the
+                        // group with the lowest id (as SG011 keeps the first of two
+                        // duplicates): groups with a higher id holding it do not count.
+                        s.later.clear();
+                        let rank = &s.rank;
+                        s.later
+                            .extend(set.iter().enumerate().filter_map(|(k2, &og)| {
+                                (rank[k2] > rank[k] && holds_equal(ctx, og, dir, b))
+                                    .then_some(k2 as u32)
+                            }));
+                        match (s.later.is_empty(), *set) {
+                            (true, _) => true,
+                            // Two groups: the other one is left out, nothing covers.
+                            (false, [_, _]) => false,
+                            (false, _) => {
+                                let later = &s.later;
+                                covered(
+                                    b,
+                                    table,
+                                    &s.merged,
+                                    |tag| tag != skip && !later.contains(&tag),
+                                    &mut s.cover,
+                                )
+                            }
+                        }
                     });
                 }
             }
         });
     alive
+}
+
+/// Whether group `og` has a rule in `dir` whose box equals `b`.
+fn holds_equal(ctx: &AuditCtx<'_>, og: u32, dir: Direction, b: &RuleBox) -> bool {
+    ctx.cover(og, dir)
+        .holds_equal(b)
+        .unwrap_or_else(|| ctx.boxes(og, dir).contains(&Some(*b)))
 }
 
 /// Buffers one thread reuses from set to set.
@@ -117,6 +158,10 @@ struct Scratch<'c> {
     cover: CoverScratch,
     merged: GroupCover,
     parts: Vec<&'c GroupCover>,
+    /// Positions in the set of groups with a higher id holding the same rule.
+    later: Vec<u32>,
+    /// Per position in the set: how many groups of the set have a lower id.
+    rank: Vec<usize>,
 }
 
 /// Per group and direction, one bit per rule.
@@ -203,21 +248,42 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
     }
     let members = &ctx.members[gi as usize];
     let g = ctx.group(gi);
-    // The other groups on the interfaces carrying the group.
-    let shadowing = members
+    // The other groups on the interfaces carrying the group, by id.
+    let mut all: Vec<u32> = members
         .iter()
         .flat_map(|&e| &ctx.eni_groups[e as usize])
-        .filter(|&&og| og != gi)
-        .map(|&og| ctx.group(og).id.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect::<Vec<_>>()
-        .join(", ");
+        .copied()
+        .filter(|&og| og != gi)
+        .collect();
+    all.sort_unstable_by_key(|&og| &ctx.group(og).id);
+    all.dedup();
+    // Per direction, those with rules in it.
+    let others = Direction::ALL.map(|dir| {
+        all.iter()
+            .copied()
+            .filter(|&og| ctx.boxes(og, dir).iter().any(Option::is_some))
+            .collect::<Vec<u32>>()
+    });
     let carriers = members.len().to_string();
-    for dir in Direction::ALL {
+    let table = ctx.peer_table();
+    let mut named: Vec<&str> = Vec::new();
+    for (dir, others) in Direction::ALL.into_iter().zip(&others) {
+        // Sorted by id: those from `later` on have a higher id than this group.
+        let later = others.partition_point(|&og| ctx.group(og).id < g.id);
         for ri in alive.rules(gi, dir) {
             let r = &g.rules(dir)[ri];
             let evidence = ctx.evidence(gi, dir, ri as u32);
+            // The groups that count for it: those allowing part of its traffic, but
+            // not those with a higher id holding the same rule (see `shadowed`).
+            named.clear();
+            if let Some(b) = ctx.boxes(gi, dir)[ri] {
+                named.extend(others.iter().enumerate().filter_map(|(k, &og)| {
+                    let counts = ctx.cover(og, dir).overlaps(&b, table)
+                        && (k < later || !holds_equal(ctx, og, dir, &b));
+                    counts.then_some(ctx.group(og).id.as_str())
+                }));
+            }
+            let shadowing = named.join(", ");
             found.push(
                 Finding::new(
                     CODE,
@@ -232,7 +298,11 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
                         &carriers,
                         " interface(s) carrying it: ",
                         &shadowing,
-                        " already allow it",
+                        if named.len() == 1 {
+                            " already allows it"
+                        } else {
+                            " already allow it"
+                        },
                     ]
                     .concat(),
                 )
@@ -255,33 +325,44 @@ mod tests {
 
     /// Per group and direction, the rules covered on every interface carrying the group
     /// by one plain index of the other groups' boxes (no merging, no shortcut for two
-    /// groups, no bits).
+    /// groups, no bits), leaving out, per rule, the groups with a higher id that hold
+    /// the same rule.
     fn plain(ctx: &AuditCtx<'_>, gi: u32, dir: Direction) -> Vec<usize> {
         let members = &ctx.members[gi as usize];
         let alone = members.iter().any(|&e| ctx.eni_groups[e as usize] == [gi]);
         if members.is_empty() || alone {
             return Vec::new();
         }
-        let covers: Vec<GroupCover> = members
-            .iter()
-            .map(|&e| {
-                let others: Vec<Option<_>> = ctx.eni_groups[e as usize]
-                    .iter()
-                    .filter(|&&og| og != gi)
-                    .flat_map(|&og| ctx.boxes(og, dir).iter().copied())
-                    .collect();
-                GroupCover::new(&others, ctx.peer_table())
-            })
-            .collect();
         let mut s = CoverScratch::default();
         let boxes = ctx.boxes(gi, dir);
+        let id = &ctx.group(gi).id;
         (0..boxes.len())
             .filter(|&ri| {
                 boxes[ri].is_some_and(|b| {
-                    covers
-                        .iter()
-                        .all(|c| covered(&b, ctx.peer_table(), c, |_| true, &mut s))
+                    members.iter().all(|&e| {
+                        let others: Vec<Option<_>> = ctx.eni_groups[e as usize]
+                            .iter()
+                            .filter(|&&og| og != gi)
+                            .filter(|&&og| {
+                                ctx.group(og).id < *id || !ctx.boxes(og, dir).contains(&Some(b))
+                            })
+                            .flat_map(|&og| ctx.boxes(og, dir).iter().copied())
+                            .collect();
+                        let c = GroupCover::new(&others, ctx.peer_table());
+                        covered(&b, ctx.peer_table(), &c, |_| true, &mut s)
+                    })
                 })
+            })
+            .collect()
+    }
+
+    /// Every rule the check reports, by group position and direction.
+    fn reported(ctx: &AuditCtx<'_>, alive: &Alive) -> Vec<(u32, Direction, usize)> {
+        (0..ctx.topo.security_groups.len() as u32)
+            .flat_map(|gi| {
+                Direction::ALL
+                    .into_iter()
+                    .flat_map(move |dir| alive.rules(gi, dir).map(move |ri| (gi, dir, ri)))
             })
             .collect()
     }
@@ -331,6 +412,34 @@ mod tests {
                 for dir in Direction::ALL {
                     let got: Vec<usize> = alive.rules(gi, dir).collect();
                     prop_assert_eq!(got, plain(&ctx, gi, dir), "group {} {}", gi, dir);
+                }
+            }
+            // Following every finding at once is safe: with all reported rules removed,
+            // each is still covered by what is left on every interface carrying its
+            // group, so no interface loses access. (Here rules cannot cover one another
+            // without being equal: no two of the specs or peers add up to a third.)
+            let gone = reported(&ctx, &alive);
+            let gone = &gone;
+            for &(gi, dir, ri) in gone {
+                let Some(b) = ctx.boxes(gi, dir)[ri] else { continue };
+                for &e in &ctx.members[gi as usize] {
+                    let left: Vec<Option<_>> = ctx.eni_groups[e as usize]
+                        .iter()
+                        .flat_map(|&og| {
+                            ctx.boxes(og, dir)
+                                .iter()
+                                .enumerate()
+                                .filter(move |&(k, _)| !gone.contains(&(og, dir, k)))
+                                .map(|(_, b)| *b)
+                        })
+                        .collect();
+                    let c = GroupCover::new(&left, ctx.peer_table());
+                    let mut s = CoverScratch::default();
+                    prop_assert!(
+                        covered(&b, ctx.peer_table(), &c, |_| true, &mut s),
+                        "group {} {} rule {} uncovered on eni {} once all findings are followed",
+                        gi, dir, ri, e
+                    );
                 }
             }
         }
