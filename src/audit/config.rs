@@ -130,15 +130,32 @@ impl std::str::FromStr for Date {
     type Err = String;
     fn from_str(s: &str) -> Result<Date, String> {
         let bad = || format!("expected a date YYYY-MM-DD, found {s:?}");
-        let mut it = s.trim().split('-');
-        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+        // Exactly four, two and two digits: `2025-1-1` or ` 2025-01-01` are typos.
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
             return Err(bad());
+        }
+        let year: i32 = s[0..4].parse().map_err(|_| bad())?;
+        let month: u8 = s[5..7].parse().map_err(|_| bad())?;
+        let day: u8 = s[8..10].parse().map_err(|_| bad())?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(bad()),
         };
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u8 = m.parse().map_err(|_| bad())?;
-        let day: u8 = d.parse().map_err(|_| bad())?;
-        if y.len() != 4 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return Err(bad());
+        if !(1..=days).contains(&day) {
+            return Err(format!(
+                "{s:?} is not a day of the calendar (month {month} has {days} days)"
+            ));
         }
         Ok(Date { year, month, day })
     }
@@ -244,7 +261,7 @@ struct RawAudit {
     #[serde(default)]
     spread_placement_groups: Vec<String>,
     #[serde(default)]
-    severity: HashMap<String, String>,
+    severity: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -356,6 +373,8 @@ impl AuditConfig {
         }
         self.spread_placement_groups
             .extend(a.spread_placement_groups);
+        // Codes are case-insensitive: `SG010` and `sg010` are one check.
+        let mut seen = HashMap::new();
         for (code, sev) in a.severity {
             if registry::find(&code).is_none() {
                 return Err(err(format!(
@@ -365,7 +384,13 @@ impl AuditConfig {
             let s: Severity = sev
                 .parse()
                 .map_err(|e| err(format!("[audit.severity] {code}: {e}")))?;
-            self.severity.insert(code.to_ascii_uppercase(), s);
+            let upper = code.to_ascii_uppercase();
+            if let Some(earlier) = seen.insert(upper.clone(), code.clone()) {
+                return Err(err(format!(
+                    "[audit.severity]: {upper} is given twice (as {earlier:?} and {code:?})"
+                )));
+            }
+            self.severity.insert(upper, s);
         }
         if let Some(cat) = raw.risky_ports {
             let ports = parse_ports(cat.port, file)?;
@@ -485,6 +510,23 @@ mod tests {
         );
         assert!("2025-13-01".parse::<Date>().is_err());
         assert!("tomorrow".parse::<Date>().is_err());
+        assert_eq!("2024-02-29".parse::<Date>().map(|d| d.day), Ok(29));
+        assert_eq!("2000-02-29".parse::<Date>().map(|d| d.day), Ok(29));
+        for bad in [
+            "2025-02-29",
+            "1900-02-29",
+            "2025-02-30",
+            "2025-04-31",
+            "2025-00-10",
+            "2025-01-00",
+            "2025-1-1",
+            "2025-001-01",
+            " 2025-01-01",
+            "+999-01-01",
+            "2025-01-01T00:00:00",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -523,6 +565,8 @@ expires = 2030-01-01
             "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"soon\"\n",
             "[audit]\nbogus = 1\n",
             "[audit.severity]\nSG001 = \"severe\"\n",
+            "[audit.severity]\nSG010 = \"info\"\nsg010 = \"critical\"\n",
+            "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"2099-02-30\"\n",
         ] {
             assert!(
                 AuditConfig::default().apply_toml(bad, "t").is_err(),
