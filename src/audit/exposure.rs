@@ -903,15 +903,20 @@ fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
             "no route table for subnet {subnet_id} in the export"
         ));
     };
-    let default = rt.routes.iter().find(|r| {
-        !r.blackhole
-            && matches!(&r.destination, RouteDestination::Cidr { cidr } if cidr.prefix_len() == 0 && cidr.family() == family)
-    });
+    let is_default = |r: &&crate::model::Route| matches!(&r.destination, RouteDestination::Cidr { cidr } if cidr.prefix_len() == 0 && cidr.family() == family);
+    let default = rt.routes.iter().filter(is_default).find(|r| !r.blackhole);
     let any = match family {
         Family::V4 => "0.0.0.0/0",
         Family::V6 => "::/0",
     };
     let Some(route) = default else {
+        // A route whose target is gone (a deleted gateway) drops the traffic.
+        if let Some(dead) = rt.routes.iter().find(is_default) {
+            return blocked(format!(
+                "the {any} route in {} to {} is a blackhole",
+                rt.id, dead.target
+            ));
+        }
         return blocked(format!("route table {} has no {any} route", rt.id));
     };
     let RouteTarget::InternetGateway(igw) = &route.target else {
