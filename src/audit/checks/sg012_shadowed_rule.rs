@@ -12,6 +12,10 @@ declare_check! {
     /// Reports a rule that adds nothing on any interface that carries its group: on
     /// every ENI carrying the group, the other groups on that ENI already allow all of
     /// the rule's traffic. Groups carried by no ENI are not considered (see SG009).
+    /// When several groups on an interface hold the same rule (every custom group's
+    /// default `out all to 0.0.0.0/0`), all but the group with the lowest id are
+    /// reported, so following every finding keeps the access. The message names the
+    /// groups that allow part of the rule's traffic.
     ///
     /// ## Why is this bad?
     /// The rule looks like it grants access but does not change anything today; if the
