@@ -181,6 +181,18 @@ fn suppressions_and_expiry() {
     .unwrap();
     let (code, _, err) = sgcheck(&["audit", dir]);
     assert_eq!(code, 2, "{err}");
+    // A misspelt key is read past and said, with its line.
+    std::fs::write(
+        tmp.path().join("sgcheck.toml"),
+        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0demoweb\"\nreason = \"r\"\nexpire = \"2099-01-01\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = sgcheck(&["audit", dir, "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("sgcheck.toml:5:1: unknown key `suppress[0].expire` ignored"),
+        "{err}"
+    );
 }
 
 #[test]

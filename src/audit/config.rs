@@ -204,6 +204,9 @@ pub struct AuditConfig {
     pub today: Date,
     /// Only these codes run (`None` = all).
     pub only: Option<Vec<String>>,
+    /// What [`AuditConfig::apply_toml`] read past: unknown keys, with file and
+    /// line:column (the CLI prints them as warnings).
+    pub warnings: Vec<String>,
 }
 
 impl Default for AuditConfig {
@@ -223,6 +226,7 @@ impl Default for AuditConfig {
             ],
             spread_placement_groups: Vec::new(),
             severity: HashMap::new(),
+            warnings: Vec::new(),
             suppressions: Vec::new(),
             today: Date::today(),
             only: None,
@@ -231,7 +235,6 @@ impl Default for AuditConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCatalogue {
     #[serde(default)]
     version: u32,
@@ -242,7 +245,6 @@ struct RawCatalogue {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPort {
     service: String,
     protocol: String,
@@ -251,7 +253,6 @@ struct RawPort {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawAudit {
     broad_prefix_v4: Option<u8>,
     broad_prefix_v6: Option<u8>,
@@ -265,7 +266,6 @@ struct RawAudit {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSuppression {
     code: String,
     resource: String,
@@ -274,7 +274,6 @@ struct RawSuppression {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
     audit: RawAudit,
@@ -336,6 +335,113 @@ pub fn parse_catalogue(text: &str, file: &str) -> Result<(u32, Vec<RiskyPort>), 
     Ok((raw.version, parse_ports(raw.port, file)?))
 }
 
+/// The keys `sgcheck.toml` knows: a table's keys, each with what is below it.
+enum Known {
+    /// A table with these keys.
+    Table(&'static [(&'static str, Known)]),
+    /// An array of tables with these keys.
+    Tables(&'static [(&'static str, Known)]),
+    /// A value, or a table of any keys (`[audit.severity]`).
+    Any,
+}
+
+const PORT_KEYS: &[(&str, Known)] = &[
+    ("service", Known::Any),
+    ("protocol", Known::Any),
+    ("ports", Known::Any),
+    ("category", Known::Any),
+];
+
+const CONFIG_KEYS: Known = Known::Table(&[
+    (
+        "audit",
+        Known::Table(&[
+            ("broad_prefix_v4", Known::Any),
+            ("broad_prefix_v6", Known::Any),
+            ("wide_source_prefix_v4", Known::Any),
+            ("wide_source_prefix_v6", Known::Any),
+            ("world_ports", Known::Any),
+            ("spread_placement_groups", Known::Any),
+            ("severity", Known::Any),
+        ]),
+    ),
+    (
+        "risky_ports",
+        Known::Table(&[
+            ("version", Known::Any),
+            ("replace", Known::Any),
+            ("port", Known::Tables(PORT_KEYS)),
+        ]),
+    ),
+    (
+        "suppress",
+        Known::Tables(&[
+            ("code", Known::Any),
+            ("resource", Known::Any),
+            ("reason", Known::Any),
+            ("expires", Known::Any),
+        ]),
+    ),
+]);
+
+/// Keys of `text` that sgcheck does not know, as `file:line:column: …` warnings (unknown
+/// keys are read past, as unknown fields of exports are; a misspelt key is said).
+fn unknown_keys(text: &str, file: &str) -> Vec<String> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(
+        table: &DeTable<'_>,
+        known: &[(&str, Known)],
+        path: &str,
+        out: &mut Vec<(usize, String)>,
+    ) {
+        for (key, value) in table {
+            let name = key.get_ref().as_ref();
+            let full = if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            };
+            match known.iter().find(|(k, _)| *k == name).map(|(_, k)| k) {
+                None => out.push((key.span().start, full)),
+                Some(Known::Any) => {}
+                Some(Known::Table(keys)) => {
+                    if let DeValue::Table(t) = value.get_ref() {
+                        walk(t, keys, &full, out);
+                    }
+                }
+                Some(Known::Tables(keys)) => {
+                    if let DeValue::Array(items) = value.get_ref() {
+                        for (i, item) in items.iter().enumerate() {
+                            if let DeValue::Table(t) = item.get_ref() {
+                                walk(t, keys, &format!("{full}[{i}]"), out);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Malformed TOML is reported by the typed parse.
+    let Ok(root) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let Known::Table(keys) = CONFIG_KEYS else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    walk(root.get_ref(), keys, "", &mut found);
+    found.sort();
+    found
+        .into_iter()
+        .map(|(at, key)| {
+            let before = &text[..at.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("{file}:{line}:{column}: unknown key `{key}` ignored")
+        })
+        .collect()
+}
+
 impl AuditConfig {
     /// Applies an `sgcheck.toml` over the defaults.
     ///
@@ -347,6 +453,7 @@ impl AuditConfig {
             message,
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        self.warnings.extend(unknown_keys(text, file));
         let a = raw.audit;
         for (value, slot, max) in [
             (a.broad_prefix_v4, &mut self.broad_prefix_v4, 32),
@@ -530,6 +637,27 @@ mod tests {
     }
 
     #[test]
+    fn unknown_keys_are_read_past_with_a_warning() {
+        let mut c = AuditConfig::default();
+        c.apply_toml(
+            "bogus = 1\n[audit]\nbroad_prefix_v4 = 10\n  typo = 2\n[audit.severity]\nSG009 = \"info\"\n\
+             [[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpire = \"2030-01-01\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(c.broad_prefix_v4, 10);
+        assert_eq!(c.suppressions.len(), 1);
+        assert_eq!(
+            c.warnings,
+            [
+                "t.toml:1:1: unknown key `bogus` ignored",
+                "t.toml:4:3: unknown key `audit.typo` ignored",
+                "t.toml:11:1: unknown key `suppress[0].expire` ignored",
+            ]
+        );
+    }
+
+    #[test]
     fn toml_config() {
         let mut c = AuditConfig::default();
         c.apply_toml(
@@ -563,7 +691,6 @@ expires = 2030-01-01
             "[[suppress]]\ncode = \"SG999\"\nresource = \"x\"\nreason = \"r\"\n",
             "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"\"\n",
             "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"soon\"\n",
-            "[audit]\nbogus = 1\n",
             "[audit.severity]\nSG001 = \"severe\"\n",
             "[audit.severity]\nSG010 = \"info\"\nsg010 = \"critical\"\n",
             "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"2099-02-30\"\n",

@@ -60,6 +60,9 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
             eprintln!("sgcheck: {e}");
             return ExitStatus::InputError;
         }
+        for w in &config.warnings {
+            eprintln!("sgcheck: warning: {w}");
+        }
     }
     if let Some(t) = &args.today {
         match t.parse::<Date>() {
