@@ -647,6 +647,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.broad_prefix_v4, 10);
         assert_eq!(c.suppressions.len(), 1);
+        // Every key the configuration reads is known (this list is kept beside the
+        // `Raw*` structs: a field added there and not here would be warned about).
+        let mut full = AuditConfig::default();
+        full.apply_toml(
+            "[audit]\nbroad_prefix_v4 = 8\nbroad_prefix_v6 = 32\nwide_source_prefix_v4 = 16\n\
+             wide_source_prefix_v6 = 48\nworld_ports = [\"443/tcp\"]\nspread_placement_groups = [\"s\"]\n\
+             [audit.severity]\nSG009 = \"info\"\n[risky_ports]\nversion = 2\nreplace = false\n\
+             [[risky_ports.port]]\nservice = \"J\"\nprotocol = \"tcp\"\nports = \"8888\"\ncategory = \"service\"\n\
+             [[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
+            "full.toml",
+        )
+        .unwrap();
+        assert_eq!(full.warnings, Vec::<String>::new());
         assert_eq!(
             c.warnings,
             [
