@@ -476,12 +476,11 @@ impl GroupCover {
     /// Whether a box equal to `target` is indexed here; `None` for a multi-range peer
     /// (its pieces do not tell the box apart: compare the boxes).
     pub fn holds_equal(&self, target: &RuleBox) -> Option<bool> {
-        let (t, p) = (target, target.protocol);
-        let equal = |lane: &Lane<u32>, a: u32, b: u32| lane_equal(t, a, b, lane, p);
+        let t = target;
         Some(match t.peer {
-            PeerKey::V4(a, b) => equal(&self.v4, a, b),
-            PeerKey::V6(a, b) => lane_equal(t, a, b, &self.v6, p),
-            PeerKey::Ident(k) => equal(&self.ids, k, k),
+            PeerKey::V4(a, b) => lane_equal(t, a, b, &self.v4),
+            PeerKey::V6(a, b) => lane_equal(t, a, b, &self.v6),
+            PeerKey::Ident(k) => lane_equal(t, k, k, &self.ids),
             PeerKey::Set(_) => return None,
         })
     }
@@ -500,15 +499,18 @@ fn lane_overlaps<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool
     })
 }
 
-/// Whether `lane` holds a piece of protocol `p` with exactly the span of `t` and the
-/// range `[ta, tb]`.
-fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>, p: Protocol) -> bool {
-    lane.runs.iter().filter(|run| run.protocol == p).any(|run| {
-        lane.near(run, t.lo, t.hi).iter().any(|part| {
-            part.iter()
-                .any(|e| e.lo == t.lo && e.hi == t.hi && e.a == ta && e.b == tb)
+/// Whether `lane` holds a piece of `t`'s protocol with exactly its span and the range
+/// `[ta, tb]`.
+fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
+    lane.runs
+        .iter()
+        .filter(|run| run.protocol == t.protocol)
+        .any(|run| {
+            lane.near(run, t.lo, t.hi).iter().any(|part| {
+                part.iter()
+                    .any(|e| e.lo == t.lo && e.hi == t.hi && e.a == ta && e.b == tb)
+            })
         })
-    })
 }
 
 /// Buffers for [`covered`] and [`GroupCover::merge`], reused across calls (coverage

@@ -252,28 +252,21 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
     }
     let members = &ctx.members[gi as usize];
     let g = ctx.group(gi);
-    // The other groups on the interfaces carrying the group, by id.
-    let mut all: Vec<u32> = members
+    // The other groups on the interfaces carrying the group, by id: those from `later`
+    // on have a higher id than this group.
+    let mut others: Vec<u32> = members
         .iter()
         .flat_map(|&e| &ctx.eni_groups[e as usize])
         .copied()
         .filter(|&og| og != gi)
         .collect();
-    all.sort_unstable_by_key(|&og| &ctx.group(og).id);
-    all.dedup();
-    // Per direction, those with rules in it.
-    let others = Direction::ALL.map(|dir| {
-        all.iter()
-            .copied()
-            .filter(|&og| ctx.boxes(og, dir).iter().any(Option::is_some))
-            .collect::<Vec<u32>>()
-    });
+    others.sort_unstable_by_key(|&og| &ctx.group(og).id);
+    others.dedup();
+    let later = others.partition_point(|&og| ctx.group(og).id < g.id);
     let carriers = members.len().to_string();
     let table = ctx.peer_table();
     let mut named: Vec<&str> = Vec::new();
-    for (dir, others) in Direction::ALL.into_iter().zip(&others) {
-        // Sorted by id: those from `later` on have a higher id than this group.
-        let later = others.partition_point(|&og| ctx.group(og).id < g.id);
+    for dir in Direction::ALL {
         for ri in alive.rules(gi, dir) {
             let r = &g.rules(dir)[ri];
             let evidence = ctx.evidence(gi, dir, ri as u32);

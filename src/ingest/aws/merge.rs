@@ -387,7 +387,9 @@ fn absorb_eni(a: &mut Eni, mut b: Eni) {
 /// Fields one record lacks do not conflict, nor do groups (exports taken at different
 /// times may differ there; their groups are pooled).
 fn eni_conflict(a: &Eni, b: &Eni) -> Option<String> {
-    let instance = |e: &Eni| e.attachment.as_ref().and_then(|x| x.instance.clone());
+    fn instance(e: &Eni) -> Option<&InstanceId> {
+        e.attachment.as_ref().and_then(|x| x.instance.as_ref())
+    }
     if let (Some(x), Some(y)) = (instance(a), instance(b))
         && x != y
     {
