@@ -83,3 +83,24 @@ fn batfish_public_subnet_ssh_effective() {
     assert_eq!(f.peer.as_deref(), Some("0.0.0.0/0"));
     assert_eq!(f.exposure, Some(Exposure::Effective), "{}", f.message);
 }
+
+#[test]
+fn cloudmapper_groups_used_by_other_services_are_not_unused() {
+    let Some(dir) = corpus() else { return };
+    let (_, r) = run(&dir.join("cloudmapper"));
+    let unused: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "SG009")
+        .map(|f| f.resource.as_str())
+        .collect();
+    // Database: an RDS instance; Endpoint: a VPC endpoint; Bastion access: an
+    // Elasticsearch domain (describe-elasticsearch-domain, one object per file). None of
+    // them has a network interface in the export.
+    for used in ["sg-00000005", "sg-00000006", "sg-00000007"] {
+        assert!(
+            !unused.contains(&used),
+            "{used} reported unused: {unused:?}"
+        );
+    }
+}

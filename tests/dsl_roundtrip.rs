@@ -71,6 +71,9 @@ fn strip(mut t: Topology) -> Topology {
     for p in &mut t.prefix_lists {
         p.origin = fixed();
     }
+    for u in &mut t.group_users {
+        u.origin = fixed();
+    }
     for x in &mut t.expectations {
         x.origin = fixed();
     }
@@ -648,6 +651,21 @@ fn address() -> impl Strategy<Value = Address> {
         )
 }
 
+fn group_user() -> impl Strategy<Value = GroupUser> {
+    (
+        prop::sample::select(UserKind::ALL.to_vec()),
+        prop_oneof![word(), text()],
+        prop::collection::vec(id("sg").prop_map(GroupId), 1..4),
+    )
+        .prop_map(|(kind, id, groups)| GroupUser {
+            kind,
+            id,
+            groups,
+            scope: Scope::default(),
+            origin: fixed(),
+        })
+}
+
 fn expectation() -> impl Strategy<Value = Expectation> {
     let ep = prop::sample::select(vec![
         "internet",
@@ -706,6 +724,7 @@ fn topology() -> impl Strategy<Value = Topology> {
             prop::collection::vec(volume_body(), 0..3),
             prop::collection::vec(address(), 0..3),
             prop::collection::vec(expectation(), 0..4),
+            prop::collection::vec(group_user(), 0..3),
         ),
     )
         .prop_map(
@@ -719,7 +738,7 @@ fn topology() -> impl Strategy<Value = Topology> {
                     subnets,
                     route_tables,
                 ),
-                (instances, loose_enis, loose_vols, addresses, expectations),
+                (instances, loose_enis, loose_vols, addresses, expectations, group_users),
             )| {
                 let mut t = Topology {
                     security_groups,
@@ -730,6 +749,7 @@ fn topology() -> impl Strategy<Value = Topology> {
                     internet_gateways,
                     prefix_lists,
                     addresses,
+                    group_users,
                     expectations,
                     ..Topology::default()
                 };

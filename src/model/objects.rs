@@ -810,3 +810,113 @@ pub struct Expectation {
     /// Where it was written.
     pub origin: Origin,
 }
+
+/// The kind of a resource of another AWS service that names security groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UserKind {
+    /// `DBInstances` (rds describe-db-instances).
+    RdsInstance,
+    /// `DBClusters` (rds describe-db-clusters).
+    RdsCluster,
+    /// `LoadBalancerDescriptions` (elb) and `LoadBalancers` (elbv2).
+    LoadBalancer,
+    /// `Functions` (lambda list-functions).
+    LambdaFunction,
+    /// `Clusters` (redshift, dax, memorydb describe-clusters).
+    Cluster,
+    /// `CacheClusters` (elasticache describe-cache-clusters).
+    CacheCluster,
+    /// `DomainStatusList` / `DomainStatus` (es and opensearch describe-domain(s)).
+    SearchDomain,
+    /// `VpcEndpoints` (ec2 describe-vpc-endpoints).
+    VpcEndpoint,
+    /// `computeEnvironments` (batch describe-compute-environments).
+    BatchEnvironment,
+    /// `LaunchTemplateVersions` (ec2 describe-launch-template-versions).
+    LaunchTemplate,
+    /// `LaunchConfigurations` (autoscaling describe-launch-configurations).
+    LaunchConfiguration,
+}
+
+impl UserKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [UserKind; 11] = [
+        UserKind::RdsInstance,
+        UserKind::RdsCluster,
+        UserKind::LoadBalancer,
+        UserKind::LambdaFunction,
+        UserKind::Cluster,
+        UserKind::CacheCluster,
+        UserKind::SearchDomain,
+        UserKind::VpcEndpoint,
+        UserKind::BatchEnvironment,
+        UserKind::LaunchTemplate,
+        UserKind::LaunchConfiguration,
+    ];
+
+    /// The rule-language spelling (`rds-instance`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            UserKind::RdsInstance => "rds-instance",
+            UserKind::RdsCluster => "rds-cluster",
+            UserKind::LoadBalancer => "load-balancer",
+            UserKind::LambdaFunction => "lambda-function",
+            UserKind::Cluster => "cluster",
+            UserKind::CacheCluster => "cache-cluster",
+            UserKind::SearchDomain => "search-domain",
+            UserKind::VpcEndpoint => "vpc-endpoint",
+            UserKind::BatchEnvironment => "batch-environment",
+            UserKind::LaunchTemplate => "launch-template",
+            UserKind::LaunchConfiguration => "launch-configuration",
+        }
+    }
+
+    /// How messages name it (`RDS instance`).
+    pub fn label(self) -> &'static str {
+        match self {
+            UserKind::RdsInstance => "RDS instance",
+            UserKind::RdsCluster => "RDS cluster",
+            UserKind::LoadBalancer => "load balancer",
+            UserKind::LambdaFunction => "Lambda function",
+            UserKind::Cluster => "cluster",
+            UserKind::CacheCluster => "ElastiCache cluster",
+            UserKind::SearchDomain => "OpenSearch domain",
+            UserKind::VpcEndpoint => "VPC endpoint",
+            UserKind::BatchEnvironment => "Batch compute environment",
+            UserKind::LaunchTemplate => "launch template",
+            UserKind::LaunchConfiguration => "launch configuration",
+        }
+    }
+}
+
+impl fmt::Display for UserKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+impl FromStr for UserKind {
+    type Err = ();
+    fn from_str(s: &str) -> Result<UserKind, ()> {
+        UserKind::ALL.into_iter().find(|k| k.slug() == s).ok_or(())
+    }
+}
+
+/// A resource of another service (an RDS instance, a load balancer, a Lambda function, a
+/// launch template, …) that names security groups. Read from those services' exports so
+/// that a group only they use is not called unused: their network interfaces are often
+/// missing from an export, and launch templates have none until they launch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupUser {
+    /// What it is.
+    pub kind: UserKind,
+    /// Its name or id (`mydb`, `lt-0abc:3`).
+    pub id: String,
+    /// The groups it names.
+    pub groups: Vec<GroupId>,
+    /// Export scope.
+    pub scope: Scope,
+    /// Where it was read.
+    pub origin: Origin,
+}

@@ -34,6 +34,8 @@ pub struct Topology {
     pub addresses: Vec<Address>,
     /// Prefix lists.
     pub prefix_lists: Vec<PrefixList>,
+    /// Other services' resources that name security groups.
+    pub group_users: Vec<GroupUser>,
     /// Flow expectations (DSL `expect`).
     pub expectations: Vec<Expectation>,
 }
@@ -65,6 +67,8 @@ pub struct Counts {
     pub vpcs: usize,
     /// Internet gateways.
     pub internet_gateways: usize,
+    /// Other services' resources that name security groups.
+    pub group_users: usize,
     /// Flow expectations.
     pub expectations: usize,
 }
@@ -90,6 +94,7 @@ impl std::ops::AddAssign for Counts {
         self.prefix_lists += o.prefix_lists;
         self.vpcs += o.vpcs;
         self.internet_gateways += o.internet_gateways;
+        self.group_users += o.group_users;
         self.expectations += o.expectations;
     }
 }
@@ -119,6 +124,7 @@ impl Topology {
             prefix_lists: self.prefix_lists.len(),
             vpcs: self.vpcs.len(),
             internet_gateways: self.internet_gateways.len(),
+            group_users: self.group_users.len(),
             expectations: self.expectations.len(),
         }
     }
@@ -136,6 +142,7 @@ impl Topology {
         self.volumes.extend(other.volumes);
         self.addresses.extend(other.addresses);
         self.prefix_lists.extend(other.prefix_lists);
+        self.group_users.extend(other.group_users);
         self.expectations.extend(other.expectations);
     }
 

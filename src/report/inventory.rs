@@ -52,7 +52,7 @@ pub fn to_json(ingest: &Ingest) -> String {
     s
 }
 
-fn count_rows(c: &Counts) -> [(&'static str, usize); 13] {
+fn count_rows(c: &Counts) -> [(&'static str, usize); 14] {
     [
         ("security groups", c.security_groups),
         ("rules", c.rules),
@@ -66,6 +66,7 @@ fn count_rows(c: &Counts) -> [(&'static str, usize); 13] {
         ("prefix lists", c.prefix_lists),
         ("VPCs", c.vpcs),
         ("internet gateways", c.internet_gateways),
+        ("service resources", c.group_users),
         ("expectations", c.expectations),
     ]
 }

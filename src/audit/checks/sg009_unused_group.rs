@@ -1,14 +1,22 @@
-//! SG009: Security group carried by no network interface and referenced by no rule.
+//! SG009: Security group carried by no network interface, referenced by no rule and used
+//! by no other service's resource.
 
 use super::prelude::*;
+use crate::index::fxhash::FxHashSet;
+use crate::model::GroupId;
 
 declare_check! {
     /// ## What it does
     /// Reports security groups that no network interface of any type carries (instances,
     /// load balancers, Lambda, endpoints, … — every ENI in the export counts) and that no
     /// rule of any other group references (a group's rules naming itself only let its
-    /// members talk to each other, and it has none). Default groups are skipped (they
-    /// cannot be deleted).
+    /// members talk to each other, and it has none), and that no resource of another
+    /// service in the exports names: RDS instances and clusters, load balancers, Lambda
+    /// functions, Redshift, ElastiCache, DAX and MemoryDB clusters, OpenSearch domains,
+    /// VPC endpoints, Batch compute environments, launch templates and launch
+    /// configurations (their interfaces are often missing from an export, and a launch
+    /// template has none until it launches). Default groups are skipped (they cannot be
+    /// deleted).
     ///
     /// ## Why is this bad?
     /// Unused groups accumulate, confuse reviews, count against the per-Region quota, and
@@ -21,8 +29,8 @@ declare_check! {
     /// ```
     ///
     /// ## Remediation
-    /// Delete the group after checking that nothing outside the export (launch templates,
-    /// other accounts) uses it.
+    /// Delete the group after checking that nothing outside the export uses it (other
+    /// accounts' references, services whose export was not read).
     ///
     /// ## References
     /// - Prowler `ec2_securitygroup_not_used`; ScoutSuite `ec2-unused-security-group`
@@ -30,13 +38,23 @@ declare_check! {
         code: "SG009",
         name: "unused-group",
         severity: Low,
-        summary: "Security group carried by no network interface and referenced by no rule",
+        summary: "Security group carried by no network interface, referenced by no rule and used by no other service",
     }
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    let used: FxHashSet<&GroupId> = ctx
+        .topo
+        .group_users
+        .iter()
+        .flat_map(|u| &u.groups)
+        .collect();
     for (i, g) in ctx.topo.security_groups.iter().enumerate() {
-        if g.is_default() || !ctx.members[i].is_empty() || ctx.referenced.contains(&g.id) {
+        if g.is_default()
+            || !ctx.members[i].is_empty()
+            || ctx.referenced.contains(&g.id)
+            || used.contains(&g.id)
+        {
             continue;
         }
         out.push(

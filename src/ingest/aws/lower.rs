@@ -145,6 +145,11 @@ impl<'f> Lowerer<'f> {
                     self.volume(&at(i), x);
                 }
             }
+            Body::Users { kind, items, .. } => {
+                for (i, x) in items.iter().enumerate() {
+                    self.group_user(&at(i), *kind, x);
+                }
+            }
         }
     }
 
@@ -1259,6 +1264,79 @@ impl<'f> Lowerer<'f> {
             eni: s(&a.network_interface_id).map(EniId::from),
             private_ip,
             domain: owned(&a.domain),
+            scope: self.scope.clone(),
+            origin: self.origin(path),
+        });
+    }
+
+    /// Another service's resource: kept when it names a group. Group names (a launch
+    /// template in a default VPC may give names) cannot be matched to ids and are said.
+    fn group_user(&mut self, path: &str, kind: UserKind, u: &RawGroupUser<'_>) {
+        let name = match kind {
+            UserKind::RdsInstance => s(&u.db_instance_identifier).map(str::to_string),
+            UserKind::RdsCluster => s(&u.db_cluster_identifier).map(str::to_string),
+            UserKind::LoadBalancer => s(&u.load_balancer_name).map(str::to_string),
+            UserKind::LambdaFunction => s(&u.function_name).map(str::to_string),
+            UserKind::Cluster => s(&u.cluster_identifier)
+                .or(s(&u.cluster_name))
+                .or(s(&u.name))
+                .map(str::to_string),
+            UserKind::CacheCluster => s(&u.cache_cluster_id).map(str::to_string),
+            UserKind::SearchDomain => s(&u.domain_name).map(str::to_string),
+            UserKind::VpcEndpoint => s(&u.vpc_endpoint_id).map(str::to_string),
+            UserKind::BatchEnvironment => s(&u.compute_environment_name).map(str::to_string),
+            UserKind::LaunchTemplate => s(&u.launch_template_id)
+                .or(s(&u.launch_template_name))
+                .map(|t| match u.version_number {
+                    Some(v) => format!("{t}:{v}"),
+                    None => t.to_string(),
+                }),
+            UserKind::LaunchConfiguration => s(&u.launch_configuration_name).map(str::to_string),
+        };
+        let (ids, names) = u.group_ids();
+        let id = name.clone().unwrap_or_else(|| path.to_string());
+        let subject = format!("{} {id}", kind.label());
+        for n in names {
+            self.warn(
+                &format!("{path}.LaunchTemplateData.SecurityGroups"),
+                format!("{subject} names security group {n:?} by name; groups are matched by id, so it is not counted as used"),
+            );
+        }
+        let mut groups: Vec<GroupId> = Vec::new();
+        for g in ids {
+            let id_like = g.strip_prefix("sg-").is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            });
+            if !id_like {
+                self.warn(
+                    path,
+                    format!(
+                        "{subject}: {g:?} is not a security group id (sg-…); not counted as a use"
+                    ),
+                );
+            } else if !groups.iter().any(|x| x.as_str() == g) {
+                groups.push(GroupId::from(g));
+            }
+        }
+        if groups.is_empty() {
+            return;
+        }
+        if name.is_none() {
+            self.warn(
+                path,
+                format!(
+                    "{} without a name or id; named by its JSON path",
+                    kind.label()
+                ),
+            );
+        }
+        self.topology.group_users.push(GroupUser {
+            kind,
+            id,
+            groups,
             scope: self.scope.clone(),
             origin: self.origin(path),
         });

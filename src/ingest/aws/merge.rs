@@ -22,7 +22,8 @@
 //!   (get-managed-prefix-list-entries, describe-prefix-lists) are combined into one list;
 //!   a Warning only when two copies both carry entries and they differ.
 //! - **Everything else** (VPCs, subnets, route tables, NACLs, internet gateways, volumes,
-//!   addresses by allocation id or public IP): the first is kept. A copy that differs
+//!   addresses by allocation id or public IP, other services' resources by kind and
+//!   name): the first is kept. A copy that differs
 //!   (ignoring origins) gives a Warning naming both origins; an identical copy (the same
 //!   recording twice, e.g. placebo `_1`/`_2` pages) gives only an Info.
 
@@ -83,6 +84,13 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         &mut topology.addresses,
         "address",
         |v| (v.key(), v.scope.clone()),
+        |v| &v.origin,
+        diagnostics,
+    );
+    dedupe(
+        &mut topology.group_users,
+        "resource",
+        |v| (format!("{} {}", v.kind.label(), v.id), v.scope.clone()),
         |v| &v.origin,
         diagnostics,
     );

@@ -12,7 +12,12 @@
 //! `InternetGateways`, `PrefixLists` (describe-prefix-lists with `Cidrs`, and
 //! describe-managed-prefix-lists, whose output uses the same key with metadata only:
 //! `entries: None`), `ManagedPrefixLists` (same shape), `Entries`
-//! (get-managed-prefix-list-entries), `Addresses` and `Volumes`. Also:
+//! (get-managed-prefix-list-entries), `Addresses` and `Volumes`; and, for the groups
+//! they name only ([`GroupUser`](crate::model::GroupUser)), other services' resources:
+//! `DBInstances`, `DBClusters`, `LoadBalancerDescriptions`, `LoadBalancers`, `Functions`,
+//! `Clusters`, `CacheClusters`, `DomainStatusList`, `DomainStatus` (one object),
+//! `VpcEndpoints`, `computeEnvironments`, `LaunchTemplateVersions` and
+//! `LaunchConfigurations` (see `raw::user_kind_of_key`). Also:
 //!
 //! - a one-level wrapper under any other top-level key: the placebo recording
 //!   `{"status_code": 200, "data": {...}}` (JSON paths then read `data.SecurityGroups[0]`)

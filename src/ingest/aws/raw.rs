@@ -19,6 +19,7 @@
 //!
 //! Deeper levels are skipped without allocation.
 
+use crate::model::UserKind;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -648,6 +649,201 @@ pub(crate) struct RawPrefixListEntry<'a> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Other services' resources that name security groups
+
+/// An element of another service's list that names security groups (RDS, load balancers,
+/// Lambda, clusters, OpenSearch, VPC endpoints, Batch, launch templates and
+/// configurations; see [`UserKind`]). One mirror serves every service: each field is read
+/// where a service has it, and [`super::lower`] picks the name field by kind.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawGroupUser<'a> {
+    #[serde(borrow, rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: Str<'a>,
+    #[serde(borrow, rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: Str<'a>,
+    #[serde(borrow, rename = "LoadBalancerName")]
+    pub load_balancer_name: Str<'a>,
+    #[serde(borrow, rename = "FunctionName")]
+    pub function_name: Str<'a>,
+    /// Redshift.
+    #[serde(borrow, rename = "ClusterIdentifier")]
+    pub cluster_identifier: Str<'a>,
+    /// DAX.
+    #[serde(borrow, rename = "ClusterName")]
+    pub cluster_name: Str<'a>,
+    /// MemoryDB.
+    #[serde(borrow, rename = "Name")]
+    pub name: Str<'a>,
+    #[serde(borrow, rename = "CacheClusterId")]
+    pub cache_cluster_id: Str<'a>,
+    #[serde(borrow, rename = "DomainName")]
+    pub domain_name: Str<'a>,
+    #[serde(borrow, rename = "VpcEndpointId")]
+    pub vpc_endpoint_id: Str<'a>,
+    #[serde(borrow, rename = "computeEnvironmentName")]
+    pub compute_environment_name: Str<'a>,
+    #[serde(borrow, rename = "LaunchTemplateId")]
+    pub launch_template_id: Str<'a>,
+    #[serde(borrow, rename = "LaunchTemplateName")]
+    pub launch_template_name: Str<'a>,
+    #[serde(rename = "VersionNumber")]
+    pub version_number: Option<i64>,
+    #[serde(borrow, rename = "LaunchConfigurationName")]
+    pub launch_configuration_name: Str<'a>,
+    /// RDS, Redshift: `[{"VpcSecurityGroupId": …}]`.
+    #[serde(borrow, rename = "VpcSecurityGroups")]
+    pub vpc_security_groups: Option<GroupIds<'a>>,
+    /// Load balancers and launch configurations (ids), ElastiCache, DAX, MemoryDB
+    /// (objects holding one).
+    #[serde(borrow, rename = "SecurityGroups")]
+    pub security_groups: Option<GroupIds<'a>>,
+    /// VPC endpoints: `[{"GroupId": …}]`.
+    #[serde(borrow, rename = "Groups")]
+    pub groups: Option<GroupIds<'a>>,
+    /// Lambda.
+    #[serde(borrow, rename = "VpcConfig")]
+    pub vpc_config: Option<RawGroupIdsHolder<'a>>,
+    /// OpenSearch.
+    #[serde(borrow, rename = "VPCOptions")]
+    pub vpc_options: Option<RawGroupIdsHolder<'a>>,
+    /// Batch.
+    #[serde(borrow, rename = "computeResources")]
+    pub compute_resources: Option<RawGroupIdsHolder<'a>>,
+    /// Launch templates.
+    #[serde(borrow, rename = "LaunchTemplateData")]
+    pub launch_template_data: Option<RawLaunchTemplateData<'a>>,
+}
+
+/// An object with a `SecurityGroupIds` (or Batch's `securityGroupIds`) list.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawGroupIdsHolder<'a> {
+    #[serde(borrow, rename = "SecurityGroupIds", alias = "securityGroupIds")]
+    pub security_group_ids: Option<GroupIds<'a>>,
+}
+
+/// `LaunchTemplateData`: group ids, group names (default VPC), and per-interface groups.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawLaunchTemplateData<'a> {
+    #[serde(borrow)]
+    pub security_group_ids: Option<GroupIds<'a>>,
+    #[serde(borrow)]
+    pub security_groups: Option<GroupIds<'a>>,
+    #[serde(borrow)]
+    pub network_interfaces: List<RawTemplateInterface<'a>>,
+}
+
+/// `LaunchTemplateInstanceNetworkInterfaceSpecification` (its `Groups` are ids).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawTemplateInterface<'a> {
+    #[serde(borrow)]
+    pub groups: Option<GroupIds<'a>>,
+}
+
+/// A list of security groups as services spell it: ids (`["sg-1"]`) or objects holding
+/// one under `GroupId`, `SecurityGroupId`, `VpcSecurityGroupId` or
+/// `SecurityGroupIdentifier` (an object with none of them names no group).
+#[derive(Debug, Default)]
+pub(crate) struct GroupIds<'a>(pub Vec<Text<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for GroupIds<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The id keys of the object form.
+        #[derive(Deserialize)]
+        struct Holder<'a> {
+            #[serde(borrow, rename = "GroupId")]
+            group_id: Str<'a>,
+            #[serde(borrow, rename = "SecurityGroupId")]
+            security_group_id: Str<'a>,
+            #[serde(borrow, rename = "VpcSecurityGroupId")]
+            vpc_security_group_id: Str<'a>,
+            #[serde(borrow, rename = "SecurityGroupIdentifier")]
+            security_group_identifier: Str<'a>,
+        }
+        struct Item<'a>(Str<'a>);
+        impl<'de: 'a, 'a> Deserialize<'de> for Item<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<'a>(std::marker::PhantomData<&'a ()>);
+                impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+                    type Value = Item<'a>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a security group id, or an object with a GroupId")
+                    }
+                    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Item<'a>, E> {
+                        Ok(Item(Some(Text(Cow::Borrowed(v)))))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Item<'a>, E> {
+                        Ok(Item(Some(Text(Cow::Owned(v.to_string())))))
+                    }
+                    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Item<'a>, M::Error> {
+                        let h = Holder::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                        Ok(Item(
+                            h.group_id
+                                .or(h.security_group_id)
+                                .or(h.vpc_security_group_id)
+                                .or(h.security_group_identifier),
+                        ))
+                    }
+                }
+                d.deserialize_any(V(std::marker::PhantomData))
+            }
+        }
+        let items: Vec<Item<'a>> = Vec::deserialize(d)?;
+        Ok(GroupIds(items.into_iter().filter_map(|i| i.0).collect()))
+    }
+}
+
+impl RawGroupUser<'_> {
+    /// Every group id the element names (with repeats), and the names a launch template
+    /// gives instead of ids.
+    pub fn group_ids(&self) -> (Vec<&str>, Vec<&str>) {
+        fn ids<'s>(l: &'s Option<GroupIds<'_>>) -> impl Iterator<Item = &'s str> {
+            l.iter().flat_map(|g| g.0.iter().map(|t| &**t))
+        }
+        let mut out: Vec<&str> = ids(&self.vpc_security_groups)
+            .chain(ids(&self.security_groups))
+            .chain(ids(&self.groups))
+            .collect();
+        let held = [&self.vpc_config, &self.vpc_options, &self.compute_resources];
+        out.extend(
+            held.into_iter()
+                .flatten()
+                .flat_map(|h| ids(&h.security_group_ids)),
+        );
+        let mut names = Vec::new();
+        if let Some(t) = &self.launch_template_data {
+            out.extend(ids(&t.security_group_ids));
+            for i in items(&t.network_interfaces) {
+                out.extend(ids(&i.groups));
+            }
+            names.extend(ids(&t.security_groups));
+        }
+        (out, names)
+    }
+}
+
+/// The kind of group user a top-level (or wrapped) key lists, and the key's canonical
+/// spelling; `DomainStatus` (one domain, an object) is handled by the walker.
+pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
+    Some(match key {
+        "DBInstances" => (UserKind::RdsInstance, "DBInstances"),
+        "DBClusters" => (UserKind::RdsCluster, "DBClusters"),
+        "LoadBalancerDescriptions" => (UserKind::LoadBalancer, "LoadBalancerDescriptions"),
+        "LoadBalancers" => (UserKind::LoadBalancer, "LoadBalancers"),
+        "Functions" => (UserKind::LambdaFunction, "Functions"),
+        "Clusters" => (UserKind::Cluster, "Clusters"),
+        "CacheClusters" => (UserKind::CacheCluster, "CacheClusters"),
+        "DomainStatusList" => (UserKind::SearchDomain, "DomainStatusList"),
+        "VpcEndpoints" => (UserKind::VpcEndpoint, "VpcEndpoints"),
+        "computeEnvironments" => (UserKind::BatchEnvironment, "computeEnvironments"),
+        "LaunchTemplateVersions" => (UserKind::LaunchTemplate, "LaunchTemplateVersions"),
+        "LaunchConfigurations" => (UserKind::LaunchConfiguration, "LaunchConfigurations"),
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // List sections
 
 /// A section whose value is a list of one element type (every section but `Entries`, whose
@@ -844,6 +1040,12 @@ pub(crate) enum Body<'a> {
     },
     Addresses(Vec<RawAddress<'a>>),
     Volumes(Vec<RawVolume<'a>>),
+    /// Another service's resources, listed under `key` (`DBInstances`, `DomainStatus`).
+    Users {
+        kind: UserKind,
+        key: &'static str,
+        items: Vec<RawGroupUser<'a>>,
+    },
 }
 
 impl Body<'_> {
@@ -864,6 +1066,7 @@ impl Body<'_> {
             Body::Entries { .. } => "Entries",
             Body::Addresses(_) => "Addresses",
             Body::Volumes(_) => "Volumes",
+            Body::Users { key, .. } => key,
         }
     }
 }
@@ -981,12 +1184,34 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: StrOrOther<'de> = map.next_value()?;
                     list_id = v.0.map(Cow::into_owned);
                 }
+                // describe-domain (es, opensearch): one domain, as an object.
+                "DomainStatus" => {
+                    let v: OneOrOther<RawGroupUser<'de>> = map.next_value()?;
+                    if let OneOrOther(Some(one)) = v {
+                        out.push(RawSection {
+                            path: path(),
+                            body: Body::Users {
+                                kind: UserKind::SearchDomain,
+                                key: "DomainStatus",
+                                items: vec![one],
+                            },
+                        });
+                    }
+                }
                 k => {
                     if let Some(kind) = ListKind::of_key(k) {
                         if let Some(body) =
                             with_element!(kind, T => list_value::<T<'de>, M>(&mut map))?
                         {
                             out.push(RawSection { path: path(), body });
+                        }
+                    } else if let Some((kind, key)) = user_kind_of_key(k) {
+                        let v: ListOrOther<RawGroupUser<'de>> = map.next_value()?;
+                        if let ListOrOther(Some(items)) = v {
+                            out.push(RawSection {
+                                path: path(),
+                                body: Body::Users { kind, key, items },
+                            });
                         }
                     } else if depth == 0 {
                         map.next_value_seed(Level {
@@ -1050,6 +1275,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
                 Ok(ListOrOther(None))
             }
             ignore_other!();
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A one-object section value (`DomainStatus`): an object is the element; any other JSON
+/// value means the key is not a section here and is skipped.
+struct OneOrOther<T>(Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrOther<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrOther<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrOther(Some(t)))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(OneOrOther(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OneOrOther(None))
+            }
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }

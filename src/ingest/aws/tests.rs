@@ -1020,3 +1020,174 @@ fn truncated_and_corrupted_inputs_never_panic() {
     }
     assert!(read(&file(), bytes, &Scope::default()).is_ok());
 }
+
+#[test]
+fn other_services_name_the_groups_they_use() {
+    use crate::model::UserKind;
+    // (document, kind, id, groups)
+    let cases: &[(&str, UserKind, &str, &[&str])] = &[
+        (
+            r#"{"DBInstances":[{"DBInstanceIdentifier":"db1","VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-1","Status":"active"}]}]}"#,
+            UserKind::RdsInstance,
+            "db1",
+            &["sg-1"],
+        ),
+        (
+            r#"{"DBClusters":[{"DBClusterIdentifier":"c1","VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-1"},{"VpcSecurityGroupId":"sg-2"}]}]}"#,
+            UserKind::RdsCluster,
+            "c1",
+            &["sg-1", "sg-2"],
+        ),
+        (
+            r#"{"LoadBalancerDescriptions":[{"LoadBalancerName":"classic","SecurityGroups":["sg-1"]}]}"#,
+            UserKind::LoadBalancer,
+            "classic",
+            &["sg-1"],
+        ),
+        (
+            r#"{"LoadBalancers":[{"LoadBalancerName":"alb","Type":"application","SecurityGroups":["sg-2","sg-1"]}]}"#,
+            UserKind::LoadBalancer,
+            "alb",
+            &["sg-2", "sg-1"],
+        ),
+        (
+            r#"{"Functions":[{"FunctionName":"f","VpcConfig":{"SubnetIds":["subnet-1"],"SecurityGroupIds":["sg-1"]}}]}"#,
+            UserKind::LambdaFunction,
+            "f",
+            &["sg-1"],
+        ),
+        (
+            r#"{"Clusters":[{"ClusterIdentifier":"rs","VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-1"}]}]}"#,
+            UserKind::Cluster,
+            "rs",
+            &["sg-1"],
+        ),
+        (
+            r#"{"Clusters":[{"ClusterName":"dax","SecurityGroups":[{"SecurityGroupIdentifier":"sg-1","Status":"active"}]}]}"#,
+            UserKind::Cluster,
+            "dax",
+            &["sg-1"],
+        ),
+        (
+            r#"{"CacheClusters":[{"CacheClusterId":"redis","SecurityGroups":[{"SecurityGroupId":"sg-1","Status":"active"}]}]}"#,
+            UserKind::CacheCluster,
+            "redis",
+            &["sg-1"],
+        ),
+        (
+            r#"{"DomainStatusList":[{"DomainName":"logs","VPCOptions":{"SecurityGroupIds":["sg-1"]}}]}"#,
+            UserKind::SearchDomain,
+            "logs",
+            &["sg-1"],
+        ),
+        (
+            r#"{"DomainStatus":{"DomainName":"one","VPCOptions":{"SecurityGroupIds":["sg-1"]}}}"#,
+            UserKind::SearchDomain,
+            "one",
+            &["sg-1"],
+        ),
+        (
+            r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","Groups":[{"GroupId":"sg-1","GroupName":"x"}]}]}"#,
+            UserKind::VpcEndpoint,
+            "vpce-1",
+            &["sg-1"],
+        ),
+        (
+            r#"{"status_code":200,"data":{"computeEnvironments":[{"computeEnvironmentName":"ce","computeResources":{"securityGroupIds":["sg-1"]}}]}}"#,
+            UserKind::BatchEnvironment,
+            "ce",
+            &["sg-1"],
+        ),
+        (
+            r#"{"LaunchTemplateVersions":[{"LaunchTemplateId":"lt-1","VersionNumber":3,"LaunchTemplateData":{"SecurityGroupIds":["sg-1"],"NetworkInterfaces":[{"Groups":["sg-2","sg-1"]}]}}]}"#,
+            UserKind::LaunchTemplate,
+            "lt-1:3",
+            &["sg-1", "sg-2"],
+        ),
+        (
+            r#"{"LaunchConfigurations":[{"LaunchConfigurationName":"lc","SecurityGroups":["sg-1"]}]}"#,
+            UserKind::LaunchConfiguration,
+            "lc",
+            &["sg-1"],
+        ),
+    ];
+    for (json, kind, id, groups) in cases {
+        let doc = read_ok(json);
+        assert!(doc.diagnostics.is_empty(), "{json}: {:?}", doc.diagnostics);
+        let users = &doc.topology.group_users;
+        assert_eq!(users.len(), 1, "{json}");
+        let u = &users[0];
+        assert_eq!((u.kind, u.id.as_str()), (*kind, *id), "{json}");
+        let got: Vec<&str> = u.groups.iter().map(|g| g.as_str()).collect();
+        assert_eq!(&got, groups, "{json}");
+        assert!(!doc.sections.is_empty(), "{json}");
+    }
+}
+
+#[test]
+fn group_users_without_groups_are_not_kept_and_odd_values_are_said() {
+    // A Lambda function outside a VPC names no group: nothing to keep, nothing to say.
+    let doc = read_ok(
+        r#"{"Functions":[{"FunctionName":"f"},{"FunctionName":"g","VpcConfig":{"SecurityGroupIds":[]}}]}"#,
+    );
+    assert!(doc.topology.group_users.is_empty());
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.sections, ["Functions"]);
+    // A launch template naming a group by name, a value that is not a group id, and an
+    // element without a name: each is a warning at its path; the ids are kept.
+    let doc = read_ok(
+        r#"{"LaunchTemplateVersions":[{"LaunchTemplateName":"web","LaunchTemplateData":{"SecurityGroups":["default"],"SecurityGroupIds":["sg-1","web sg"]}}],
+            "DBInstances":[{"VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-2"}]}]}"#,
+    );
+    let users = &doc.topology.group_users;
+    assert_eq!(users.len(), 2);
+    assert_eq!(users[0].id, "web");
+    assert_eq!(users[0].groups, [crate::model::GroupId::from("sg-1")]);
+    assert_eq!(users[1].id, "DBInstances[0]");
+    assert_eq!(
+        paths(&doc, Severity::Warning),
+        [
+            "LaunchTemplateVersions[0].LaunchTemplateData.SecurityGroups",
+            "LaunchTemplateVersions[0]",
+            "DBInstances[0]"
+        ]
+    );
+    let text: Vec<String> = doc.diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert!(text[0].contains(r#""default" by name"#), "{text:?}");
+    assert!(
+        text[1].contains(r#""web sg" is not a security group id"#),
+        "{text:?}"
+    );
+    assert!(text[2].contains("RDS instance without a name"), "{text:?}");
+    // A list of the wrong JSON type fails the file with a position, as for EC2 exports.
+    let err = read(
+        &file(),
+        br#"{"LoadBalancers":[{"LoadBalancerName":"a","SecurityGroups":5}]}"#,
+        &Scope::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("expected a sequence"), "{err}");
+    let err = read(
+        &file(),
+        br#"{"LoadBalancers":[{"LoadBalancerName":"a","SecurityGroups":[7]}]}"#,
+        &Scope::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a security group id, or an object with a GroupId"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_resource_in_two_exports_is_kept_once() {
+    let json = r#"{"DBInstances":[{"DBInstanceIdentifier":"db1","VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-1"}]}]}"#;
+    let mut t = read_ok(json).topology;
+    t.extend(read_ok(json).topology);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(t.group_users.len(), 1);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].severity, Severity::Info);
+}

@@ -33,10 +33,11 @@ pub(crate) const KEYWORDS: &[&str] = &[
     "volume",
     "eip",
     "address",
+    "service",
     "expect",
 ];
 
-const STATEMENT: &str = "a statement (group, prefix-list, nacl, vpc, igw, subnet, route-table, instance, eni, volume, eip, address or expect)";
+const STATEMENT: &str = "a statement (group, prefix-list, nacl, vpc, igw, subnet, route-table, instance, eni, volume, eip, address, service or expect)";
 
 /// Volume types that may be written bare (`volume vol-1 8GiB gp3`).
 pub(crate) const VOLUME_TYPES: &[&str] = &["gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"];
@@ -364,6 +365,7 @@ impl Builder<'_> {
             "eni" => self.eni(c, kw, None),
             "volume" => self.volume(c, kw, None),
             "eip" | "address" => self.eip(c, kw),
+            "service" => self.service(c, kw),
             "expect" => self.expect(c, kw),
             _ => Err(c.err_at(Some(kw), STATEMENT)),
         }
@@ -1403,6 +1405,33 @@ impl Builder<'_> {
             }
         }
         self.topo.addresses.push(a);
+        Ok(())
+    }
+
+    /// `service KIND ID groups G, …`: another service's resource naming groups.
+    fn service(&mut self, mut c: Cur<'_, '_>, kw: &Token<'_>) -> PResult<()> {
+        let origin = c.origin(kw);
+        const KINDS: &str = "a resource kind (rds-instance, rds-cluster, load-balancer, lambda-function, cluster, cache-cluster, search-domain, vpc-endpoint, batch-environment, launch-template, launch-configuration)";
+        let k = c.word(KINDS)?;
+        let Ok(kind) = k.raw.parse::<UserKind>() else {
+            return Err(c.err_at(Some(k), KINDS));
+        };
+        let id = match c.peek() {
+            Some(t) if t.kind == TokKind::Str => c.string("the resource's name or id")?,
+            _ => c.text("the resource's name or id (a word, or a quoted string)")?,
+        };
+        if !c.eat("groups") {
+            return Err(c.expected("`groups` and the group ids the resource names"));
+        }
+        let groups = c.list(|c| c.text("a group id").map(GroupId))?;
+        c.end("`,` and another group id, or the end of the line")?;
+        self.topo.group_users.push(GroupUser {
+            kind,
+            id,
+            groups,
+            scope: Scope::default(),
+            origin,
+        });
         Ok(())
     }
 

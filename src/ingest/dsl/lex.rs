@@ -73,6 +73,11 @@ fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, ',' | '"' | '#')
 }
 
+/// Whether `s` reads back as one word (else it must be quoted).
+pub(crate) fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_word_char)
+}
+
 fn word(i: &str) -> IResult<&str, &str> {
     take_while1(is_word_char).parse(i)
 }

@@ -12,6 +12,7 @@
 //! in topology order.
 
 use super::grammar::VOLUME_TYPES;
+use super::lex::is_word;
 use crate::model::*;
 use crate::net::{L4, Protocol};
 use std::collections::{HashMap, HashSet};
@@ -144,6 +145,20 @@ pub fn print(t: &Topology) -> String {
     for a in &t.addresses {
         p.start("eip");
         p.line(&address_line(a));
+    }
+    for u in &t.group_users {
+        p.start("service");
+        let groups: Vec<&str> = u.groups.iter().map(GroupId::as_str).collect();
+        p.line(&format!(
+            "service {} {} groups {}",
+            u.kind,
+            if is_word(&u.id) {
+                u.id.clone()
+            } else {
+                quote(&u.id)
+            },
+            groups.join(", ")
+        ));
     }
     for x in &t.expectations {
         p.start("expect");
