@@ -181,6 +181,21 @@ fn suppressions_and_expiry() {
     .unwrap();
     let (code, _, err) = sgcheck(&["audit", dir]);
     assert_eq!(code, 2, "{err}");
+    // A bad value is an error naming its line and column.
+    std::fs::write(
+        tmp.path().join("sgcheck.toml"),
+        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0demoweb\"\nreason = \"r\"\nexpires = \"2099-02-30\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = sgcheck(&["audit", dir]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "sgcheck.toml:5:11: [[suppress]] SG001 eni-0demoweb: expires: \"2099-02-30\" is not \
+             a day of the calendar (month 2 has 28 days)\n"
+        ),
+        "{err}"
+    );
     // A misspelt key is read past and said, with its line.
     std::fs::write(
         tmp.path().join("sgcheck.toml"),

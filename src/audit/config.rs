@@ -1,7 +1,8 @@
 //! Audit configuration: defaults, the risky-port catalogue and `sgcheck.toml`.
 //!
 //! `sgcheck.toml` is deserialised into raw types, then validated into [`AuditConfig`];
-//! every problem (unknown code, bad date, bad port) is a [`ConfigError`] naming the field.
+//! every problem (unknown code, bad date, bad port) is a [`ConfigError`] naming the field
+//! and, for a problem with a value, the value's line and column (`file:line:column: …`).
 //!
 //! ```toml
 //! [audit]
@@ -34,8 +35,10 @@ use super::finding::Severity;
 use super::registry;
 use crate::net::{PortRange, Protocol};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::ops::Range;
+use toml::Spanned;
 
 /// The bundled catalogue (`data/risky-ports.toml`).
 pub const DEFAULT_CATALOGUE: &str = include_str!("../../data/risky-ports.toml");
@@ -167,14 +170,53 @@ impl fmt::Display for Date {
     }
 }
 
-/// A configuration problem.
+/// A configuration problem: `file: message`, or `file:line:column: message` when the
+/// offending value's position is known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {message}")]
+#[error("{file}{}: {message}", at_suffix(*.position))]
 pub struct ConfigError {
     /// The file (or `<bundled catalogue>`).
     pub file: String,
+    /// 1-based line and column (in characters) of the offending value, when known
+    /// (malformed TOML carries its own position in `message`).
+    pub position: Option<(usize, usize)>,
     /// What is wrong, naming the field.
     pub message: String,
+}
+
+impl ConfigError {
+    /// An error without a position.
+    fn new(file: &str, message: String) -> ConfigError {
+        ConfigError {
+            file: file.to_string(),
+            position: None,
+            message,
+        }
+    }
+
+    /// An error at byte span `span` of `text` (without a position if the span is not in
+    /// `text`).
+    fn at(file: &str, text: &str, span: Range<usize>, message: String) -> ConfigError {
+        ConfigError {
+            file: file.to_string(),
+            position: line_column(text, span.start),
+            message,
+        }
+    }
+}
+
+/// `:line:column`, or nothing.
+fn at_suffix(position: Option<(usize, usize)>) -> String {
+    position.map_or_else(String::new, |(line, column)| format!(":{line}:{column}"))
+}
+
+/// The 1-based line and column (in characters) of byte offset `at` of `text`; `None`
+/// when `at` is past the end or inside a character.
+fn line_column(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?;
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
 }
 
 /// Everything the audit needs besides the topology.
@@ -247,30 +289,30 @@ struct RawCatalogue {
 #[derive(Debug, Deserialize)]
 struct RawPort {
     service: String,
-    protocol: String,
-    ports: String,
-    category: String,
+    protocol: Spanned<String>,
+    ports: Spanned<String>,
+    category: Spanned<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct RawAudit {
-    broad_prefix_v4: Option<u8>,
-    broad_prefix_v6: Option<u8>,
-    wide_source_prefix_v4: Option<u8>,
-    wide_source_prefix_v6: Option<u8>,
-    world_ports: Option<Vec<String>>,
+    broad_prefix_v4: Option<Spanned<u8>>,
+    broad_prefix_v6: Option<Spanned<u8>>,
+    wide_source_prefix_v4: Option<Spanned<u8>>,
+    wide_source_prefix_v6: Option<Spanned<u8>>,
+    world_ports: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     spread_placement_groups: Vec<String>,
     #[serde(default)]
-    severity: std::collections::BTreeMap<String, String>,
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawSuppression {
-    code: String,
+    code: Spanned<String>,
     resource: String,
-    reason: String,
-    expires: Option<toml::Value>,
+    reason: Spanned<String>,
+    expires: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -282,35 +324,44 @@ struct RawConfig {
     suppress: Vec<RawSuppression>,
 }
 
-fn parse_ports(entries: Vec<RawPort>, file: &str) -> Result<Vec<RiskyPort>, ConfigError> {
-    let err = |message: String| ConfigError {
-        file: file.to_string(),
-        message,
-    };
+/// Validates catalogue entries read from `text` (errors give the value's line:column).
+fn parse_ports(
+    entries: Vec<RawPort>,
+    text: &str,
+    file: &str,
+) -> Result<Vec<RiskyPort>, ConfigError> {
+    let err = |span: Range<usize>, message: String| ConfigError::at(file, text, span, message);
     entries
         .into_iter()
         .map(|p| {
-            let protocol: Protocol = p
-                .protocol
-                .parse()
-                .map_err(|e| err(format!("port {:?}: protocol: {e}", p.service)))?;
+            let protocol: Protocol = p.protocol.get_ref().parse().map_err(|e| {
+                err(
+                    p.protocol.span(),
+                    format!("port {:?}: protocol: {e}", p.service),
+                )
+            })?;
             if !protocol.has_ports() {
-                return Err(err(format!("port {:?}: protocol must be tcp or udp", p.service)));
+                return Err(err(
+                    p.protocol.span(),
+                    format!("port {:?}: protocol must be tcp or udp", p.service),
+                ));
             }
-            let ports: PortRange = p
-                .ports
-                .parse()
-                .map_err(|e| err(format!("port {:?}: ports: {e}", p.service)))?;
-            let category = match p.category.as_str() {
+            let ports: PortRange = p.ports.get_ref().parse().map_err(|e| {
+                err(p.ports.span(), format!("port {:?}: ports: {e}", p.service))
+            })?;
+            let category = match p.category.get_ref().as_str() {
                 "admin" => Category::Admin,
                 "database" => Category::Database,
                 "service" => Category::Service,
                 "amplifier" => Category::Amplifier,
                 other => {
-                    return Err(err(format!(
-                        "port {:?}: category {other:?} is not admin, database, service or amplifier",
-                        p.service
-                    )));
+                    return Err(err(
+                        p.category.span(),
+                        format!(
+                            "port {:?}: category {other:?} is not admin, database, service or amplifier",
+                            p.service
+                        ),
+                    ));
                 }
             };
             Ok(RiskyPort {
@@ -328,11 +379,9 @@ fn parse_ports(entries: Vec<RawPort>, file: &str) -> Result<Vec<RiskyPort>, Conf
 /// # Errors
 /// Malformed TOML or a bad entry.
 pub fn parse_catalogue(text: &str, file: &str) -> Result<(u32, Vec<RiskyPort>), ConfigError> {
-    let raw: RawCatalogue = toml::from_str(text).map_err(|e| ConfigError {
-        file: file.to_string(),
-        message: e.to_string(),
-    })?;
-    Ok((raw.version, parse_ports(raw.port, file)?))
+    let raw: RawCatalogue =
+        toml::from_str(text).map_err(|e| ConfigError::new(file, e.to_string()))?;
+    Ok((raw.version, parse_ports(raw.port, text, file)?))
 }
 
 /// The keys `sgcheck.toml` knows: a table's keys, each with what is below it.
@@ -434,10 +483,10 @@ fn unknown_keys(text: &str, file: &str) -> Vec<String> {
     found
         .into_iter()
         .map(|(at, key)| {
-            let before = &text[..at.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("{file}:{line}:{column}: unknown key `{key}` ignored")
+            format!(
+                "{file}{}: unknown key `{key}` ignored",
+                at_suffix(line_column(text, at))
+            )
         })
         .collect()
 }
@@ -448,11 +497,10 @@ impl AuditConfig {
     /// # Errors
     /// Malformed TOML, an unknown field or code, a bad date, port or severity.
     pub fn apply_toml(&mut self, text: &str, file: &str) -> Result<(), ConfigError> {
-        let err = |message: String| ConfigError {
-            file: file.to_string(),
-            message,
-        };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        // Problems with a value name its line:column (`Spanned` fields of the raw types).
+        let err = |span: Range<usize>, message: String| ConfigError::at(file, text, span, message);
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError::new(file, e.to_string()))?;
         self.warnings.extend(unknown_keys(text, file));
         let a = raw.audit;
         for (value, slot, max) in [
@@ -466,41 +514,53 @@ impl AuditConfig {
             ),
         ] {
             if let Some(v) = value {
-                if v > max {
-                    return Err(err(format!("[audit]: prefix length {v} is above {max}")));
+                if *v.get_ref() > max {
+                    return Err(err(
+                        v.span(),
+                        format!("[audit]: prefix length {} is above {max}", v.get_ref()),
+                    ));
                 }
-                *slot = v;
+                *slot = v.into_inner();
             }
         }
         if let Some(list) = a.world_ports {
             self.world_ports = list
                 .iter()
-                .map(|s| parse_port_spec(s).map_err(|m| err(format!("[audit] world_ports: {m}"))))
+                .map(|s| {
+                    parse_port_spec(s.get_ref())
+                        .map_err(|m| err(s.span(), format!("[audit] world_ports: {m}")))
+                })
                 .collect::<Result<_, _>>()?;
         }
         self.spread_placement_groups
             .extend(a.spread_placement_groups);
         // Codes are case-insensitive: `SG010` and `sg010` are one check.
         let mut seen = HashMap::new();
-        for (code, sev) in a.severity {
-            if registry::find(&code).is_none() {
-                return Err(err(format!(
-                    "[audit.severity]: unknown check code {code:?}"
-                )));
+        for (key, sev) in a.severity {
+            let code = key.get_ref();
+            if registry::find(code).is_none() {
+                return Err(err(
+                    key.span(),
+                    format!("[audit.severity]: unknown check code {code:?}"),
+                ));
             }
             let s: Severity = sev
+                .get_ref()
                 .parse()
-                .map_err(|e| err(format!("[audit.severity] {code}: {e}")))?;
+                .map_err(|e| err(sev.span(), format!("[audit.severity] {code}: {e}")))?;
             let upper = code.to_ascii_uppercase();
             if let Some(earlier) = seen.insert(upper.clone(), code.clone()) {
-                return Err(err(format!(
-                    "[audit.severity]: {upper} is given twice (as {earlier:?} and {code:?})"
-                )));
+                return Err(err(
+                    key.span(),
+                    format!(
+                        "[audit.severity]: {upper} is given twice (as {earlier:?} and {code:?})"
+                    ),
+                ));
             }
             self.severity.insert(upper, s);
         }
         if let Some(cat) = raw.risky_ports {
-            let ports = parse_ports(cat.port, file)?;
+            let ports = parse_ports(cat.port, text, file)?;
             if cat.replace {
                 self.catalogue = ports;
             } else {
@@ -511,45 +571,49 @@ impl AuditConfig {
             }
         }
         for s in raw.suppress {
-            if registry::find(&s.code).is_none() {
-                return Err(err(format!(
-                    "[[suppress]]: unknown check code {:?}",
-                    s.code
-                )));
+            let code = s.code.get_ref();
+            if registry::find(code).is_none() {
+                return Err(err(
+                    s.code.span(),
+                    format!("[[suppress]]: unknown check code {code:?}"),
+                ));
             }
-            if s.reason.trim().is_empty() {
-                return Err(err(format!(
-                    "[[suppress]] {} {}: a reason is required",
-                    s.code, s.resource
-                )));
+            if s.reason.get_ref().trim().is_empty() {
+                return Err(err(
+                    s.reason.span(),
+                    format!("[[suppress]] {code} {}: a reason is required", s.resource),
+                ));
             }
-            let expires = match s.expires {
+            let expires = match &s.expires {
                 None => None,
-                Some(toml::Value::String(t)) => Some(t.parse::<Date>().map_err(|m| {
-                    err(format!(
-                        "[[suppress]] {} {}: expires: {m}",
-                        s.code, s.resource
-                    ))
-                })?),
-                Some(toml::Value::Datetime(d)) => {
-                    Some(d.to_string().parse::<Date>().map_err(|m| {
-                        err(format!(
-                            "[[suppress]] {} {}: expires: {m}",
-                            s.code, s.resource
-                        ))
-                    })?)
-                }
-                Some(other) => {
-                    return Err(err(format!(
-                        "[[suppress]] {} {}: expires must be a date, found {other}",
-                        s.code, s.resource
-                    )));
+                Some(value) => {
+                    let bad = |m: String| {
+                        err(
+                            value.span(),
+                            format!("[[suppress]] {code} {}: expires: {m}", s.resource),
+                        )
+                    };
+                    match value.get_ref() {
+                        toml::Value::String(t) => Some(t.parse::<Date>().map_err(bad)?),
+                        toml::Value::Datetime(d) => {
+                            Some(d.to_string().parse::<Date>().map_err(bad)?)
+                        }
+                        other => {
+                            return Err(err(
+                                value.span(),
+                                format!(
+                                    "[[suppress]] {code} {}: expires must be a date, found {other}",
+                                    s.resource
+                                ),
+                            ));
+                        }
+                    }
                 }
             };
             self.suppressions.push(Suppression {
-                code: s.code.to_ascii_uppercase(),
+                code: code.to_ascii_uppercase(),
                 resource: s.resource,
-                reason: s.reason,
+                reason: s.reason.into_inner(),
                 expires,
             });
         }
@@ -668,6 +732,138 @@ mod tests {
                 "t.toml:11:1: unknown key `suppress[0].expire` ignored",
             ]
         );
+    }
+
+    #[test]
+    fn errors_name_the_line_and_column_of_the_value() {
+        // Each offending value sits past line 1 and column 1; the text after the
+        // position is the message without one.
+        let suppress = "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason = \"r\"\n";
+        let port = "[risky_ports]\n[[risky_ports.port]]\nservice = \"J\"\n";
+        let catalogue_want = "c.toml:6:12: port \"J\": category \"web\" is not admin, \
+                              database, service or amplifier";
+        let mut wrong = Vec::new();
+        for (text, want) in [
+            (
+                "[audit]\nbroad_prefix_v4 = 8\n  broad_prefix_v6 = 129\n".to_string(),
+                "t.toml:3:21: [audit]: prefix length 129 is above 128",
+            ),
+            (
+                "[audit]\nwide_source_prefix_v4 = 33\n".to_string(),
+                "t.toml:2:25: [audit]: prefix length 33 is above 32",
+            ),
+            (
+                "[[suppress]]\nresource = \"x\"\n code = \"SG999\"\nreason = \"r\"\n".to_string(),
+                "t.toml:3:9: [[suppress]]: unknown check code \"SG999\"",
+            ),
+            (
+                "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason =   \" \"\n".to_string(),
+                "t.toml:4:12: [[suppress]] SG001 x: a reason is required",
+            ),
+            (
+                format!("{suppress}expires = \"soon\"\n"),
+                "t.toml:5:11: [[suppress]] SG001 x: expires: expected a date YYYY-MM-DD, found \"soon\"",
+            ),
+            (
+                format!("{suppress}{suppress}expires =  \"2099-02-30\"\n"),
+                "t.toml:9:12: [[suppress]] SG001 x: expires: \"2099-02-30\" is not a day of the \
+                 calendar (month 2 has 28 days)",
+            ),
+            (
+                format!("{suppress}expires = 2030-01-01T00:00:00\n"),
+                "t.toml:5:11: [[suppress]] SG001 x: expires: expected a date YYYY-MM-DD, found \
+                 \"2030-01-01T00:00:00\"",
+            ),
+            (
+                format!("{suppress}expires = 5\n"),
+                "t.toml:5:11: [[suppress]] SG001 x: expires must be a date, found 5",
+            ),
+            (
+                "[audit.severity]\nSG009 = \"info\"\nSG001 = \"severe\"\n".to_string(),
+                "t.toml:3:9: [audit.severity] SG001: expected a severity (info, low, medium, \
+                 high, critical), found \"severe\"",
+            ),
+            (
+                "[audit.severity]\nSG009 = \"info\"\n  SG999 = \"low\"\n".to_string(),
+                "t.toml:3:3: [audit.severity]: unknown check code \"SG999\"",
+            ),
+            (
+                "[audit.severity]\nSG010 = \"info\"\n sg010 = \"critical\"\n".to_string(),
+                "t.toml:3:2: [audit.severity]: SG010 is given twice (as \"SG010\" and \"sg010\")",
+            ),
+            (
+                "[audit]\nworld_ports = [\"443/tcp\",\n   \"80/icmp\"]\n".to_string(),
+                "t.toml:3:4: [audit] world_ports: \"80/icmp\": protocol must be tcp or udp",
+            ),
+            (
+                "[audit]\nworld_ports = [\"443/tcp\", \"99999\"]\n".to_string(),
+                "t.toml:2:27: [audit] world_ports: \"99999\": expected a port number 0-65535, \
+                 found \"99999\"",
+            ),
+            (
+                format!("{port}protocol = \"tcp\"\nports = \"88888\"\ncategory = \"service\"\n"),
+                "t.toml:5:9: port \"J\": ports: expected a port number 0-65535, found \"88888\"",
+            ),
+            (
+                format!("{port}protocol = \"icmp\"\nports = \"1\"\ncategory = \"service\"\n"),
+                "t.toml:4:12: port \"J\": protocol must be tcp or udp",
+            ),
+            (
+                format!("{port}protocol = \"sctp\"\nports = \"1\"\ncategory = \"service\"\n"),
+                "t.toml:4:12: port \"J\": protocol: expected a protocol (tcp, udp, icmp, icmpv6, \
+                 all, -1 or a number 0-255), found \"sctp\"",
+            ),
+            (
+                format!("{port}protocol = \"tcp\"\nports = \"1\"\ncategory = \"web\"\n"),
+                "t.toml:6:12: port \"J\": category \"web\" is not admin, database, service or \
+                 amplifier",
+            ),
+            (
+                // Columns count characters, not bytes.
+                "[[suppress]]\ncode = \"SG001\"\nresource = \"é\"\nreason = \"é\"\n\
+                 expires = \"éé\"\n"
+                    .to_string(),
+                "t.toml:5:11: [[suppress]] SG001 é: expires: expected a date YYYY-MM-DD, found \"éé\"",
+            ),
+        ] {
+            match AuditConfig::default().apply_toml(&text, "t.toml") {
+                Err(e) if e.to_string() == want => {}
+                got => wrong.push(format!("{text:?}\n  want {want}\n  got  {got:?}")),
+            }
+        }
+        // A catalogue file's entries too.
+        match parse_catalogue(
+            "version = 1\n[[port]]\nservice = \"J\"\nprotocol = \"tcp\"\nports = \"1\"\n\
+             category = \"web\"\n",
+            "c.toml",
+        ) {
+            Err(e) if e.to_string() == catalogue_want => {}
+            got => wrong.push(format!(
+                "catalogue\n  want {catalogue_want}\n  got  {got:?}"
+            )),
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // Malformed TOML keeps the parser's own message (which carries the position).
+        let e = AuditConfig::default()
+            .apply_toml("[audit]\nbroad_prefix_v4 = 300\n", "t.toml")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.toml: TOML parse error at line 2, column 19"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn line_column_of_a_byte_offset() {
+        assert_eq!(line_column("", 0), Some((1, 1)));
+        assert_eq!(line_column("ab\ncd", 4), Some((2, 2)));
+        assert_eq!(line_column("a\r\néb", 6), Some((2, 3)));
+        // Past the end or inside a character: no position (and no panic).
+        assert_eq!(line_column("ab", 3), None);
+        assert_eq!(line_column("é", 1), None);
+        let e = ConfigError::at("f", "é", 1..2, "m".to_string());
+        assert_eq!(e.to_string(), "f: m");
     }
 
     #[test]
