@@ -36,7 +36,9 @@
 //! # Errors, and what is read leniently
 //!
 //! - Not JSON, or a known field of the wrong JSON type (`"FromPort": "22"`): the whole
-//!   file fails with one error naming the file and line:column and what was expected.
+//!   file fails with one error naming the file and line:column and what was expected (a
+//!   wrong type also names its JSON path, found by parsing the file again with path
+//!   tracking: see `raw::error_path`).
 //! - Valid JSON with a bad value (CIDR `10.0.0.0/33`, port 70000, ICMP type 300, protocol
 //!   `"tcpx"`, a missing id): an error at the JSON path
 //!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
@@ -144,7 +146,13 @@ fn read_with(
 
 /// Reads a document in one pass on one thread.
 fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Diagnostic> {
-    let doc = raw::RawDoc::parse(bytes).map_err(|e| json_error(file, &e))?;
+    let doc = raw::RawDoc::parse(bytes).map_err(|e| {
+        let path = match e.classify() {
+            serde_json::error::Category::Data => raw::error_path(bytes),
+            _ => None,
+        };
+        json_error(file, &e, path.as_deref())
+    })?;
     let mut lower = lower::Lowerer::new(file, scope);
     for sec in &doc.sections {
         lower.section(sec);
@@ -253,8 +261,10 @@ fn section_names(doc: &raw::RawDoc<'_>) -> Vec<String> {
     names
 }
 
-/// A serde_json error as a diagnostic at its line:column.
-fn json_error(file: &Arc<str>, e: &serde_json::Error) -> Diagnostic {
+/// A serde_json error as a diagnostic at its line:column; a wrong JSON type names the JSON
+/// path, when known, and reads in AWS terms (`expected an integer, found the string "22"`,
+/// not serde's `expected i64`).
+fn json_error(file: &Arc<str>, e: &serde_json::Error, path: Option<&str>) -> Diagnostic {
     use serde_json::error::Category;
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -265,10 +275,54 @@ fn json_error(file: &Arc<str>, e: &serde_json::Error) -> Diagnostic {
         Category::Data => "unexpected value in an AWS export",
         Category::Io => "cannot read JSON",
     };
+    let msg = match e.classify() {
+        Category::Data => plain_type_error(msg),
+        _ => msg.to_string(),
+    };
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
+    let at = path.map(|p| format!(" at {p}")).unwrap_or_default();
     Diagnostic::error(
         Some(Origin::line_col(file, line, column)),
-        format!("{what}: {msg}"),
+        format!("{what}{at}: {msg}"),
     )
+}
+
+/// serde's `invalid type: string "22", expected i64` as `expected an integer, found the
+/// string "22"`; other messages unchanged but for Rust type names.
+fn plain_type_error(msg: &str) -> String {
+    fn expected(e: &str) -> &str {
+        match e {
+            "i64" | "u64" | "i32" | "u32" | "u16" | "u8" => "an integer",
+            "f64" | "f32" => "a number",
+            "a sequence" => "a list",
+            "a boolean" | "a bool" => "true or false",
+            e if e.starts_with("struct ") => "an object",
+            e => e,
+        }
+    }
+    fn found(f: &str) -> String {
+        let f = f.replace('`', "").replace("floating point", "number");
+        if f == "unit value" {
+            return "null".to_string();
+        }
+        match f.split_once(' ') {
+            Some((kind, value)) => format!("the {kind} {value}"),
+            None if f == "map" => "an object".to_string(),
+            None if f == "sequence" => "a list".to_string(),
+            None => f,
+        }
+    }
+    let (prefix, rest) = match msg.split_once(": ") {
+        Some((p, r)) if p.starts_with("element [") => (format!("{p}: "), r),
+        _ => (String::new(), msg),
+    };
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(body) = rest.strip_prefix(kind)
+            && let Some((f, e)) = body.rsplit_once(", expected ")
+        {
+            return format!("{prefix}expected {}, found {}", expected(e), found(f));
+        }
+    }
+    msg.to_string()
 }

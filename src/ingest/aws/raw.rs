@@ -1096,6 +1096,25 @@ impl<'a> RawDoc<'a> {
     }
 }
 
+/// The JSON path (`SecurityGroups[0].IpPermissions[0].FromPort`) at which
+/// [`RawDoc::parse`] fails on `bytes`, found by parsing again while tracking the path (so
+/// the success path pays nothing); `None` when it does not fail, or fails at the top.
+pub(crate) fn error_path(bytes: &[u8]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let mut sections = Vec::new();
+    let seed = Level {
+        depth: 0,
+        prefix: String::new(),
+        out: &mut sections,
+    };
+    let failed = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .is_err();
+    let path = track.path().to_string();
+    (failed && path != ".").then_some(path)
+}
+
 /// One level of the document: depth 0 is the top, depth 1 a wrapper's value.
 struct Level<'o, 'a> {
     depth: u8,
@@ -1381,7 +1400,17 @@ fn classify<'a>(items: Vec<serde_json::Value>) -> Result<Option<Body<'a>>, Strin
         items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| T::deserialize(v).map_err(|e| format!("element [{i}]: {e}")))
+            .map(|(i, v)| {
+                serde_path_to_error::deserialize(v).map_err(|e| {
+                    let at = e.path().to_string();
+                    let at = if at == "." {
+                        String::new()
+                    } else {
+                        format!(".{at}")
+                    };
+                    format!("element [{i}]{at}: {}", e.inner())
+                })
+            })
             .collect()
     }
     let body = match kind {

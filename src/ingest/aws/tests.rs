@@ -327,7 +327,58 @@ fn wrong_json_type_fails_the_file_with_line_and_column() {
         "{:?}",
         o.location
     );
-    assert!(err.message.contains("expected i64"), "{}", err.message);
+    assert_eq!(
+        err.message,
+        "unexpected value in an AWS export at SecurityGroups[0].IpPermissions[0].FromPort: \
+         expected an integer, found the string \"22\""
+    );
+}
+
+#[test]
+fn wrong_json_types_name_the_path_in_aws_terms() {
+    let at = "unexpected value in an AWS export at ";
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[5]}]}"#,
+            "SecurityGroups[0].IpPermissions[0]: expected an object, found the integer 5",
+        ),
+        (
+            r#"{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":{}}]}"#,
+            "SecurityGroups[0].IpPermissions: expected a list, found an object",
+        ),
+        (
+            r#"{"SecurityGroups":[{"IpPermissions":[{"IpRanges":[{"CidrIp":5}]}]}]}"#,
+            "SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp: expected a string, found the integer 5",
+        ),
+        (
+            r#"{"status_code":200,"data":{"Volumes":[{"VolumeId":"v","Size":1.5}]}}"#,
+            "data.Volumes[0].Size: expected an integer, found the number 1.5",
+        ),
+        (
+            r#"{"Volumes":[{"VolumeId":"v","Encrypted":"yes"}]}"#,
+            "Volumes[0].Encrypted: expected true or false, found the string \"yes\"",
+        ),
+        (
+            r#"{"LoadBalancers":[{"SecurityGroups":["sg-1",null]}]}"#,
+            "LoadBalancers[0].SecurityGroups[1]: expected a security group id, or an object with a GroupId, found null",
+        ),
+    ];
+    for (json, want) in cases {
+        let err = read(&file(), json.as_bytes(), &Scope::default()).expect_err(json);
+        assert_eq!(err.message, format!("{at}{want}"), "{json}");
+    }
+    // A bare array's elements go through a generic value: the path is the element's.
+    let err = read(
+        &file(),
+        br#"[{"GroupId":"sg-1","IpPermissions":[{"FromPort":"x"}]}]"#,
+        &Scope::default(),
+    )
+    .expect_err("bare array");
+    assert_eq!(
+        err.message,
+        "unexpected value in an AWS export: element [0].IpPermissions[0].FromPort: \
+         expected an integer, found the string \"x\""
+    );
 }
 
 #[test]
@@ -1166,7 +1217,7 @@ fn group_users_without_groups_are_not_kept_and_odd_values_are_said() {
         &Scope::default(),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("expected a sequence"), "{err}");
+    assert!(err.to_string().contains("expected a list"), "{err}");
     let err = read(
         &file(),
         br#"{"LoadBalancers":[{"LoadBalancerName":"a","SecurityGroups":[7]}]}"#,
