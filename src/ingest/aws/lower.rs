@@ -162,6 +162,15 @@ impl<'f> Lowerer<'f> {
             self.error(path, format!("{subject}: missing CIDR block"));
             return None;
         };
+        if let Some(problem) = cidr_form_problem(text) {
+            self.error(
+                path,
+                format!(
+                    "{subject}: expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found {text:?} ({problem})"
+                ),
+            );
+            return None;
+        }
         match Cidr::parse_reporting(text) {
             Err(e) => {
                 self.error(path, format!("{subject}: {e}"));
@@ -194,10 +203,6 @@ impl<'f> Lowerer<'f> {
         }
     }
 
-    /// A host address. Unparseable addresses are warnings, not errors: real exports
-    /// carry placeholders (the AWS CLI's own describe-instances example has
-    /// `"PrivateIpAddress": "10-0-0-157"`, cartography's fixtures `345.345.345.345`), and an
-    /// address only adds to what an object is known to hold.
     /// [`Self::cidr`] at `{base}.{field}`, formatting the path only for a diagnostic.
     fn cidr_at(
         &mut self,
@@ -210,6 +215,7 @@ impl<'f> Lowerer<'f> {
         if let Some(t) = text
             && let Ok(p) = Cidr::parse_reporting(t)
             && !p.had_host_bits
+            && cidr_form_problem(t).is_none()
             && match want {
                 Want::V4 => p.cidr.family() == Family::V4,
                 Want::V6 => p.cidr.family() == Family::V6,
@@ -221,6 +227,10 @@ impl<'f> Lowerer<'f> {
         self.cidr(subject, &format!("{base}.{field}"), text, want)
     }
 
+    /// A host address. Unparseable addresses are warnings, not errors: real exports
+    /// carry placeholders (the AWS CLI's own describe-instances example has
+    /// `"PrivateIpAddress": "10-0-0-157"`, cartography's fixtures `345.345.345.345`), and an
+    /// address only adds to what an object is known to hold.
     fn ipv4(&mut self, subject: &str, path: &str, text: &str) -> Option<Ipv4Addr> {
         match text.trim().parse::<Ipv4Addr>() {
             Ok(ip) => Some(ip),
@@ -239,6 +249,13 @@ impl<'f> Lowerer<'f> {
             self.error(path, format!("{subject}: missing protocol"));
             return None;
         };
+        if text.trim() != text {
+            self.error(
+                path,
+                format!("{subject}: expected a protocol (tcp, udp, icmp, icmpv6, -1 or a number 0-255), found {text:?} (spaces around it)"),
+            );
+            return None;
+        }
         match text.parse::<Protocol>() {
             Ok(p) => Some(p),
             Err(e) => {
@@ -327,7 +344,7 @@ impl<'f> Lowerer<'f> {
         to: Option<i64>,
     ) -> Option<(Protocol, L4)> {
         // Fast paths first: the paths are formatted only when a diagnostic needs them.
-        let protocol = match proto.map(str::parse::<Protocol>) {
+        let protocol = match proto.filter(|t| t.trim() == *t).map(str::parse::<Protocol>) {
             Some(Ok(p)) => p,
             _ => self.protocol(subject, &format!("{path}.IpProtocol"), proto)?,
         };
@@ -1517,6 +1534,27 @@ pub(crate) fn list_id_in_file_name(file: &str) -> Option<String> {
             return Some(base[pos..pos + 3 + hex].to_string());
         }
         from = pos + 3;
+    }
+    None
+}
+
+/// Why `text` is not in the form AWS writes CIDR blocks (`ADDRESS/LENGTH`, no spaces, no
+/// leading zeros), or `None`. The general parser is lenient (the rule language and the
+/// command line accept a bare address as a /32 and trim spaces), but in an export such a
+/// value is malformed, and `010.0.0.0/8` means 8.0.0.0/8 to tools that read octal.
+fn cidr_form_problem(text: &str) -> Option<&'static str> {
+    if text.chars().any(char::is_whitespace) {
+        return Some("spaces");
+    }
+    let Some((addr, len)) = text.split_once('/') else {
+        return Some("no prefix length: AWS writes ADDRESS/LENGTH");
+    };
+    let leading_zero = |part: &str| part.len() > 1 && part.starts_with('0');
+    if leading_zero(len) {
+        return Some("a prefix length with a leading zero");
+    }
+    if !addr.contains(':') && addr.split('.').any(leading_zero) {
+        return Some("an IPv4 octet with a leading zero, which some tools read as octal");
     }
     None
 }

@@ -1242,3 +1242,55 @@ fn a_resource_in_two_exports_is_kept_once() {
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Info);
 }
+
+#[test]
+fn cidrs_and_protocols_not_in_the_aws_form_are_errors() {
+    // (CidrIp or IpProtocol value, what the error says); each skips its one rule.
+    let cidr_cases: &[(&str, &str)] = &[
+        ("10.0.0.1", "no prefix length"),
+        (
+            "010.0.0.0/8",
+            "leading zero, which some tools read as octal",
+        ),
+        ("10.0.0.0/08", "a prefix length with a leading zero"),
+        (" 10.0.0.0/8", "spaces"),
+        ("10.0.0.0/8 ", "spaces"),
+    ];
+    for (cidr, why) in cidr_cases {
+        let doc = read_ok(&sg_with(&format!(
+            r#"{{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{{"CidrIp":"{cidr}"}}]}}"#
+        )));
+        assert!(doc.topology.security_groups[0].ingress.is_empty(), "{cidr}");
+        assert_eq!(
+            paths(&doc, Severity::Error),
+            ["SecurityGroups[0].IpPermissions[0].IpRanges[0].CidrIp"],
+            "{cidr}"
+        );
+        assert!(
+            doc.diagnostics[0].message.contains(why),
+            "{cidr}: {:?}",
+            doc.diagnostics
+        );
+    }
+    // The AWS form, IPv6 included, is read without a word.
+    let doc = read_ok(&sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"},{"CidrIp":"10.100.0.0/16"}],"Ipv6Ranges":[{"CidrIpv6":"2001:db8:0::/48"}]}"#,
+    ));
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.topology.security_groups[0].ingress.len(), 3);
+    // A protocol with spaces around it is an error; an upper-case name is read (the EC2
+    // API takes names in any case).
+    let doc = read_ok(&sg_with(
+        r#"{"IpProtocol":"tcp ","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"#,
+    ));
+    assert_eq!(
+        paths(&doc, Severity::Error),
+        ["SecurityGroups[0].IpPermissions[0].IpProtocol"]
+    );
+    assert!(doc.diagnostics[0].message.contains("(spaces around it)"));
+    let doc = read_ok(&sg_with(
+        r#"{"IpProtocol":"TCP","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"#,
+    ));
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(only_rule(&doc).protocol, Protocol::Tcp);
+}
