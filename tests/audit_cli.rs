@@ -196,6 +196,30 @@ fn suppressions_and_expiry() {
         ),
         "{err}"
     );
+    // A configuration in a subdirectory is not read, and said.
+    std::fs::create_dir(tmp.path().join("sub")).unwrap();
+    std::fs::write(
+        tmp.path().join("sub/sgcheck.toml"),
+        "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0demoweb\"\nreason = \"r\"\n",
+    )
+    .unwrap();
+    std::fs::remove_file(tmp.path().join("sgcheck.toml")).unwrap();
+    let (code, out, err) = sgcheck(&["audit", dir]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("eni-0demoweb"), "not suppressed: {out}");
+    let sub = tmp.path().join("sub").join("sgcheck.toml");
+    assert!(
+        err.contains(&format!(
+            "sgcheck: warning: {}: not read (none is read)",
+            sub.display()
+        )),
+        "{err}"
+    );
+    // Named with --config, it is read and not warned about.
+    let (code, _, err) = sgcheck(&["audit", dir, "--config", sub.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("not read"), "{err}");
+    std::fs::remove_dir_all(tmp.path().join("sub")).unwrap();
     // A misspelt key is read past and said, with its line.
     std::fs::write(
         tmp.path().join("sgcheck.toml"),

@@ -256,7 +256,7 @@ fn named_input(mut l: Loaded, named: bool) -> Loaded {
 }
 
 /// What the inventory says of `sgcheck.toml` found among the inputs.
-const CONFIG_SECTION: &str = "sgcheck configuration (read by audit)";
+const CONFIG_SECTION: &str = "sgcheck configuration (for audit)";
 
 fn load_file(path: &Path) -> Loaded {
     let name = path.to_string_lossy().into_owned();

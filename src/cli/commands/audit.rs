@@ -35,6 +35,27 @@ fn find_config(args: &AuditArgs) -> Option<PathBuf> {
     here.is_file().then_some(here)
 }
 
+/// Warns about each `sgcheck.toml` among the inputs that is not the one read (`used`):
+/// a configuration in a subdirectory of an input is not read, and saying so beats a
+/// suppression that silently does nothing.
+fn unread_configs(ingest: &sgcheck::ingest::Ingest, used: Option<&Path>) {
+    let used = used.and_then(|p| std::fs::canonicalize(p).ok());
+    for s in ingest.sources.iter().filter(|s| s.is_config()) {
+        let this = std::fs::canonicalize(&*s.file).ok();
+        if this.is_some() && this == used {
+            continue;
+        }
+        let read = match &used {
+            Some(p) => format!("the one read is {}", p.display()),
+            None => "none is read".to_string(),
+        };
+        eprintln!(
+            "sgcheck: warning: {}: not read ({read}): audit reads sgcheck.toml from an input              directory itself, beside an input file, or the current directory; pass              --config to choose",
+            s.file
+        );
+    }
+}
+
 fn threshold(l: Level) -> Severity {
     match l {
         Level::Info => Severity::Info,
@@ -48,8 +69,9 @@ fn threshold(l: Level) -> Severity {
 /// Runs the command.
 pub fn run(args: &AuditArgs) -> ExitStatus {
     let mut config = AuditConfig::default();
-    if let Some(path) = find_config(args) {
-        let text = match std::fs::read_to_string(&path) {
+    let config_path = find_config(args);
+    if let Some(path) = &config_path {
+        let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("sgcheck: cannot read {}: {e}", path.display());
@@ -104,6 +126,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
             eprintln!("{d}");
         }
     }
+    unread_configs(&ingest, config_path.as_deref());
     let warnings = ingest
         .diagnostics
         .iter()
