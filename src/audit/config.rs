@@ -310,7 +310,7 @@ struct RawAudit {
 #[derive(Debug, Deserialize)]
 struct RawSuppression {
     code: Spanned<String>,
-    resource: String,
+    resource: Spanned<String>,
     reason: Spanned<String>,
     expires: Option<Spanned<toml::Value>>,
 }
@@ -578,10 +578,20 @@ impl AuditConfig {
                     format!("[[suppress]]: unknown check code {code:?}"),
                 ));
             }
+            let resource = s.resource.get_ref();
+            if resource.is_empty() || resource.trim() != resource {
+                return Err(err(
+                    s.resource.span(),
+                    format!(
+                        "[[suppress]] {code}: expected a resource id (or a prefix ending in *) \
+                         without spaces, found {resource:?}"
+                    ),
+                ));
+            }
             if s.reason.get_ref().trim().is_empty() {
                 return Err(err(
                     s.reason.span(),
-                    format!("[[suppress]] {code} {}: a reason is required", s.resource),
+                    format!("[[suppress]] {code} {resource}: a reason is required"),
                 ));
             }
             let expires = match &s.expires {
@@ -590,7 +600,7 @@ impl AuditConfig {
                     let bad = |m: String| {
                         err(
                             value.span(),
-                            format!("[[suppress]] {code} {}: expires: {m}", s.resource),
+                            format!("[[suppress]] {code} {resource}: expires: {m}"),
                         )
                     };
                     match value.get_ref() {
@@ -602,8 +612,7 @@ impl AuditConfig {
                             return Err(err(
                                 value.span(),
                                 format!(
-                                    "[[suppress]] {code} {}: expires must be a date, found {other}",
-                                    s.resource
+                                    "[[suppress]] {code} {resource}: expires must be a date, found {other}"
                                 ),
                             ));
                         }
@@ -612,7 +621,7 @@ impl AuditConfig {
             };
             self.suppressions.push(Suppression {
                 code: code.to_ascii_uppercase(),
-                resource: s.resource,
+                resource: resource.clone(),
                 reason: s.reason.into_inner(),
                 expires,
             });
@@ -755,6 +764,15 @@ mod tests {
             (
                 "[[suppress]]\nresource = \"x\"\n code = \"SG999\"\nreason = \"r\"\n".to_string(),
                 "t.toml:3:9: [[suppress]]: unknown check code \"SG999\"",
+            ),
+            (
+                "[[suppress]]\ncode = \"SG001\"\nresource = \"\"\nreason = \"r\"\n".to_string(),
+                "t.toml:3:12: [[suppress]] SG001: expected a resource id (or a prefix ending in *) without spaces, found \"\"",
+            ),
+            (
+                "[[suppress]]\ncode = \"SG001\"\n\nresource = \"sg-1 \"\nreason = \"r\"\n"
+                    .to_string(),
+                "t.toml:4:12: [[suppress]] SG001: expected a resource id (or a prefix ending in *) without spaces, found \"sg-1 \"",
             ),
             (
                 "[[suppress]]\ncode = \"SG001\"\nresource = \"x\"\nreason =   \" \"\n".to_string(),
