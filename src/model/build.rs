@@ -791,6 +791,12 @@ impl VolumeBuilder {
         self
     }
 
+    /// The volume state (`available`, `in-use`, …).
+    pub fn state(mut self, state: &str) -> VolumeBuilder {
+        self.0.state = Some(state.to_string());
+        self
+    }
+
     /// Attached to `instance`.
     pub fn attach(mut self, instance: &str) -> VolumeBuilder {
         self.0.state = Some("in-use".to_string());

@@ -37,6 +37,7 @@
 //! | ENI AZ ≠ its subnet's AZ; ENI VPC ≠ its subnet's VPC | Warning | impossible in AWS (§5.1), so the export is inconsistent; the audit reports it as a finding |
 //! | instance AZ ≠ its subnet's AZ, or ≠ an attached ENI's AZ | Warning | impossible in AWS (§5.3); as above |
 //! | volume AZ ≠ an attached instance's AZ | Warning | impossible in AWS (§6.2, §8.40); as above |
+//! | volume `available` with attachments (not `detached`) | Warning | impossible in AWS; read as attached (SG021 does not report it) |
 //!
 //! **Missing kinds.** A reference is checked only when its kind was exported at all *in
 //! the referencing object's scope* (account/region). When, say, no subnets were exported
@@ -638,6 +639,19 @@ impl<'t> Validator<'t> {
     fn volumes(&mut self) {
         for vol in &self.topo.volumes {
             let what = format!("volume {}", vol.id);
+            let live: Vec<&str> = vol
+                .attachments
+                .iter()
+                .filter(|a| a.state.as_deref() != Some("detached"))
+                .map(|a| a.instance.as_str())
+                .collect();
+            if vol.state.as_deref() == Some("available") && !live.is_empty() {
+                let msg = format!(
+                    "{what} is `available` but lists attachments to {}; read as attached",
+                    live.join(", ")
+                );
+                self.push(Severity::Warning, &vol.origin, msg);
+            }
             for att in &vol.attachments {
                 if att.state.as_deref() == Some("detached") {
                     continue;
@@ -1003,6 +1017,17 @@ mod tests {
             run(base().with(route_table("rtb-2").route("0.0.0.0/0", "igw-9"))),
             Vec::new()
         );
+    }
+
+    #[test]
+    fn available_volume_with_attachments_is_read_as_attached() {
+        let vol = || volume("vol-2").az("us-east-1a").attach("i-1");
+        one(
+            &run(base().with(vol().state("available"))),
+            Severity::Warning,
+            "volume vol-2 is `available` but lists attachments to i-1; read as attached",
+        );
+        assert_eq!(run(base().with(vol())), Vec::new());
     }
 
     #[test]

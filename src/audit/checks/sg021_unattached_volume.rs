@@ -4,7 +4,9 @@ use super::prelude::*;
 
 declare_check! {
     /// ## What it does
-    /// Reports EBS volumes attached to no instance (state `available`, or no attachments).
+    /// Reports EBS volumes attached to no instance: no attachment (other than `detached`)
+    /// and a state other than `in-use`. An export that says `available` but lists an
+    /// attachment is read as attached (validation warns about it).
     ///
     /// ## Why is this bad?
     /// Unattached volumes are billed every month and often hold data nobody tracks any
@@ -30,11 +32,13 @@ declare_check! {
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     for v in &ctx.topo.volumes {
-        let available = v.state.as_deref() == Some("available");
-        if !(available || (v.attachments.is_empty() && v.state.as_deref() != Some("in-use"))) {
-            continue;
-        }
-        if !v.attachments.is_empty() && !available {
+        // An attachment (not `detached`) wins over a contradicting `available` state:
+        // validation warns about such an export.
+        let attached = v
+            .attachments
+            .iter()
+            .any(|a| a.state.as_deref() != Some("detached"));
+        if attached || v.state.as_deref() == Some("in-use") {
             continue;
         }
         let size = v
