@@ -6,7 +6,7 @@ use super::coverage::{GroupCover, Indexed, PeerTable, RuleBox, rule_boxes};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
-use crate::index::fxhash::FxHashSet;
+use crate::index::fxhash::{FxHashMap, FxHashSet};
 use crate::model::{GroupId, Lookup, Peer, Rule, SecurityGroup, Topology};
 use crate::net::{Direction, L4, Protocol};
 use std::collections::HashMap;
@@ -32,6 +32,9 @@ pub struct AuditCtx<'t> {
     pub members: Vec<Vec<u32>>,
     /// Group ids referenced by some rule of another group (any scope).
     pub referenced: FxHashSet<&'t GroupId>,
+    /// Group id → other services' resources naming it (positions in
+    /// `topo.group_users`, any scope).
+    pub users: FxHashMap<&'t GroupId, Vec<u32>>,
     /// Per ENI id: the first associated Elastic IP naming it (position in
     /// `topo.addresses`).
     pub eip_of_eni: HashMap<&'t str, usize>,
@@ -119,6 +122,12 @@ impl<'t> AuditCtx<'t> {
                     a
                 })
         };
+        let mut users: FxHashMap<&GroupId, Vec<u32>> = FxHashMap::default();
+        for (k, u) in topo.group_users.iter().enumerate() {
+            for g in &u.groups {
+                users.entry(g).or_default().push(k as u32);
+            }
+        }
         let mut eip_of_eni = HashMap::new();
         for (k, a) in topo.addresses.iter().enumerate() {
             if let Some(eni) = &a.eni
@@ -136,6 +145,7 @@ impl<'t> AuditCtx<'t> {
             eni_missing_group,
             members,
             referenced,
+            users,
             eip_of_eni,
             exposures: Exposures::default(),
             coverage: OnceLock::new(),

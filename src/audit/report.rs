@@ -404,6 +404,38 @@ impl<'t> Who<'t> {
     }
 }
 
+/// Why a group with no interface is only nominally exposed: attached to nothing, or used
+/// by other services' resources whose interfaces (and so reachability) the export lacks.
+fn unattached_reason(ctx: &AuditCtx<'_>, g: u32) -> String {
+    let group = &ctx.topo.security_groups[g as usize];
+    let Some(users) = ctx.users.get(&group.id) else {
+        return "the group is attached to no network interface".to_string();
+    };
+    const SHOWN: usize = 3;
+    let mut named: Vec<String> = users
+        .iter()
+        .take(SHOWN)
+        .map(|&k| {
+            let u = &ctx.topo.group_users[k as usize];
+            format!("{} {}", u.kind.label(), u.id)
+        })
+        .collect();
+    if users.len() > SHOWN {
+        named.push(format!("{} more", users.len() - SHOWN));
+    }
+    format!(
+        "the group is attached to no network interface in the export; {} use{} it, and \
+         whether {} reachable from the internet is not in the export",
+        named.join(", "),
+        if users.len() == 1 { "s" } else { "" },
+        if users.len() == 1 {
+            "it is"
+        } else {
+            "they are"
+        },
+    )
+}
+
 fn finding(
     ctx: &AuditCtx<'_>,
     code: &'static str,
@@ -413,9 +445,7 @@ fn finding(
 ) -> Finding {
     let status = match who.subject {
         Subject::Eni(i) => internet_path(ctx, i, p.family, p.protocol, p.lo, p.hi),
-        Subject::Group(_) => {
-            PathStatus::Nominal("the group is attached to no network interface".to_string())
-        }
+        Subject::Group(g) => PathStatus::Nominal(unattached_reason(ctx, g)),
     };
     let mut peers: Vec<&str> = p
         .cited

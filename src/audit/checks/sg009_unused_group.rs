@@ -2,8 +2,6 @@
 //! by no other service's resource.
 
 use super::prelude::*;
-use crate::index::fxhash::FxHashSet;
-use crate::model::GroupId;
 
 declare_check! {
     /// ## What it does
@@ -43,17 +41,11 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    let used: FxHashSet<&GroupId> = ctx
-        .topo
-        .group_users
-        .iter()
-        .flat_map(|u| &u.groups)
-        .collect();
     for (i, g) in ctx.topo.security_groups.iter().enumerate() {
         if g.is_default()
             || !ctx.members[i].is_empty()
             || ctx.referenced.contains(&g.id)
-            || used.contains(&g.id)
+            || ctx.users.contains_key(&g.id)
         {
             continue;
         }
