@@ -210,7 +210,9 @@ fn suppressions_and_expiry() {
     let sub = tmp.path().join("sub").join("sgcheck.toml");
     assert!(
         err.contains(&format!(
-            "sgcheck: warning: {}: not read (none is read)",
+            "sgcheck: warning: {}: not read (none is read): audit reads sgcheck.toml from an \
+             input directory itself, beside an input file, or the current directory; pass \
+             --config to choose\n",
             sub.display()
         )),
         "{err}"

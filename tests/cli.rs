@@ -93,6 +93,21 @@ fn a_named_file_that_is_not_an_input_is_warned_about() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("1 file(s) skipped"), "{err}");
     }
+    // Other services' resources alone give nothing to audit either; beside groups they
+    // are read.
+    let lbs = write(
+        dir.path(),
+        "lbs/lbs.json",
+        "{\"LoadBalancers\": [{\"LoadBalancerName\": \"web\", \"SecurityGroups\": [\"sg-1\"]}]}",
+    );
+    let out = sgcheck(&["audit", &lbs]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no input could be read"), "{err}");
+    let out = sgcheck(&["audit", &lbs, &group, "--select", "SG009"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 finding(s)"));
+    std::fs::remove_dir_all(dir.path().join("lbs")).expect("rm");
     // Found in a directory, the same files are listed as skipped with no warning.
     let d = dir.path().to_string_lossy().into_owned();
     let out = sgcheck(&["inventory", &d, "--format", "json"]);

@@ -823,13 +823,13 @@ pub enum UserKind {
     LoadBalancer,
     /// `Functions` (lambda list-functions).
     LambdaFunction,
-    /// `Clusters` (redshift, dax, memorydb describe-clusters).
+    /// `Clusters` (redshift, dax, memorydb, cloudhsmv2 describe-clusters).
     Cluster,
     /// `CacheClusters` (elasticache describe-cache-clusters).
     CacheCluster,
     /// `DomainStatusList` / `DomainStatus` (es and opensearch describe-domain(s)).
     SearchDomain,
-    /// `VpcEndpoints` (ec2 describe-vpc-endpoints).
+    /// `VpcEndpoints` (ec2 and opensearch describe-vpc-endpoints).
     VpcEndpoint,
     /// `computeEnvironments` (batch describe-compute-environments).
     BatchEnvironment,

@@ -54,7 +54,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 CODE,
                 g.id.to_string(),
                 format!(
-                    "{}{} is carried by no network interface and referenced by no rule",
+                    "{}{} is carried by no network interface, referenced by no rule of another group and named by no other service's resource in the exports",
                     g.id,
                     g.name
                         .as_ref()

@@ -50,7 +50,9 @@ fn unread_configs(ingest: &sgcheck::ingest::Ingest, used: Option<&Path>) {
             None => "none is read".to_string(),
         };
         eprintln!(
-            "sgcheck: warning: {}: not read ({read}): audit reads sgcheck.toml from an input              directory itself, beside an input file, or the current directory; pass              --config to choose",
+            "sgcheck: warning: {}: not read ({read}): audit reads sgcheck.toml from an input \
+             directory itself, beside an input file, or the current directory; pass \
+             --config to choose",
             s.file
         );
     }
@@ -140,15 +142,23 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         .iter()
         .filter(|s| s.format == SourceFormat::Skipped && !s.is_config())
         .count();
+    // Other services' sections alone (a load-balancer export) give nothing to audit.
     let read = ingest
         .sources
         .iter()
-        .filter(|s| matches!(s.format, SourceFormat::AwsJson | SourceFormat::Dsl))
+        .filter(|s| match s.format {
+            SourceFormat::Dsl => true,
+            SourceFormat::AwsJson => !s
+                .sections
+                .iter()
+                .all(|n| sgcheck::ingest::aws::is_service_section(n)),
+            SourceFormat::Skipped | SourceFormat::Failed => false,
+        })
         .count();
     if read == 0 && errors == 0 {
         // Nothing to audit is not a clean audit (an empty or mistyped export in CI).
         eprintln!(
-            "sgcheck: no input could be read as AWS describe-* JSON or the sgcheck rule \
+            "sgcheck: no input could be read as AWS EC2 describe-* JSON or the sgcheck rule \
              language ({skipped} file(s) skipped; `sgcheck inventory` lists them)"
         );
         errors += 1;

@@ -162,18 +162,19 @@ impl<'f> Lowerer<'f> {
             self.error(path, format!("{subject}: missing CIDR block"));
             return None;
         };
-        if let Some(problem) = cidr_form_problem(text) {
-            self.error(
-                path,
-                format!(
-                    "{subject}: expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found {text:?} ({problem})"
-                ),
-            );
-            return None;
-        }
         match Cidr::parse_reporting(text) {
             Err(e) => {
                 self.error(path, format!("{subject}: {e}"));
+                None
+            }
+            // The lenient parser read it, but AWS never writes it so (see below).
+            Ok(_) if let Some(problem) = cidr_form_problem(text) => {
+                self.error(
+                    path,
+                    format!(
+                        "{subject}: expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found {text:?} ({problem})"
+                    ),
+                );
                 None
             }
             Ok(p) => {
@@ -252,7 +253,7 @@ impl<'f> Lowerer<'f> {
         if text.trim() != text {
             self.error(
                 path,
-                format!("{subject}: expected a protocol (tcp, udp, icmp, icmpv6, -1 or a number 0-255), found {text:?} (spaces around it)"),
+                format!("{subject}: expected a protocol (tcp, udp, icmp, icmpv6, all, -1 or a number 0-255), found {text:?} (spaces around it)"),
             );
             return None;
         }
@@ -1297,6 +1298,7 @@ impl<'f> Lowerer<'f> {
             UserKind::Cluster => s(&u.cluster_identifier)
                 .or(s(&u.cluster_name))
                 .or(s(&u.name))
+                .or(s(&u.cluster_id))
                 .map(str::to_string),
             UserKind::CacheCluster => s(&u.cache_cluster_id).map(str::to_string),
             UserKind::SearchDomain => s(&u.domain_name).map(str::to_string),

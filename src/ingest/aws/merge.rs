@@ -21,9 +21,11 @@
 //! - **Prefix lists**: metadata (describe-managed-prefix-lists) and entries
 //!   (get-managed-prefix-list-entries, describe-prefix-lists) are combined into one list;
 //!   a Warning only when two copies both carry entries and they differ.
+//! - **Other services' resources**: identical copies (kind, name, scope and groups) are
+//!   kept once, with an Info; copies that differ are all kept (names are unique only
+//!   within one service, and Lambda versions share a name).
 //! - **Everything else** (VPCs, subnets, route tables, NACLs, internet gateways, volumes,
-//!   addresses by allocation id or public IP, other services' resources by kind and
-//!   name): the first is kept. A copy that differs
+//!   addresses by allocation id or public IP): the first is kept. A copy that differs
 //!   (ignoring origins) gives a Warning naming both origins; an identical copy (the same
 //!   recording twice, e.g. placebo `_1`/`_2` pages) gives only an Info.
 
@@ -87,13 +89,33 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         |v| &v.origin,
         diagnostics,
     );
-    dedupe(
-        &mut topology.group_users,
-        "resource",
-        |v| (format!("{} {}", v.kind.label(), v.id), v.scope.clone()),
-        |v| &v.origin,
-        diagnostics,
-    );
+    merge_group_users(&mut topology.group_users, diagnostics);
+}
+
+/// Other services' resources: only identical copies (kind, name, scope and groups) are
+/// folded, with an Info. Names are unique only within one service, and versions of one
+/// Lambda function share a name, so copies that differ are kept: each one's groups are
+/// in use.
+fn merge_group_users(users: &mut Vec<GroupUser>, diagnostics: &mut Vec<Diagnostic>) {
+    if users.len() < 2 {
+        return;
+    }
+    let groups = group_by(std::mem::take(users), |u| {
+        (u.kind, u.id.clone(), u.scope.clone(), u.groups.clone())
+    });
+    for mut g in groups {
+        let first = g.remove(0);
+        for other in &g {
+            diagnostics.push(duplicate_diag(
+                first.kind.label(),
+                &first.id,
+                &first.origin,
+                &other.origin,
+                true,
+            ));
+        }
+        users.push(first);
+    }
 }
 
 /// Groups items by key, keeping first-occurrence order.

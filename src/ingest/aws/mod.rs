@@ -108,6 +108,12 @@ pub use merge::merge;
 use crate::model::{Diagnostic, Origin, Scope, Topology};
 use std::sync::Arc;
 
+/// Whether a section name (as [`AwsDoc::sections`] lists it) holds other services'
+/// resources, read only for the groups they name (`DBInstances`, `LoadBalancers`, …).
+pub fn is_service_section(name: &str) -> bool {
+    name == "DomainStatus" || raw::user_kind_of_key(name).is_some()
+}
+
 /// What one JSON file held.
 #[derive(Debug, Default)]
 pub struct AwsDoc {
@@ -281,10 +287,16 @@ fn json_error(file: &Arc<str>, e: &serde_json::Error, path: Option<&str>) -> Dia
     };
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
-    let at = path.map(|p| format!(" at {p}")).unwrap_or_default();
+    // A bare array's element error (`element [1].IpPermissions[0]: …`) continues the
+    // path of the array itself.
+    let (at, msg) = match msg.strip_prefix("element ") {
+        Some(rest) => (format!(" at {}", path.unwrap_or("")), rest.to_string()),
+        None => (path.map(|p| format!(" at {p}")).unwrap_or_default(), msg),
+    };
+    let sep = if msg.starts_with('[') { "" } else { ": " };
     Diagnostic::error(
         Some(Origin::line_col(file, line, column)),
-        format!("{what}{at}: {msg}"),
+        format!("{what}{at}{sep}{msg}"),
     )
 }
 
@@ -317,11 +329,14 @@ fn plain_type_error(msg: &str) -> String {
         Some((p, r)) if p.starts_with("element [") => (format!("{p}: "), r),
         _ => (String::new(), msg),
     };
-    for kind in ["invalid type: ", "invalid value: "] {
+    for (kind, note) in [
+        ("invalid type: ", ""),
+        ("invalid value: ", " (out of range)"),
+    ] {
         if let Some(body) = rest.strip_prefix(kind)
             && let Some((f, e)) = body.rsplit_once(", expected ")
         {
-            return format!("{prefix}expected {}, found {}", expected(e), found(f));
+            return format!("{prefix}expected {}, found {}{note}", expected(e), found(f));
         }
     }
     msg.to_string()

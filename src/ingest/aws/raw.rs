@@ -674,6 +674,9 @@ pub(crate) struct RawGroupUser<'a> {
     /// MemoryDB.
     #[serde(borrow, rename = "Name")]
     pub name: Str<'a>,
+    /// CloudHSM.
+    #[serde(borrow, rename = "ClusterId")]
+    pub cluster_id: Str<'a>,
     #[serde(borrow, rename = "CacheClusterId")]
     pub cache_cluster_id: Str<'a>,
     #[serde(borrow, rename = "DomainName")]
@@ -703,9 +706,12 @@ pub(crate) struct RawGroupUser<'a> {
     /// Lambda.
     #[serde(borrow, rename = "VpcConfig")]
     pub vpc_config: Option<RawGroupIdsHolder<'a>>,
-    /// OpenSearch.
-    #[serde(borrow, rename = "VPCOptions")]
+    /// OpenSearch domains (`VPCOptions`) and OpenSearch VPC endpoints (`VpcOptions`).
+    #[serde(borrow, rename = "VPCOptions", alias = "VpcOptions")]
     pub vpc_options: Option<RawGroupIdsHolder<'a>>,
+    /// CloudHSM clusters: one id.
+    #[serde(borrow, rename = "SecurityGroup")]
+    pub security_group: Str<'a>,
     /// Batch.
     #[serde(borrow, rename = "computeResources")]
     pub compute_resources: Option<RawGroupIdsHolder<'a>>,
@@ -804,6 +810,7 @@ impl RawGroupUser<'_> {
         let mut out: Vec<&str> = ids(&self.vpc_security_groups)
             .chain(ids(&self.security_groups))
             .chain(ids(&self.groups))
+            .chain(self.security_group.as_deref())
             .collect();
         let held = [&self.vpc_config, &self.vpc_options, &self.compute_resources];
         out.extend(

@@ -376,8 +376,32 @@ fn wrong_json_types_name_the_path_in_aws_terms() {
     .expect_err("bare array");
     assert_eq!(
         err.message,
-        "unexpected value in an AWS export: element [0].IpPermissions[0].FromPort: \
+        "unexpected value in an AWS export at [0].IpPermissions[0].FromPort: \
          expected an integer, found the string \"x\""
+    );
+    // Under a key (cartography's fixtures), the array's path comes first.
+    let err = read(
+        &file(),
+        br#"{"DESCRIBE_SGS":[{"GroupId":"sg-1","IpPermissions":[]},{"GroupId":"sg-2","IpPermissions":[{"FromPort":"x"}]}]}"#,
+        &Scope::default(),
+    )
+    .expect_err("keyed bare array");
+    assert_eq!(
+        err.message,
+        "unexpected value in an AWS export at DESCRIBE_SGS[1].IpPermissions[0].FromPort: \
+         expected an integer, found the string \"x\""
+    );
+    // A number out of range says so.
+    let err = read(
+        &file(),
+        br#"{"SecurityGroups":[{"IpPermissions":[{"FromPort":18446744073709551615}]}]}"#,
+        &Scope::default(),
+    )
+    .expect_err("out of range");
+    assert_eq!(
+        err.message,
+        "unexpected value in an AWS export at SecurityGroups[0].IpPermissions[0].FromPort: \
+         expected an integer, found the integer 18446744073709551615 (out of range)"
     );
 }
 
@@ -1156,6 +1180,18 @@ fn other_services_name_the_groups_they_use() {
             &["sg-1", "sg-2"],
         ),
         (
+            r#"{"Clusters":[{"ClusterId":"cluster-hsm","SecurityGroup":"sg-1"}]}"#,
+            UserKind::Cluster,
+            "cluster-hsm",
+            &["sg-1"],
+        ),
+        (
+            r#"{"VpcEndpoints":[{"VpcEndpointId":"aos-1","VpcOptions":{"SecurityGroupIds":["sg-1"]}}]}"#,
+            UserKind::VpcEndpoint,
+            "aos-1",
+            &["sg-1"],
+        ),
+        (
             r#"{"LaunchConfigurations":[{"LaunchConfigurationName":"lc","SecurityGroups":["sg-1"]}]}"#,
             UserKind::LaunchConfiguration,
             "lc",
@@ -1232,7 +1268,7 @@ fn group_users_without_groups_are_not_kept_and_odd_values_are_said() {
 }
 
 #[test]
-fn a_resource_in_two_exports_is_kept_once() {
+fn a_resource_in_two_exports_is_kept_once_and_namesakes_are_all_kept() {
     let json = r#"{"DBInstances":[{"DBInstanceIdentifier":"db1","VpcSecurityGroups":[{"VpcSecurityGroupId":"sg-1"}]}]}"#;
     let mut t = read_ok(json).topology;
     t.extend(read_ok(json).topology);
@@ -1241,6 +1277,24 @@ fn a_resource_in_two_exports_is_kept_once() {
     assert_eq!(t.group_users.len(), 1);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Info);
+    // A classic and a v2 load balancer may share a name: both keep their groups.
+    let mut t = read_ok(
+        r#"{"LoadBalancerDescriptions":[{"LoadBalancerName":"web","SecurityGroups":["sg-a"]}]}"#,
+    )
+    .topology;
+    t.extend(
+        read_ok(r#"{"LoadBalancers":[{"LoadBalancerName":"web","SecurityGroups":["sg-b"]}]}"#)
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    let groups: Vec<&str> = t
+        .group_users
+        .iter()
+        .flat_map(|u| u.groups.iter().map(|g| g.as_str()))
+        .collect();
+    assert_eq!(groups, ["sg-a", "sg-b"]);
 }
 
 #[test]
@@ -1272,6 +1326,14 @@ fn cidrs_and_protocols_not_in_the_aws_form_are_errors() {
             doc.diagnostics
         );
     }
+    // A value that is no CIDR at all gets the plain message.
+    let doc = read_ok(&sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"abc"}]}"#,
+    ));
+    assert_eq!(
+        doc.diagnostics[0].message,
+        "security group sg-1: expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found \"abc\""
+    );
     // The AWS form, IPv6 included, is read without a word.
     let doc = read_ok(&sg_with(
         r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"},{"CidrIp":"10.100.0.0/16"}],"Ipv6Ranges":[{"CidrIpv6":"2001:db8:0::/48"}]}"#,

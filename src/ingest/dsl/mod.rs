@@ -42,9 +42,18 @@ pub fn looks_like_dsl(text: &str) -> bool {
     let first = lex::lines(text)
         .map(|(_, l)| l.trim_start())
         .find(|l| !l.is_empty() && !l.starts_with('#'));
-    first
-        .and_then(|l| l.split(|c: char| c.is_whitespace() || c == '#').next())
-        .is_some_and(|w| grammar::KEYWORDS.contains(&w))
+    let mut words = first
+        .into_iter()
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '#'))
+        .filter(|w| !w.is_empty());
+    match words.next() {
+        // `service` is common English ("service desk hours: …"): only with a kind.
+        Some("service") => words
+            .next()
+            .is_some_and(|k| k.parse::<crate::model::UserKind>().is_ok()),
+        Some(w) => grammar::KEYWORDS.contains(&w),
+        None => false,
+    }
 }
 
 /// Parses a rule-language file.

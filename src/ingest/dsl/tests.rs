@@ -600,6 +600,9 @@ fn recognises_dsl_by_content() {
         ("# only comments", false),
         ("{\"SecurityGroups\": []}", false),
         ("vpc#x", true),
+        ("service rds-instance db groups sg-1", true),
+        ("service desk hours: 9-5", false),
+        ("service", false),
     ] {
         assert_eq!(looks_like_dsl(text), want, "{text:?}");
     }
