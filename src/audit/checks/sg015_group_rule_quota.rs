@@ -7,8 +7,11 @@ use crate::net::{Direction, Family};
 declare_check! {
     /// ## What it does
     /// Counts each group's rules per direction and address family as AWS does: a CIDR is
-    /// one rule of its family, a prefix list costs its `MaxEntries` (its entry count when
-    /// the maximum is not exported, 1 when nothing is) in its family, and a group
+    /// one rule of its family, an AWS-managed prefix list costs its published weight
+    /// (CloudFront origin-facing 55, Route 53 health checks 25, VPC Lattice 10, S3 Express
+    /// 6, Ground Station 5, EC2 Instance Connect 2, S3 and DynamoDB 1), another prefix list
+    /// its `MaxEntries` (its entry count when the maximum is not exported, 1 when nothing
+    /// is) in its family, and a group
     /// reference is counted in both families (AWS does not document which bucket it uses).
     /// Reports a bucket above 60, the default quota.
     ///
@@ -26,12 +29,33 @@ declare_check! {
     /// ## References
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups>
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html> (MaxEntries and quotas)
+    /// - <https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html> (weights)
     pub struct GroupRuleQuota {
         code: "SG015",
         name: "group-rule-quota",
         severity: Medium,
         summary: "More than 60 rules per direction and address family in a group",
     }
+}
+
+/// What an AWS-managed prefix list costs in rule quota: its published weight, by name
+/// (`com.amazonaws.<region>.s3` costs 1 whatever its entries), or `None` for other lists.
+pub(crate) fn aws_managed_weight(name: &str) -> Option<u64> {
+    const WEIGHTS: &[(&str, u64)] = &[
+        (".cloudfront.origin-facing", 55),
+        (".dynamodb", 1),
+        (".ec2-instance-connect", 2),
+        (".groundstation", 5),
+        (".route53-healthchecks", 25),
+        (".s3", 1),
+        (".s3express", 6),
+        (".vpc-lattice", 10),
+    ];
+    let rest = name.strip_prefix("com.amazonaws.")?;
+    WEIGHTS
+        .iter()
+        .find(|(suffix, _)| rest.ends_with(suffix))
+        .map(|&(_, w)| w)
 }
 
 /// The quota buckets of one direction: (IPv4, IPv6).
@@ -47,8 +71,10 @@ pub(crate) fn buckets(ctx: &AuditCtx<'_>, g: &SecurityGroup, dir: Direction) -> 
                 let pl = ctx.lookup.prefix_list(id.as_str(), Some(&g.scope));
                 let cost = pl
                     .and_then(|p| {
-                        p.max_entries
-                            .map(u64::from)
+                        p.name
+                            .as_deref()
+                            .and_then(aws_managed_weight)
+                            .or(p.max_entries.map(u64::from))
                             .or(p.entries.as_ref().map(|e| e.len() as u64))
                     })
                     .unwrap_or(1);
@@ -85,7 +111,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                         Finding::new(
                             CODE,
                             g.id.to_string(),
-                            format!("{} counts {n} {fam} {word} rules against the quota of 60 (prefix lists by MaxEntries)", g.id),
+                            format!("{} counts {n} {fam} {word} rules against the quota of 60 (prefix lists by weight or MaxEntries)", g.id),
                         )
                         .scope(&g.scope)
                         .origin(&g.origin)
