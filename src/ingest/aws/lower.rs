@@ -1291,27 +1291,26 @@ impl<'f> Lowerer<'f> {
     /// template in a default VPC may give names) cannot be matched to ids and are said.
     fn group_user(&mut self, path: &str, kind: UserKind, u: &RawGroupUser<'_>) {
         let name = match kind {
-            UserKind::RdsInstance => s(&u.db_instance_identifier).map(str::to_string),
-            UserKind::RdsCluster => s(&u.db_cluster_identifier).map(str::to_string),
-            UserKind::LoadBalancer => s(&u.load_balancer_name).map(str::to_string),
-            UserKind::LambdaFunction => s(&u.function_name).map(str::to_string),
+            UserKind::RdsInstance => s(&u.db_instance_identifier),
+            UserKind::RdsCluster => s(&u.db_cluster_identifier),
+            UserKind::LoadBalancer => s(&u.load_balancer_name),
+            UserKind::LambdaFunction => s(&u.function_name),
             UserKind::Cluster => s(&u.cluster_identifier)
                 .or(s(&u.cluster_name))
                 .or(s(&u.name))
-                .or(s(&u.cluster_id))
-                .map(str::to_string),
-            UserKind::CacheCluster => s(&u.cache_cluster_id).map(str::to_string),
-            UserKind::SearchDomain => s(&u.domain_name).map(str::to_string),
-            UserKind::VpcEndpoint => s(&u.vpc_endpoint_id).map(str::to_string),
-            UserKind::BatchEnvironment => s(&u.compute_environment_name).map(str::to_string),
-            UserKind::LaunchTemplate => s(&u.launch_template_id)
-                .or(s(&u.launch_template_name))
-                .map(|t| match u.version_number {
-                    Some(v) => format!("{t}:{v}"),
-                    None => t.to_string(),
-                }),
-            UserKind::LaunchConfiguration => s(&u.launch_configuration_name).map(str::to_string),
+                .or(s(&u.cluster_id)),
+            UserKind::CacheCluster => s(&u.cache_cluster_id),
+            UserKind::SearchDomain => s(&u.domain_name),
+            UserKind::VpcEndpoint => s(&u.vpc_endpoint_id),
+            UserKind::BatchEnvironment => s(&u.compute_environment_name),
+            UserKind::LaunchTemplate => s(&u.launch_template_id).or(s(&u.launch_template_name)),
+            UserKind::LaunchConfiguration => s(&u.launch_configuration_name),
         };
+        // A launch template version is named `lt-…:VERSION`.
+        let name = name.map(|t| match (kind, u.version_number) {
+            (UserKind::LaunchTemplate, Some(v)) => format!("{t}:{v}"),
+            _ => t.to_string(),
+        });
         let (ids, names) = u.group_ids();
         let id = name.clone().unwrap_or_else(|| path.to_string());
         let subject = format!("{} {id}", kind.label());

@@ -1137,26 +1137,26 @@ impl<'de> DeserializeSeed<'de> for Level<'_, 'de> {
     }
 }
 
-/// Visitor methods mapping every non-container JSON value to "not a list".
+/// Visitor methods mapping every non-container JSON value to `$none` ("not a section").
 macro_rules! ignore_other {
-    () => {
+    ($none:expr) => {
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
         fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
         fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(ListOrOther(None))
+            Ok($none)
         }
     };
 }
@@ -1300,7 +1300,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(ListOrOther(None))
             }
-            ignore_other!();
+            ignore_other!(ListOrOther(None));
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
@@ -1326,24 +1326,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrOther<T> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(OneOrOther(None))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OneOrOther(None))
-            }
+            ignore_other!(OneOrOther(None));
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
