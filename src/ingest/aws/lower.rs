@@ -1544,7 +1544,8 @@ pub(crate) fn list_id_in_file_name(file: &str) -> Option<String> {
 /// command line accept a bare address as a /32 and trim spaces), but in an export such a
 /// value is malformed, and `010.0.0.0/8` means 8.0.0.0/8 to tools that read octal.
 fn cidr_form_problem(text: &str) -> Option<&'static str> {
-    if text.chars().any(char::is_whitespace) {
+    // Called on what the lenient parser accepted, which trims: spaces inside fail it.
+    if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return Some("spaces");
     }
     let Some((addr, len)) = text.split_once('/') else {
