@@ -823,7 +823,8 @@ pub enum UserKind {
     LoadBalancer,
     /// `Functions` (lambda list-functions).
     LambdaFunction,
-    /// `Clusters` (redshift, dax, memorydb, cloudhsmv2 describe-clusters).
+    /// `Clusters` (redshift, dax, memorydb, cloudhsmv2 describe-clusters) and
+    /// `ClusterInfoList` (kafka list-clusters).
     Cluster,
     /// `CacheClusters` (elasticache describe-cache-clusters).
     CacheCluster,
@@ -837,11 +838,13 @@ pub enum UserKind {
     LaunchTemplate,
     /// `LaunchConfigurations` (autoscaling describe-launch-configurations).
     LaunchConfiguration,
+    /// `services` (ecs describe-services, `awsvpc` network mode).
+    EcsService,
 }
 
 impl UserKind {
     /// Every kind, in declaration order.
-    pub const ALL: [UserKind; 11] = [
+    pub const ALL: [UserKind; 12] = [
         UserKind::RdsInstance,
         UserKind::RdsCluster,
         UserKind::LoadBalancer,
@@ -853,6 +856,7 @@ impl UserKind {
         UserKind::BatchEnvironment,
         UserKind::LaunchTemplate,
         UserKind::LaunchConfiguration,
+        UserKind::EcsService,
     ];
 
     /// The rule-language spelling (`rds-instance`).
@@ -869,6 +873,7 @@ impl UserKind {
             UserKind::BatchEnvironment => "batch-environment",
             UserKind::LaunchTemplate => "launch-template",
             UserKind::LaunchConfiguration => "launch-configuration",
+            UserKind::EcsService => "ecs-service",
         }
     }
 
@@ -886,6 +891,7 @@ impl UserKind {
             UserKind::BatchEnvironment => "Batch compute environment",
             UserKind::LaunchTemplate => "launch template",
             UserKind::LaunchConfiguration => "launch configuration",
+            UserKind::EcsService => "ECS service",
         }
     }
 }

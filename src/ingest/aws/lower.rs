@@ -1305,6 +1305,7 @@ impl<'f> Lowerer<'f> {
             UserKind::BatchEnvironment => s(&u.compute_environment_name),
             UserKind::LaunchTemplate => s(&u.launch_template_id).or(s(&u.launch_template_name)),
             UserKind::LaunchConfiguration => s(&u.launch_configuration_name),
+            UserKind::EcsService => s(&u.service_name),
         };
         // A launch template version is named `lt-…:VERSION`.
         let name = name.map(|t| match (kind, u.version_number) {

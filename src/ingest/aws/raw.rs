@@ -718,6 +718,39 @@ pub(crate) struct RawGroupUser<'a> {
     /// Launch templates.
     #[serde(borrow, rename = "LaunchTemplateData")]
     pub launch_template_data: Option<RawLaunchTemplateData<'a>>,
+    /// MSK (kafka) clusters: `BrokerNodeGroupInfo.SecurityGroups`.
+    #[serde(borrow, rename = "BrokerNodeGroupInfo")]
+    pub broker_node_group_info: Option<RawBrokerNodes<'a>>,
+    /// ECS services.
+    #[serde(borrow, rename = "serviceName")]
+    pub service_name: Str<'a>,
+    /// ECS services: `networkConfiguration.awsvpcConfiguration.securityGroups`.
+    #[serde(borrow, rename = "networkConfiguration")]
+    pub network_configuration: Option<RawEcsNetwork<'a>>,
+}
+
+/// MSK `BrokerNodeGroupInfo`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawBrokerNodes<'a> {
+    #[serde(borrow)]
+    pub security_groups: Option<GroupIds<'a>>,
+}
+
+/// ECS `networkConfiguration`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawEcsNetwork<'a> {
+    #[serde(borrow)]
+    pub awsvpc_configuration: Option<RawEcsAwsvpc<'a>>,
+}
+
+/// ECS `awsvpcConfiguration`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawEcsAwsvpc<'a> {
+    #[serde(borrow)]
+    pub security_groups: Option<GroupIds<'a>>,
 }
 
 /// An object with a `SecurityGroupIds` (or Batch's `securityGroupIds`) list.
@@ -818,6 +851,16 @@ impl RawGroupUser<'_> {
                 .flatten()
                 .flat_map(|h| ids(&h.security_group_ids)),
         );
+        if let Some(b) = &self.broker_node_group_info {
+            out.extend(ids(&b.security_groups));
+        }
+        if let Some(a) = self
+            .network_configuration
+            .as_ref()
+            .and_then(|n| n.awsvpc_configuration.as_ref())
+        {
+            out.extend(ids(&a.security_groups));
+        }
         let mut names = Vec::new();
         if let Some(t) = &self.launch_template_data {
             out.extend(ids(&t.security_group_ids));
@@ -846,6 +889,8 @@ pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
         "computeEnvironments" => (UserKind::BatchEnvironment, "computeEnvironments"),
         "LaunchTemplateVersions" => (UserKind::LaunchTemplate, "LaunchTemplateVersions"),
         "LaunchConfigurations" => (UserKind::LaunchConfiguration, "LaunchConfigurations"),
+        "ClusterInfoList" => (UserKind::Cluster, "ClusterInfoList"),
+        "services" => (UserKind::EcsService, "services"),
         _ => return None,
     })
 }
@@ -1232,12 +1277,18 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             out.push(RawSection { path: path(), body });
                         }
                     } else if let Some((kind, key)) = user_kind_of_key(k) {
-                        let v: ListOrOther<RawGroupUser<'de>> = map.next_value()?;
-                        if let ListOrOther(Some(items)) = v {
-                            out.push(RawSection {
-                                path: path(),
-                                body: Body::Users { kind, key, items },
-                            });
+                        // Some of these keys are common words (`services`): a list of
+                        // scalars is some other document's, not a section.
+                        let v: ListOrOther<UserItem<'de>> = map.next_value()?;
+                        if let ListOrOther(Some(list)) = v {
+                            let total = list.len();
+                            let items: Vec<_> = list.into_iter().filter_map(|i| i.0).collect();
+                            if total == 0 || !items.is_empty() {
+                                out.push(RawSection {
+                                    path: path(),
+                                    body: Body::Users { kind, key, items },
+                                });
+                            }
                         }
                     } else if depth == 0 {
                         map.next_value_seed(Level {
@@ -1301,6 +1352,32 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
                 Ok(ListOrOther(None))
             }
             ignore_other!(ListOrOther(None));
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// An element of a service section: an object is a resource; a scalar (the key belongs
+/// to some other document) is `None`.
+pub(crate) struct UserItem<'a>(Option<RawGroupUser<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for UserItem<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = UserItem<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a resource object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<UserItem<'a>, M::Error> {
+                RawGroupUser::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|u| UserItem(Some(u)))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<UserItem<'a>, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(UserItem(None))
+            }
+            ignore_other!(UserItem(None));
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }

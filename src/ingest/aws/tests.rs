@@ -1192,6 +1192,18 @@ fn other_services_name_the_groups_they_use() {
             &["sg-1"],
         ),
         (
+            r#"{"ClusterInfoList":[{"ClusterName":"kafka","BrokerNodeGroupInfo":{"ClientSubnets":["subnet-1"],"SecurityGroups":["sg-1"]}}]}"#,
+            UserKind::Cluster,
+            "kafka",
+            &["sg-1"],
+        ),
+        (
+            r#"{"services":[{"serviceName":"api","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"],"securityGroups":["sg-1"],"assignPublicIp":"DISABLED"}}}],"failures":[]}"#,
+            UserKind::EcsService,
+            "api",
+            &["sg-1"],
+        ),
+        (
             r#"{"LaunchConfigurations":[{"LaunchConfigurationName":"lc","SecurityGroups":["sg-1"]}]}"#,
             UserKind::LaunchConfiguration,
             "lc",
@@ -1213,6 +1225,10 @@ fn other_services_name_the_groups_they_use() {
 
 #[test]
 fn group_users_without_groups_are_not_kept_and_odd_values_are_said() {
+    // A common word as a key (`services`) holding scalars is another document's.
+    let doc = read_ok(r#"{"services":["web","db"]}"#);
+    assert!(doc.sections.is_empty(), "{:?}", doc.sections);
+    assert!(doc.diagnostics.is_empty());
     // A Lambda function outside a VPC names no group: nothing to keep, nothing to say.
     let doc = read_ok(
         r#"{"Functions":[{"FunctionName":"f"},{"FunctionName":"g","VpcConfig":{"SecurityGroupIds":[]}}]}"#,
