@@ -705,6 +705,13 @@ pub struct VolumeAttachment {
     pub delete_on_termination: Option<bool>,
 }
 
+impl VolumeAttachment {
+    /// Whether it holds the volume (any state but `detached`).
+    pub fn is_live(&self) -> bool {
+        self.state.as_deref() != Some("detached")
+    }
+}
+
 /// An EBS volume.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Volume {

@@ -642,7 +642,7 @@ impl<'t> Validator<'t> {
             let live: Vec<&str> = vol
                 .attachments
                 .iter()
-                .filter(|a| a.state.as_deref() != Some("detached"))
+                .filter(|a| a.is_live())
                 .map(|a| a.instance.as_str())
                 .collect();
             if vol.state.as_deref() == Some("available") && !live.is_empty() {
@@ -653,7 +653,7 @@ impl<'t> Validator<'t> {
                 self.push(Severity::Warning, &vol.origin, msg);
             }
             for att in &vol.attachments {
-                if att.state.as_deref() == Some("detached") {
+                if !att.is_live() {
                     continue;
                 }
                 let id = att.instance.as_str();

@@ -34,11 +34,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     for v in &ctx.topo.volumes {
         // An attachment (not `detached`) wins over a contradicting `available` state:
         // validation warns about such an export.
-        let attached = v
-            .attachments
-            .iter()
-            .any(|a| a.state.as_deref() != Some("detached"));
-        if attached || v.state.as_deref() == Some("in-use") {
+        if v.attachments.iter().any(|a| a.is_live()) || v.state.as_deref() == Some("in-use") {
             continue;
         }
         let size = v

@@ -111,7 +111,7 @@ use std::sync::Arc;
 /// Whether a section name (as [`AwsDoc::sections`] lists it) holds other services'
 /// resources, read only for the groups they name (`DBInstances`, `LoadBalancers`, …).
 pub fn is_service_section(name: &str) -> bool {
-    name == "DomainStatus" || raw::user_kind_of_key(name).is_some()
+    raw::user_kind_of_key(name).is_some()
 }
 
 /// What one JSON file held.

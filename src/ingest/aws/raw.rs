@@ -874,7 +874,7 @@ impl RawGroupUser<'_> {
 }
 
 /// The kind of group user a top-level (or wrapped) key lists, and the key's canonical
-/// spelling; `DomainStatus` (one domain, an object) is handled by the walker.
+/// spelling. `DomainStatus` holds one domain, as an object; every other key a list.
 pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
     Some(match key {
         "DBInstances" => (UserKind::RdsInstance, "DBInstances"),
@@ -885,6 +885,7 @@ pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
         "Clusters" => (UserKind::Cluster, "Clusters"),
         "CacheClusters" => (UserKind::CacheCluster, "CacheClusters"),
         "DomainStatusList" => (UserKind::SearchDomain, "DomainStatusList"),
+        "DomainStatus" => (UserKind::SearchDomain, "DomainStatus"),
         "VpcEndpoints" => (UserKind::VpcEndpoint, "VpcEndpoints"),
         "computeEnvironments" => (UserKind::BatchEnvironment, "computeEnvironments"),
         "LaunchTemplateVersions" => (UserKind::LaunchTemplate, "LaunchTemplateVersions"),
@@ -1255,20 +1256,6 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: StrOrOther<'de> = map.next_value()?;
                     list_id = v.0.map(Cow::into_owned);
                 }
-                // describe-domain (es, opensearch): one domain, as an object.
-                "DomainStatus" => {
-                    let v: OneOrOther<RawGroupUser<'de>> = map.next_value()?;
-                    if let OneOrOther(Some(one)) = v {
-                        out.push(RawSection {
-                            path: path(),
-                            body: Body::Users {
-                                kind: UserKind::SearchDomain,
-                                key: "DomainStatus",
-                                items: vec![one],
-                            },
-                        });
-                    }
-                }
                 k => {
                     if let Some(kind) = ListKind::of_key(k) {
                         if let Some(body) =
@@ -1277,6 +1264,21 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             out.push(RawSection { path: path(), body });
                         }
                     } else if let Some((kind, key)) = user_kind_of_key(k) {
+                        // describe-domain (es, opensearch): one domain, as an object.
+                        if key == "DomainStatus" {
+                            let v: OneOrOther<RawGroupUser<'de>> = map.next_value()?;
+                            if let OneOrOther(Some(one)) = v {
+                                out.push(RawSection {
+                                    path: path(),
+                                    body: Body::Users {
+                                        kind,
+                                        key,
+                                        items: vec![one],
+                                    },
+                                });
+                            }
+                            continue;
+                        }
                         // Some of these keys are common words (`services`): a list of
                         // scalars is some other document's, not a section.
                         let v: ListOrOther<UserItem<'de>> = map.next_value()?;
