@@ -53,6 +53,38 @@ pub struct RuleBox {
     pub peer: PeerKey,
 }
 
+impl RuleBox {
+    /// The base-2 logarithm of how much traffic the box holds (protocols × L4 values ×
+    /// addresses; an identity counts as one address), to order boxes so that one inside
+    /// another comes first: a box strictly inside another has a smaller extent, up to
+    /// float rounding in very large IPv6 ranges.
+    pub fn extent(&self, table: &PeerTable) -> f64 {
+        fn count<A: Endpoint>(ranges: &[(A, A)], width: impl Fn(A, A) -> f64) -> f64 {
+            ranges.iter().map(|&(a, b)| width(a, b) + 1.0).sum()
+        }
+        let v4 = |a: u32, b: u32| f64::from(b - a);
+        // `b - a + 1` overflows for `::/0`: add the one in floating point.
+        let v6 = |a: u128, b: u128| (b - a) as f64;
+        let addresses = match self.peer {
+            PeerKey::V4(a, b) => count(&[(a, b)], v4),
+            PeerKey::V6(a, b) => count(&[(a, b)], v6),
+            PeerKey::Ident(_) => 1.0,
+            PeerKey::Set(k) => {
+                let s = table.set(k);
+                count(s.v4.ranges(), v4) + count(s.v6.ranges(), v6)
+            }
+        };
+        // Protocol `-1` spans every protocol's whole L4 space: 256 of them.
+        let protocols = if self.protocol == Protocol::All {
+            8.0
+        } else {
+            0.0
+        };
+        let l4 = f64::from(self.hi.saturating_sub(self.lo)) + 1.0;
+        protocols + l4.log2() + addresses.max(1.0).log2()
+    }
+}
+
 /// Identities and multi-range address sets behind [`PeerKey`]s, shared by every box of
 /// an audit.
 #[derive(Debug, Default)]

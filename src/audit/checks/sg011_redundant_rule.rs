@@ -10,6 +10,9 @@ declare_check! {
     /// already allowed by the other rules of the same group and direction, alone or
     /// together (`10.0.0.0/24` under `10.0.0.0/16`; `tcp 22` under `all`; a port range
     /// split over two rules). Exact duplicates are reported once, on the later rule.
+    /// Rules that cover one another (`10.0.0.0/8` and its two `/9` halves) are not all
+    /// reported: the narrower ones are, and the broadest is kept, so every finding can
+    /// be followed at once without losing access.
     /// Group references and prefix lists without entries compare by identity.
     ///
     /// ## Why is this bad?
@@ -38,27 +41,18 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    // Built before the groups run in parallel (see `AuditCtx::coverage`).
-    let table = ctx.peer_table();
     per_group(ctx, out, |gi, g, found| {
-        let mut scratch = CoverScratch::default();
+        let mut s = Scratch::default();
         for dir in Direction::ALL {
             let rules = g.rules(dir);
             if rules.len() < 2 {
                 continue;
             }
-            let boxes = ctx.boxes(gi, dir);
-            let cover = ctx.cover(gi, dir);
-            for (i, b) in boxes.iter().enumerate() {
-                let Some(b) = b else { continue };
-                // Exact duplicates: only the later one is redundant.
-                let keep = |j: u32| {
-                    let j = j as usize;
-                    j != i && !(j > i && boxes[j].as_ref() == Some(b))
-                };
-                if !covered(b, table, cover, keep, &mut scratch) {
-                    continue;
-                }
+            for (i, _) in redundant(ctx, gi, dir, &mut s)
+                .iter()
+                .enumerate()
+                .filter(|(_, gone)| **gone)
+            {
                 let r = &rules[i];
                 let evidence = ctx.evidence(gi, dir, i as u32);
                 found.push(
@@ -85,11 +79,116 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     });
 }
 
+/// Buffers one group reuses across directions.
+#[derive(Default)]
+struct Scratch {
+    cover: CoverScratch,
+    order: Vec<(f64, usize)>,
+    gone: Vec<bool>,
+}
+
+/// Per rule of the group in `dir`, whether it is redundant.
+///
+/// Rules that cover each other (a /8 and its two /9 halves) must not all be reported,
+/// or following every finding would lose access. Rules are taken narrowest first, the
+/// later of equal ones first, and one is redundant when the rules not yet found
+/// redundant cover it: removing them one by one never changes what the group allows,
+/// so the findings can all be followed at once.
+fn redundant<'s>(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, s: &'s mut Scratch) -> &'s [bool] {
+    // Built before the groups run in parallel (see `AuditCtx::coverage`).
+    let table = ctx.peer_table();
+    let boxes = ctx.boxes(gi, dir);
+    let cover = ctx.cover(gi, dir);
+    s.order.clear();
+    s.order.extend(
+        boxes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| Some((b.as_ref()?.extent(table), i))),
+    );
+    s.order
+        .sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+    s.gone.clear();
+    s.gone.resize(boxes.len(), false);
+    for &(_, i) in &s.order {
+        let Some(b) = &boxes[i] else { continue };
+        let gone = &s.gone;
+        let keep = |j: u32| j as usize != i && !gone[j as usize];
+        if covered(b, table, cover, keep, &mut s.cover) {
+            s.gone[i] = true;
+        }
+    }
+    &s.gone
+}
+
 /// The rule's ports for the finding (`None` = all or not a port protocol).
 pub(crate) fn port_span(r: &crate::model::Rule) -> Option<(u16, u16)> {
     match r.l4 {
         crate::net::L4::Ports(p) if !p.is_all() => Some((p.lo(), p.hi())),
         crate::net::L4::Icmp(m) => m.icmp_type().map(|t| (u16::from(t), u16::from(t))),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::AuditConfig;
+    use crate::audit::coverage::GroupCover;
+    use crate::model::build::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every reported rule is covered by the rules left once all reported ones are
+        /// removed (so the findings can be followed together), and no rule left is
+        /// covered by the others left (nothing redundant is missed).
+        #[test]
+        fn findings_can_all_be_followed_and_none_is_missed(
+            rules in proptest::collection::vec((0usize..6, 0usize..7, any::<bool>()), 0..14),
+        ) {
+            // Specs and peers that add up: 20-25 and 26-30 make 20-30, the /9 halves
+            // make the /8.
+            let specs = [tcp(22), tcp_range(20, 25), tcp_range(26, 30), tcp_range(20, 30), all(), udp(53)];
+            let peers = [
+                cidr("10.0.0.0/8"),
+                cidr("10.0.0.0/9"),
+                cidr("10.128.0.0/9"),
+                cidr("10.1.0.0/16"),
+                cidr("::/0"),
+                sg_ref("sg-1"),
+                sg_ref("sg-0"),
+            ];
+            let mut g = sg("sg-0");
+            for &(sp, p, ingress) in &rules {
+                g = if ingress { g.ingress(specs[sp], peers[p].clone()) } else { g.egress(specs[sp], peers[p].clone()) };
+            }
+            let topo = topology().with(g).build();
+            let config = AuditConfig::default();
+            let ctx = AuditCtx::new(&topo, &config);
+            let table = ctx.peer_table();
+            let mut s = Scratch::default();
+            for dir in Direction::ALL {
+                let gone = redundant(&ctx, 0, dir, &mut s).to_vec();
+                let boxes = ctx.boxes(0, dir);
+                let mut scratch = CoverScratch::default();
+                for (i, b) in boxes.iter().enumerate() {
+                    let Some(b) = b else {
+                        prop_assert!(!gone[i]);
+                        continue;
+                    };
+                    let left: Vec<_> = boxes
+                        .iter()
+                        .enumerate()
+                        .map(|(j, o)| if j == i || gone[j] { None } else { *o })
+                        .collect();
+                    let c = GroupCover::new(&left, table);
+                    prop_assert_eq!(
+                        covered(b, table, &c, |_| true, &mut scratch),
+                        gone[i],
+                        "{} rule {}", dir, i
+                    );
+                }
+            }
+        }
     }
 }
