@@ -277,7 +277,8 @@ impl<'r> PeerCache<'r> {
 }
 
 /// One piece of a box: ports and one address range, and a tag for `keep` (the rule's
-/// position in a group's index, the group's position in a merged one).
+/// position in a group's index; in a merged one, that plus the rules of the parts
+/// before its group, see [`GroupCover::part`]).
 #[derive(Debug, Clone, Copy)]
 struct Piece<A> {
     lo: u16,
@@ -351,12 +352,13 @@ impl<A: Endpoint> Lane<A> {
         lane
     }
 
-    /// Refills the lane with the pieces of `parts`, tagged with their part's position:
-    /// per protocol, the parts' wide pieces then their narrow ones, each sorted by low
-    /// port (a stable sort of runs already sorted merges them).
+    /// Refills the lane with the pieces of `parts`, their tags moved up by `offsets`
+    /// (per part): per protocol, the parts' wide pieces then their narrow ones, each
+    /// sorted by low port (a stable sort of runs already sorted merges them).
     fn merge(
         &mut self,
         parts: &[&GroupCover],
+        offsets: &[u32],
         lane: impl Fn(&GroupCover) -> &Lane<A>,
         protocols: &mut Vec<Protocol>,
     ) {
@@ -386,12 +388,11 @@ impl<A: Endpoint> Lane<A> {
                         width = width.max(run.width);
                         (run.mid, run.end)
                     };
-                    let tag = k as u32;
-                    pieces.extend(
-                        l.pieces[a as usize..b as usize]
-                            .iter()
-                            .map(|e| Piece { tag, ..*e }),
-                    );
+                    let base = offsets[k];
+                    pieces.extend(l.pieces[a as usize..b as usize].iter().map(|e| Piece {
+                        tag: base + e.tag,
+                        ..*e
+                    }));
                 }
                 pieces[from..].sort_by_key(|e| e.lo);
             };
@@ -432,6 +433,10 @@ pub struct GroupCover {
     v4: Lane<u32>,
     v6: Lane<u128>,
     ids: Lane<u32>,
+    /// Tags in use: the boxes indexed (rules of all parts, for a merged index).
+    len: u32,
+    /// For a merged index, per part, its first tag, then `len`.
+    offsets: Vec<u32>,
 }
 
 impl GroupCover {
@@ -470,15 +475,49 @@ impl GroupCover {
             v4: Lane::new(v4),
             v6: Lane::new(v6),
             ids: Lane::new(ids),
+            len: u32::try_from(boxes.len()).expect("fewer than 2^32 rules in a group"),
+            offsets: Vec::new(),
         }
     }
 
-    /// Refills `self` with the pieces of `parts`, tagged with their part's position, so
-    /// one query sees the boxes of several groups (buffers from `s`).
+    /// Refills `self` with the pieces of `parts`, so one query sees the boxes of several
+    /// groups (buffers from `s`). A piece's tag is its rule's position in its group plus
+    /// the rules of the parts before (see [`GroupCover::part`]).
+    ///
+    /// # Panics
+    /// If the parts hold `2^32` rules or more.
     pub fn merge(&mut self, parts: &[&GroupCover], s: &mut CoverScratch) {
-        self.v4.merge(parts, |p| &p.v4, &mut s.protocols);
-        self.v6.merge(parts, |p| &p.v6, &mut s.protocols);
-        self.ids.merge(parts, |p| &p.ids, &mut s.protocols);
+        self.offsets.clear();
+        let mut len = 0u32;
+        for p in parts {
+            self.offsets.push(len);
+            len = len
+                .checked_add(p.len)
+                .expect("fewer than 2^32 rules on an interface");
+        }
+        self.offsets.push(len);
+        self.len = len;
+        self.v4
+            .merge(parts, &self.offsets, |p| &p.v4, &mut s.protocols);
+        self.v6
+            .merge(parts, &self.offsets, |p| &p.v6, &mut s.protocols);
+        self.ids
+            .merge(parts, &self.offsets, |p| &p.ids, &mut s.protocols);
+    }
+
+    /// The tags of part `k` of a merged index: its rule `i` has tag `start + i`.
+    pub fn part(&self, k: usize) -> std::ops::Range<u32> {
+        self.offsets[k]..self.offsets[k + 1]
+    }
+
+    /// The part a tag of a merged index belongs to.
+    pub fn part_of(&self, tag: u32) -> usize {
+        self.offsets.partition_point(|&o| o <= tag) - 1
+    }
+
+    /// How many tags are in use (rules indexed).
+    pub fn tags(&self) -> u32 {
+        self.len
     }
 }
 
@@ -871,7 +910,12 @@ mod tests {
             let all = brute(&target, &specs(&|_, _| true));
             prop_assert_eq!(covered(&t, &table, &merged, |_| true, &mut s), all);
             let but_last = brute(&target, &specs(&|g, _| g != 2));
-            prop_assert_eq!(covered(&t, &table, &merged, |k| k != 2, &mut s), but_last);
+            let last = merged.part(2);
+            prop_assert_eq!(covered(&t, &table, &merged, |tag| !last.contains(&tag), &mut s), but_last);
+            // A tag names its rule: part `k`'s rule `i` is `part(k).start + i`.
+            prop_assert_eq!(merged.tags() as usize, 3 * others.len());
+            let kept = |tag: u32| others[(tag - merged.part(merged.part_of(tag)).start) as usize].2;
+            prop_assert_eq!(covered(&t, &table, &merged, kept, &mut s), expected);
             // Merging again replaces the pieces.
             merged.merge(&parts[..1], &mut s);
             let first = brute(&target, &specs(&|g, _| g == 0));

@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
-use crate::audit::coverage::{CoverScratch, GroupCover, RuleBox, covered};
+use crate::audit::coverage::{CoverScratch, GroupCover, PeerTable, RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,8 +14,10 @@ declare_check! {
     /// the rule's traffic. Groups carried by no ENI are not considered (see SG009).
     /// When several groups on an interface hold the same rule (every custom group's
     /// default `out all to 0.0.0.0/0`), all but the group with the lowest id are
-    /// reported, so following every finding keeps the access. The message names the
-    /// groups that allow part of the rule's traffic.
+    /// reported, so following every finding keeps the access. Likewise, rules that
+    /// cover one another across groups (`10.0.0.0/8` in one, its two `/9` halves in
+    /// another) are not all reported: the narrower ones are, and the broadest is kept.
+    /// The message names the groups that allow part of the rule's traffic.
     ///
     /// ## Why is this bad?
     /// The rule looks like it grants access but does not change anything today; if the
@@ -57,9 +59,18 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     }
 }
 
-/// The shadowed rules: per interface, the rules of each of its groups must be covered by
-/// the other groups' boxes. Interfaces carrying the same groups are looked at once.
+/// The shadowed rules: the candidates (see [`candidates`]), less those that are covered
+/// only with the help of other candidates and lose that help (see [`settle`]).
 fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
+    let (alive, sets) = candidates(ctx);
+    settle(ctx, &alive, &sets);
+    alive
+}
+
+/// The candidates: per interface, the rules of each of its groups must be covered by the
+/// other groups' boxes. Interfaces carrying the same groups are looked at once. Also
+/// returns those sets of groups.
+fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
     let table = ctx.peer_table();
     // A group alone on some interface adds its rules there: never shadowed.
     let eligible: Vec<bool> = ctx
@@ -97,8 +108,8 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                     }
                     // The other groups' boxes: the one group's index, or every group's
                     // merged, leaving out this group's pieces.
-                    let (cover, skip) = match *set {
-                        &[a, b] => (ctx.cover(if k == 0 { b } else { a }, dir), u32::MAX),
+                    let (cover, own) = match *set {
+                        &[a, b] => (ctx.cover(if k == 0 { b } else { a }, dir), 0..0),
                         _ => {
                             if !merged {
                                 s.parts.clear();
@@ -106,7 +117,7 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                                 s.merged.merge(&s.parts, &mut s.cover);
                                 merged = true;
                             }
-                            (&s.merged, k as u32)
+                            (&s.merged, s.merged.part(k))
                         }
                     };
                     let boxes = ctx.boxes(gi, dir);
@@ -114,7 +125,7 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                         let Some(b) = boxes[ri].as_ref() else {
                             return false;
                         };
-                        if !covered(b, table, cover, |tag| tag != skip, &mut s.cover) {
+                        if !covered(b, table, cover, |tag| !own.contains(&tag), &mut s.cover) {
                             return false;
                         }
                         // The same rule in several groups is shadowed in all but the
@@ -132,12 +143,15 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                             // Two groups: the other one is left out, nothing covers.
                             (false, [_, _]) => false,
                             (false, _) => {
-                                let later = &s.later;
+                                let (later, merged) = (&s.later, &s.merged);
                                 covered(
                                     b,
                                     table,
-                                    &s.merged,
-                                    |tag| tag != skip && !later.contains(&tag),
+                                    merged,
+                                    |tag| {
+                                        !own.contains(&tag)
+                                            && !later.contains(&(merged.part_of(tag) as u32))
+                                    },
                                     &mut s.cover,
                                 )
                             }
@@ -146,7 +160,85 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
                 }
             }
         });
-    alive
+    (alive, sets)
+}
+
+/// Drops the candidates that following every finding would leave uncovered.
+///
+/// Candidates may cover one another: a `/8` in one group and its two `/9` halves in
+/// another, on the same interfaces, are all candidates, and removing all of them loses
+/// the access. A candidate covered on every set carrying its group by rules that are
+/// not candidates is safe, as those stay. The others are taken narrowest first (the
+/// higher group id, then the later rule, first among equals), and each is kept as a
+/// finding only when the rules not removed so far still cover it on every set:
+/// removing rules one by one that way never changes what an interface allows, and a
+/// rule dropped could not be removed once the rest are.
+fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sets: &[&[u32]]) {
+    let table = ctx.peer_table();
+    let pending = alive.cleared();
+    sets.par_iter()
+        .with_min_len(16)
+        .for_each_init(Scratch::default, |s, set| {
+            for dir in Direction::ALL {
+                if !set.iter().any(|&g| alive.any(g, dir)) {
+                    continue;
+                }
+                s.merge(ctx, set, dir);
+                s.exclude(set, |g, ri| alive.has(g, dir, ri));
+                for (k, &gi) in set.iter().enumerate() {
+                    let boxes = ctx.boxes(gi, dir);
+                    for ri in alive.rules(gi, dir) {
+                        if !s.covers(table, k, boxes[ri].as_ref()) {
+                            pending.set(gi, dir, ri);
+                        }
+                    }
+                }
+            }
+        });
+    let mut order: Vec<(f64, u32, Direction, usize)> = (0..ctx.topo.security_groups.len() as u32)
+        .flat_map(|gi| Direction::ALL.into_iter().map(move |dir| (gi, dir)))
+        .flat_map(|(gi, dir)| {
+            let pending = &pending;
+            pending.rules(gi, dir).filter_map(move |ri| {
+                let b = ctx.boxes(gi, dir)[ri].as_ref()?;
+                Some((b.extent(table), gi, dir, ri))
+            })
+        })
+        .collect();
+    order.sort_unstable_by(|x, y| {
+        let id = |gi: u32| &ctx.group(gi).id;
+        (x.0.total_cmp(&y.0))
+            .then_with(|| id(y.1).cmp(id(x.1)))
+            .then(y.3.cmp(&x.3))
+            .then(x.2.cmp(&y.2))
+    });
+    let mut s = Scratch::default();
+    let mut carried: Vec<&[u32]> = Vec::new();
+    for (_, gi, dir, ri) in order {
+        pending.clear(gi, dir, ri);
+        carried.clear();
+        carried.extend(
+            ctx.members[gi as usize]
+                .iter()
+                .map(|&e| ctx.eni_groups[e as usize].as_slice()),
+        );
+        carried.sort_unstable();
+        carried.dedup();
+        let b = ctx.boxes(gi, dir)[ri].as_ref();
+        let still = carried.iter().all(|set| {
+            s.merge(ctx, set, dir);
+            // Removed so far: candidates not dropped and not waiting for their turn.
+            s.exclude(set, |g, r| alive.has(g, dir, r) && !pending.has(g, dir, r));
+            let k = set
+                .iter()
+                .position(|&g| g == gi)
+                .expect("a member carries its group");
+            s.covers(table, k, b)
+        });
+        if !still {
+            alive.clear(gi, dir, ri);
+        }
+    }
 }
 
 /// Whether group `og` has a rule in `dir` whose box equals `b`.
@@ -166,6 +258,48 @@ struct Scratch<'c> {
     later: Vec<u32>,
     /// Per position in the set: how many groups of the set have a lower id.
     rank: Vec<usize>,
+    /// Per tag of `merged`: left out of the cover.
+    excluded: Vec<bool>,
+}
+
+impl<'c> Scratch<'c> {
+    /// Indexes the boxes of every group of `set` in `dir` into `merged`.
+    fn merge(&mut self, ctx: &'c AuditCtx<'_>, set: &[u32], dir: Direction) {
+        self.parts.clear();
+        self.parts.extend(set.iter().map(|&g| ctx.cover(g, dir)));
+        self.merged.merge(&self.parts, &mut self.cover);
+    }
+
+    /// Leaves out of `merged` the rules `out` names (by group and rule position).
+    fn exclude(&mut self, set: &[u32], out: impl Fn(u32, usize) -> bool) {
+        self.excluded.clear();
+        self.excluded.resize(self.merged.tags() as usize, false);
+        for (k, &g) in set.iter().enumerate() {
+            let tags = self.merged.part(k);
+            let n = (tags.end - tags.start) as usize;
+            for (ri, x) in self.excluded[tags.start as usize..][..n]
+                .iter_mut()
+                .enumerate()
+            {
+                *x = out(g, ri);
+            }
+        }
+    }
+
+    /// Whether box `b` of the group at position `k` of the merged set is covered by the
+    /// other groups' rules not left out.
+    fn covers(&mut self, table: &PeerTable, k: usize, b: Option<&RuleBox>) -> bool {
+        let Some(b) = b else { return false };
+        let own = self.merged.part(k);
+        let (excluded, merged) = (&self.excluded, &self.merged);
+        covered(
+            b,
+            table,
+            merged,
+            |t| !own.contains(&t) && !excluded[t as usize],
+            &mut self.cover,
+        )
+    }
 }
 
 /// Per group and direction, one bit per rule.
@@ -211,6 +345,31 @@ impl Alive {
         self.words(gi, dir)
             .iter()
             .any(|w| w.load(Ordering::Relaxed) != 0)
+    }
+
+    /// The same layout with no bit set.
+    fn cleared(&self) -> Alive {
+        Alive {
+            start: self.start.clone(),
+            words: self.words.iter().map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// Whether the bit of rule `ri` is set.
+    fn has(&self, gi: u32, dir: Direction, ri: usize) -> bool {
+        self.words(gi, dir)
+            .get(ri / 64)
+            .is_some_and(|w| w.load(Ordering::Relaxed) >> (ri % 64) & 1 == 1)
+    }
+
+    /// Sets the bit of rule `ri` (which has a word).
+    fn set(&self, gi: u32, dir: Direction, ri: usize) {
+        self.words(gi, dir)[ri / 64].fetch_or(1 << (ri % 64), Ordering::Relaxed);
+    }
+
+    /// Clears the bit of rule `ri` (which has a word).
+    fn clear(&self, gi: u32, dir: Direction, ri: usize) {
+        self.words(gi, dir)[ri / 64].fetch_and(!(1 << (ri % 64)), Ordering::Relaxed);
     }
 
     /// Clears the set bits of the rules `keep` rejects.
@@ -366,8 +525,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn shadowed_agrees_with_a_plain_check_per_interface(
-            rules in proptest::collection::vec((0usize..5, 0usize..5, 0usize..7, any::<bool>()), 0..24),
+        fn shadowed_rules_can_all_be_removed_and_none_is_missed(
+            rules in proptest::collection::vec((0usize..5, 0usize..5, 0usize..9, any::<bool>()), 0..24),
             enis in proptest::collection::vec(proptest::collection::vec(0usize..5, 1..5), 1..6),
         ) {
             let specs = [tcp(22), tcp_range(20, 30), udp(53), all(), icmp(8, -1)];
@@ -379,6 +538,9 @@ mod tests {
                 cidr("::/0"),
                 sg_ref("sg-1"),
                 sg_ref("sg-2"),
+                // The two halves of the /8: rules that cover one another.
+                cidr("10.0.0.0/9"),
+                cidr("10.128.0.0/9"),
             ];
             let mut groups: Vec<_> = (0..5).map(|k| sg(&format!("sg-{k}"))).collect();
             for &(g, sp, p, ingress) in &rules {
@@ -405,38 +567,44 @@ mod tests {
             let config = AuditConfig::default();
             let ctx = AuditCtx::new(&topo, &config);
             let alive = shadowed(&ctx);
-            for gi in 0..topo.security_groups.len() as u32 {
-                for dir in Direction::ALL {
-                    let got: Vec<usize> = alive.rules(gi, dir).collect();
-                    prop_assert_eq!(got, plain(&ctx, gi, dir), "group {} {}", gi, dir);
-                }
-            }
-            // Following every finding at once is safe: with all reported rules removed,
-            // each is still covered by what is left on every interface carrying its
-            // group, so no interface loses access. (Here rules cannot cover one another
-            // without being equal: no two of the specs or peers add up to a third.)
             let gone = reported(&ctx, &alive);
             let gone = &gone;
-            for &(gi, dir, ri) in gone {
-                let Some(b) = ctx.boxes(gi, dir)[ri] else { continue };
-                for &e in &ctx.members[gi as usize] {
-                    let left: Vec<Option<_>> = ctx.eni_groups[e as usize]
-                        .iter()
-                        .flat_map(|&og| {
-                            ctx.boxes(og, dir)
+            let mut s = CoverScratch::default();
+            for gi in 0..topo.security_groups.len() as u32 {
+                for dir in Direction::ALL {
+                    // Nothing beyond what the plain check finds.
+                    let candidates = plain(&ctx, gi, dir);
+                    for ri in alive.rules(gi, dir) {
+                        prop_assert!(candidates.contains(&ri), "group {} {} rule {}", gi, dir, ri);
+                    }
+                    // Of those, exactly the rules that the other groups' rules left once
+                    // every finding is followed still cover on every interface carrying
+                    // the group: following them all loses no access, and none could be
+                    // removed on top of them.
+                    for ri in candidates {
+                        let Some(b) = ctx.boxes(gi, dir)[ri] else { continue };
+                        let still = ctx.members[gi as usize].iter().all(|&e| {
+                            let left: Vec<Option<_>> = ctx.eni_groups[e as usize]
                                 .iter()
-                                .enumerate()
-                                .filter(move |&(k, _)| !gone.contains(&(og, dir, k)))
-                                .map(|(_, b)| *b)
-                        })
-                        .collect();
-                    let c = GroupCover::new(&left, ctx.peer_table());
-                    let mut s = CoverScratch::default();
-                    prop_assert!(
-                        covered(&b, ctx.peer_table(), &c, |_| true, &mut s),
-                        "group {} {} rule {} uncovered on eni {} once all findings are followed",
-                        gi, dir, ri, e
-                    );
+                                .filter(|&&og| og != gi)
+                                .flat_map(|&og| {
+                                    ctx.boxes(og, dir)
+                                        .iter()
+                                        .enumerate()
+                                        .filter(move |&(k, _)| !gone.contains(&(og, dir, k)))
+                                        .map(|(_, b)| *b)
+                                })
+                                .collect();
+                            let c = GroupCover::new(&left, ctx.peer_table());
+                            covered(&b, ctx.peer_table(), &c, |_| true, &mut s)
+                        });
+                        prop_assert_eq!(
+                            still,
+                            gone.contains(&(gi, dir, ri)),
+                            "group {} {} rule {}: covered once all findings are followed",
+                            gi, dir, ri
+                        );
+                    }
                 }
             }
         }
