@@ -180,7 +180,9 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sets: &[&[u32]]) {
         .with_min_len(16)
         .for_each_init(Scratch::default, |s, set| {
             for dir in Direction::ALL {
-                if !set.iter().any(|&g| alive.any(g, dir)) {
+                // With candidates in one group only, the others' rules all stay, and
+                // they covered those candidates.
+                if set.iter().filter(|&&g| alive.any(g, dir)).count() < 2 {
                     continue;
                 }
                 s.merge(ctx, set, dir);
