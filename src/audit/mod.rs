@@ -293,3 +293,69 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod attachment_tests {
+    use super::*;
+    use crate::model::build::*;
+
+    fn codes(topo: &Topology, code: &str) -> Vec<String> {
+        let config = AuditConfig {
+            only: Some(vec![code.to_string()]),
+            ..AuditConfig::default()
+        };
+        audit(topo, &config)
+            .findings
+            .iter()
+            .map(|f| f.resource.clone())
+            .collect()
+    }
+
+    /// A `detached` attachment no longer holds the volume: SG018 and SG019 look at live
+    /// attachments only (validation and SG021 already did).
+    #[test]
+    fn detached_attachments_do_not_count() {
+        let detach = |mut v: VolumeBuilder, k: usize| {
+            v.0.attachments[k].state = Some("detached".to_string());
+            v
+        };
+        let far = volume("vol-far").az("us-east-1b").attach("i-1");
+        let shared = volume("vol-shared")
+            .az("us-east-1a")
+            .attach("i-1")
+            .attach("i-2");
+        let topo = |far: VolumeBuilder, shared: VolumeBuilder| {
+            topology()
+                .with(instance("i-1").az("us-east-1a"))
+                .with(instance("i-2").az("us-east-1a"))
+                .with(far)
+                .with(shared)
+                .build()
+        };
+        let live = topo(far.clone(), shared.clone());
+        assert_eq!(codes(&live, "SG018"), ["vol-far"]);
+        assert_eq!(codes(&live, "SG019"), ["vol-shared"]);
+        let gone = topo(detach(far, 0), detach(shared, 1));
+        assert_eq!(codes(&gone, "SG018"), Vec::<String>::new());
+        assert_eq!(codes(&gone, "SG019"), Vec::<String>::new());
+    }
+
+    /// SG025 as well, for a volume known from its own side only (the instance lists no
+    /// block devices).
+    #[test]
+    fn detached_volumes_do_not_expose() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/audit/SG025.sg");
+        let bytes = std::fs::read(path).expect("fixture");
+        let mut topo = crate::ingest::ingest_bytes("SG025.sg", &bytes).topology;
+        for i in &mut topo.instances {
+            i.block_devices.clear();
+        }
+        assert_eq!(codes(&topo, "SG025"), ["i-exposed"]);
+        for v in &mut topo.volumes {
+            for a in &mut v.attachments {
+                a.state = Some("detached".to_string());
+            }
+        }
+        assert_eq!(codes(&topo, "SG025"), Vec::<String>::new());
+    }
+}

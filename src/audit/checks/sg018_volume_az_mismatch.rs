@@ -4,7 +4,8 @@ use super::prelude::*;
 
 declare_check! {
     /// ## What it does
-    /// Reports an EBS volume attached to an instance in another Availability Zone.
+    /// Reports an EBS volume attached to an instance in another Availability Zone. An
+    /// attachment in state `detached` no longer holds the volume and does not count.
     ///
     /// ## Why is this bad?
     /// AWS cannot do this: a volume attaches only to instances in its AZ. The export is
@@ -34,7 +35,7 @@ declare_check! {
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     for v in &ctx.topo.volumes {
         let Some(vaz) = &v.az else { continue };
-        for a in &v.attachments {
+        for a in v.attachments.iter().filter(|a| a.is_live()) {
             let Some(i) = ctx.lookup.instance(a.instance.as_str(), Some(&v.scope)) else {
                 continue;
             };

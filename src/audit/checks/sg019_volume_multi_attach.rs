@@ -8,7 +8,8 @@ declare_check! {
     /// Reports EBS attachments AWS does not allow: a volume attached to several instances
     /// without Multi-Attach; Multi-Attach enabled on a type other than io1/io2; a
     /// Multi-Attach volume used as an instance's root (boot) volume; more than 16
-    /// instances on one Multi-Attach volume.
+    /// instances on one Multi-Attach volume. Attachments in state `detached` do not
+    /// count.
     ///
     /// ## Why is this bad?
     /// These states cannot be created through the API, so the export is inconsistent; and
@@ -48,7 +49,8 @@ fn is_root(i: &Instance, v: &Volume, device: Option<&str>) -> bool {
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     for v in &ctx.topo.volumes {
-        let mut instances: Vec<&str> = v.attachments.iter().map(|a| a.instance.as_str()).collect();
+        let live = || v.attachments.iter().filter(|a| a.is_live());
+        let mut instances: Vec<&str> = live().map(|a| a.instance.as_str()).collect();
         instances.sort_unstable();
         instances.dedup();
         let mut push = |key: &str, msg: String| {
@@ -91,7 +93,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     ),
                 );
             }
-            for a in &v.attachments {
+            for a in live() {
                 if let Some(i) = ctx.lookup.instance(a.instance.as_str(), Some(&v.scope))
                     && is_root(i, v, a.device.as_deref())
                 {

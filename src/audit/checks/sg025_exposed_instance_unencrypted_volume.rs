@@ -8,7 +8,8 @@ declare_check! {
     /// ## What it does
     /// Reports instances that are effectively reachable from the whole internet on some
     /// port (any world exposure of SG001–SG006 whose path is effective) and have an
-    /// unencrypted EBS volume attached.
+    /// unencrypted EBS volume attached (an attachment in state `detached` does not
+    /// count).
     ///
     /// ## Why is this bad?
     /// An internet-facing host is the most likely to be compromised; its volumes and
@@ -71,7 +72,11 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             }
         }
         for v in &ctx.topo.volumes {
-            if !v.encrypted && v.attachments.iter().any(|a| a.instance.as_str() == iid) {
+            if !v.encrypted
+                && v.attachments
+                    .iter()
+                    .any(|a| a.is_live() && a.instance.as_str() == iid)
+            {
                 vols.insert(v.id.as_str());
             }
         }
