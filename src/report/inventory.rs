@@ -52,30 +52,31 @@ pub fn to_json(ingest: &Ingest) -> String {
     s
 }
 
-fn count_rows(c: &Counts) -> [(&'static str, usize); 14] {
+/// Per kind of object: its name in the plural and the singular, and the count.
+fn count_rows(c: &Counts) -> [(&'static str, &'static str, usize); 14] {
     [
-        ("security groups", c.security_groups),
-        ("rules", c.rules),
-        ("instances", c.instances),
-        ("network interfaces", c.enis),
-        ("subnets", c.subnets),
-        ("route tables", c.route_tables),
-        ("network ACLs", c.network_acls),
-        ("volumes", c.volumes),
-        ("elastic IPs", c.addresses),
-        ("prefix lists", c.prefix_lists),
-        ("VPCs", c.vpcs),
-        ("internet gateways", c.internet_gateways),
-        ("service resources", c.group_users),
-        ("expectations", c.expectations),
+        ("security groups", "security group", c.security_groups),
+        ("rules", "rule", c.rules),
+        ("instances", "instance", c.instances),
+        ("network interfaces", "network interface", c.enis),
+        ("subnets", "subnet", c.subnets),
+        ("route tables", "route table", c.route_tables),
+        ("network ACLs", "network ACL", c.network_acls),
+        ("volumes", "volume", c.volumes),
+        ("elastic IPs", "elastic IP", c.addresses),
+        ("prefix lists", "prefix list", c.prefix_lists),
+        ("VPCs", "VPC", c.vpcs),
+        ("internet gateways", "internet gateway", c.internet_gateways),
+        ("service resources", "service resource", c.group_users),
+        ("expectations", "expectation", c.expectations),
     ]
 }
 
 fn short_counts(c: &Counts) -> String {
     let parts: Vec<String> = count_rows(c)
         .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| format!("{n} {k}"))
+        .filter(|(.., n)| *n > 0)
+        .map(|&(many, one, n)| format!("{n} {}", if n == 1 { one } else { many }))
         .collect();
     if parts.is_empty() {
         "nothing".to_string()
@@ -98,7 +99,7 @@ pub fn to_text(ingest: &Ingest) -> String {
         by(SourceFormat::Failed),
     );
     let _ = writeln!(out, "\nObjects");
-    for (k, n) in count_rows(&ingest.topology.counts()) {
+    for (k, _, n) in count_rows(&ingest.topology.counts()) {
         let _ = writeln!(out, "  {k:<20} {n:>8}");
     }
     let used: Vec<_> = ingest
@@ -139,4 +140,25 @@ pub fn to_text(ingest: &Ingest) -> String {
         let _ = writeln!(out, "  {d}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_counts_say_one_in_the_singular() {
+        let c = Counts {
+            security_groups: 2,
+            rules: 1,
+            group_users: 1,
+            network_acls: 3,
+            ..Counts::default()
+        };
+        assert_eq!(
+            short_counts(&c),
+            "2 security groups, 1 rule, 3 network ACLs, 1 service resource"
+        );
+        assert_eq!(short_counts(&Counts::default()), "nothing");
+    }
 }
