@@ -44,20 +44,22 @@ impl Cidr {
         Cidr(net.trunc())
     }
 
+    /// What a CIDR block looks like, for errors.
+    pub(crate) const EXPECTED: &str = "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
+
     /// Parses and reports whether host bits were cleared.
     ///
     /// # Errors
     /// Text that is not an address or `address/prefix` with a prefix in range (`/33` fails).
     pub fn parse_reporting(s: &str) -> Result<CidrParse, ValueError> {
-        const EXPECTED: &str = "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
         let t = s.trim();
         let net = if t.contains('/') {
             t.parse::<IpNet>()
-                .map_err(|_| ValueError::new(EXPECTED, s))?
+                .map_err(|_| ValueError::new(Cidr::EXPECTED, s))?
         } else {
             IpNet::from(
                 t.parse::<IpAddr>()
-                    .map_err(|_| ValueError::new(EXPECTED, s))?,
+                    .map_err(|_| ValueError::new(Cidr::EXPECTED, s))?,
             )
         };
         let cidr = Cidr(net.trunc());

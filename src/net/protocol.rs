@@ -27,6 +27,10 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// What a protocol looks like, for errors.
+    pub(crate) const EXPECTED: &str =
+        "a protocol (tcp, udp, icmp, icmpv6, all, -1 or a number 0-255)";
+
     /// The canonical constructor from an IANA protocol number.
     pub fn from_number(n: u8) -> Protocol {
         match n {
@@ -99,7 +103,6 @@ impl fmt::Display for Protocol {
 impl FromStr for Protocol {
     type Err = ValueError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        const EXPECTED: &str = "a protocol (tcp, udp, icmp, icmpv6, all, -1 or a number 0-255)";
         let t = s.trim();
         match t.to_ascii_lowercase().as_str() {
             "-1" | "all" | "any" => Ok(Protocol::All),
@@ -110,8 +113,8 @@ impl FromStr for Protocol {
             digits if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits
                 .parse::<u8>()
                 .map(Protocol::from_number)
-                .map_err(|_| ValueError::new(EXPECTED, s)),
-            _ => Err(ValueError::new(EXPECTED, s)),
+                .map_err(|_| ValueError::new(Protocol::EXPECTED, s)),
+            _ => Err(ValueError::new(Protocol::EXPECTED, s)),
         }
     }
 }

@@ -11,7 +11,7 @@
 
 use super::raw::*;
 use crate::model::*;
-use crate::net::{Cidr, Direction, Family, IcmpMatch, L4, PortRange, Protocol};
+use crate::net::{Cidr, Direction, Family, IcmpMatch, L4, PortRange, Protocol, ValueError};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -172,7 +172,8 @@ impl<'f> Lowerer<'f> {
                 self.error(
                     path,
                     format!(
-                        "{subject}: expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found {text:?} ({problem})"
+                        "{subject}: {} ({problem})",
+                        ValueError::new(Cidr::EXPECTED, text)
                     ),
                 );
                 None
@@ -253,7 +254,10 @@ impl<'f> Lowerer<'f> {
         if text.trim() != text {
             self.error(
                 path,
-                format!("{subject}: expected a protocol (tcp, udp, icmp, icmpv6, all, -1 or a number 0-255), found {text:?} (spaces around it)"),
+                format!(
+                    "{subject}: {} (spaces around it)",
+                    ValueError::new(Protocol::EXPECTED, text)
+                ),
             );
             return None;
         }
