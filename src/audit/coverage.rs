@@ -525,21 +525,52 @@ impl GroupCover {
     /// Whether some indexed box shares traffic with `target` (a protocol, an L4 value
     /// and an address or identity); `table` is the one their keys refer to.
     pub fn overlaps(&self, target: &RuleBox, table: &PeerTable) -> bool {
+        self.find_overlap(target, table, &mut |_| true)
+    }
+
+    /// The tags of the pieces sharing traffic with `target` that `keep` accepts, sorted,
+    /// each once, into `out` (cleared first).
+    pub fn overlapping(
+        &self,
+        target: &RuleBox,
+        table: &PeerTable,
+        keep: impl Fn(u32) -> bool,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        self.find_overlap(target, table, &mut |tag| {
+            if keep(tag) {
+                out.push(tag);
+            }
+            false
+        });
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// Calls `f` with the tag of each piece sharing traffic with `target` until it
+    /// returns true; whether it did.
+    fn find_overlap(
+        &self,
+        target: &RuleBox,
+        table: &PeerTable,
+        f: &mut dyn FnMut(u32) -> bool,
+    ) -> bool {
         match target.peer {
-            PeerKey::V4(a, b) => lane_overlaps(target, a, b, &self.v4),
-            PeerKey::V6(a, b) => lane_overlaps(target, a, b, &self.v6),
-            PeerKey::Ident(k) => lane_overlaps(target, k, k, &self.ids),
+            PeerKey::V4(a, b) => lane_find(target, a, b, &self.v4, f),
+            PeerKey::V6(a, b) => lane_find(target, a, b, &self.v6, f),
+            PeerKey::Ident(k) => lane_find(target, k, k, &self.ids, f),
             PeerKey::Set(k) => {
                 let set = table.set(k);
                 set.v4
                     .ranges()
                     .iter()
-                    .any(|&(a, b)| lane_overlaps(target, a, b, &self.v4))
+                    .any(|&(a, b)| lane_find(target, a, b, &self.v4, f))
                     || set
                         .v6
                         .ranges()
                         .iter()
-                        .any(|&(a, b)| lane_overlaps(target, a, b, &self.v6))
+                        .any(|&(a, b)| lane_find(target, a, b, &self.v6, f))
             }
         }
     }
@@ -557,16 +588,23 @@ impl GroupCover {
     }
 }
 
-/// Whether a piece of `lane` shares traffic with ports of `t` × addresses `[ta, tb]`
-/// (an all-protocols box spans every L4 value, so spans compare as they are).
-fn lane_overlaps<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
+/// Calls `f` with the tag of each piece of `lane` sharing traffic with ports of `t` ×
+/// addresses `[ta, tb]` until it returns true; whether it did. (An all-protocols box
+/// spans every L4 value, so spans compare as they are.)
+fn lane_find<A: Endpoint>(
+    t: &RuleBox,
+    ta: A,
+    tb: A,
+    lane: &Lane<A>,
+    f: &mut dyn FnMut(u32) -> bool,
+) -> bool {
     lane.runs.iter().any(|run| {
         let p = run.protocol;
         (p == t.protocol || p == Protocol::All || t.protocol == Protocol::All)
-            && lane
-                .near(run, t.lo, t.hi)
-                .iter()
-                .any(|part| part.iter().any(|e| e.hi >= t.lo && e.a <= tb && e.b >= ta))
+            && lane.near(run, t.lo, t.hi).iter().any(|part| {
+                part.iter()
+                    .any(|e| e.hi >= t.lo && e.a <= tb && e.b >= ta && f(e.tag))
+            })
     })
 }
 

@@ -12,7 +12,8 @@ declare_check! {
     /// split over two rules). Exact duplicates are reported once, on the later rule.
     /// Rules that cover one another (`10.0.0.0/8` and its two `/9` halves) are not all
     /// reported: the narrower ones are, and the broadest is kept, so every finding can
-    /// be followed at once without losing access.
+    /// be followed at once without losing access. The message names the rules that
+    /// cover it, and the finding's rules list them after the redundant one.
     /// Group references and prefix lists without entries compare by identity.
     ///
     /// ## Why is this bad?
@@ -48,35 +49,103 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             if rules.len() < 2 {
                 continue;
             }
-            for (i, _) in redundant(ctx, gi, dir, &mut s)
-                .iter()
-                .enumerate()
-                .filter(|(_, gone)| **gone)
-            {
+            redundant(ctx, gi, dir, &mut s);
+            for i in 0..rules.len() {
+                if !s.gone[i] {
+                    continue;
+                }
                 let r = &rules[i];
                 let evidence = ctx.evidence(gi, dir, i as u32);
+                let by = covering(ctx, gi, dir, i, &mut s);
+                let boxes = ctx.boxes(gi, dir);
+                let twin = matches!(by[..], [j] if boxes[j as usize] == boxes[i]);
+                let by: Vec<_> = by.iter().map(|&j| ctx.evidence(gi, dir, j)).collect();
+                let mut message = ["`", &evidence.rule, "` in ", g.id.as_str()].concat();
+                if twin {
+                    // Exact duplicates: the later one is reported.
+                    message.push_str(" allows the same as an earlier rule of the group");
+                } else {
+                    message.push_str(" is already allowed by ");
+                    name_rules(&mut message, by.iter().map(|e| e.rule.as_str()));
+                }
                 found.push(
-                    Finding::new(
-                        CODE,
-                        g.id.to_string(),
-                        // Exact-size strings: a finding per redundant rule adds up.
-                        [
-                            "`",
-                            &evidence.rule,
-                            "` in ",
-                            g.id.as_str(),
-                            " is already allowed by other rules of the group",
-                        ]
-                        .concat(),
-                    )
-                    .scope(&g.scope)
-                    .traffic(r.protocol, port_span(r))
-                    .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, i as u32)].concat())
-                    .rules(vec![evidence]),
+                    Finding::new(CODE, g.id.to_string(), message)
+                        .scope(&g.scope)
+                        .traffic(r.protocol, port_span(r))
+                        .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, i as u32)].concat())
+                        .rules(std::iter::once(evidence).chain(by).collect()),
                 );
             }
         }
     });
+}
+
+/// How many covering rules a message names; the evidence lists them all.
+const NAMED: usize = 3;
+
+/// Appends "`a`", "`a` and `b` together", or "`a`, `b`, `c` and 4 other rules of the
+/// group together" to `message`.
+fn name_rules<'a>(message: &mut String, rules: impl ExactSizeIterator<Item = &'a str>) {
+    let n = rules.len();
+    for (k, rule) in rules.take(NAMED).enumerate() {
+        if k > 0 {
+            message.push_str(if k + 1 == n { " and " } else { ", " });
+        }
+        message.extend(["`", rule, "`"]);
+    }
+    if n > NAMED {
+        message.push_str(&format!(" and {} other rules of the group", n - NAMED));
+    }
+    if n > 1 {
+        message.push_str(" together");
+    }
+}
+
+/// The kept rules that cover redundant rule `i` (see [`redundant`], which must have
+/// run for `dir`): of the kept rules sharing traffic with it, broadest first, as many
+/// as it takes, less those the others make unneeded; by position.
+fn covering(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, i: usize, s: &mut Scratch) -> Vec<u32> {
+    let table = ctx.peer_table();
+    let boxes = ctx.boxes(gi, dir);
+    let cover = ctx.cover(gi, dir);
+    let Some(b) = &boxes[i] else {
+        return Vec::new();
+    };
+    let gone = &s.gone;
+    let mut near = Vec::new();
+    cover.overlapping(
+        b,
+        table,
+        |j| j as usize != i && !gone[j as usize],
+        &mut near,
+    );
+    let extent = |j: u32| boxes[j as usize].map_or(0.0, |o| o.extent(table));
+    near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
+    let mut chosen: Vec<u32> = Vec::new();
+    for &j in &near {
+        chosen.push(j);
+        if covered(b, table, cover, |t| chosen.contains(&t), &mut s.cover) {
+            break;
+        }
+    }
+    // A broad rule taken first may make a narrower one taken later unneeded, or the
+    // other way round: drop each one the rest cover without.
+    let mut k = chosen.len();
+    while k > 0 && chosen.len() > 1 {
+        k -= 1;
+        let without = chosen[k];
+        if covered(
+            b,
+            table,
+            cover,
+            |t| t != without && chosen.contains(&t),
+            &mut s.cover,
+        ) {
+            chosen.remove(k);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
 }
 
 /// Buffers one group reuses across directions.
@@ -169,6 +238,19 @@ mod tests {
             let mut s = Scratch::default();
             for dir in Direction::ALL {
                 let gone = redundant(&ctx, 0, dir, &mut s).to_vec();
+                // The rules named as covering a redundant one are kept, cover it, and
+                // are each needed.
+                for i in (0..gone.len()).filter(|&i| gone[i]) {
+                    let by = covering(&ctx, 0, dir, i, &mut s);
+                    let b = ctx.boxes(0, dir)[i].expect("a redundant rule has a box");
+                    let cover = ctx.cover(0, dir);
+                    let mut scratch = CoverScratch::default();
+                    prop_assert!(!by.is_empty() && by.iter().all(|&j| !gone[j as usize]));
+                    prop_assert!(covered(&b, table, cover, |t| by.contains(&t), &mut scratch));
+                    for &without in &by {
+                        prop_assert!(!covered(&b, table, cover, |t| t != without && by.contains(&t), &mut scratch));
+                    }
+                }
                 let boxes = ctx.boxes(0, dir);
                 let mut scratch = CoverScratch::default();
                 for (i, b) in boxes.iter().enumerate() {
