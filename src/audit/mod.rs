@@ -341,21 +341,26 @@ mod attachment_tests {
     }
 
     /// SG025 as well, for a volume known from its own side only (the instance lists no
-    /// block devices).
+    /// block devices) and for one the instance also lists.
     #[test]
     fn detached_volumes_do_not_expose() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/audit/SG025.sg");
         let bytes = std::fs::read(path).expect("fixture");
         let mut topo = crate::ingest::ingest_bytes("SG025.sg", &bytes).topology;
+        let listed = topo.clone();
         for i in &mut topo.instances {
             i.block_devices.clear();
         }
         assert_eq!(codes(&topo, "SG025"), ["i-exposed"]);
-        for v in &mut topo.volumes {
-            for a in &mut v.attachments {
-                a.state = Some("detached".to_string());
+        for t in [&mut topo, &mut listed.clone()] {
+            for v in &mut t.volumes {
+                for a in &mut v.attachments {
+                    a.state = Some("detached".to_string());
+                }
             }
+            // The instance's list has no state: the volume's record wins.
+            assert_eq!(codes(t, "SG025"), Vec::<String>::new());
         }
-        assert_eq!(codes(&topo, "SG025"), Vec::<String>::new());
+        assert_eq!(codes(&listed, "SG025"), ["i-exposed"]);
     }
 }

@@ -150,7 +150,7 @@ fn covering(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, i: usize, s: &mut Scrat
 
 /// Buffers one group reuses across directions.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     cover: CoverScratch,
     order: Vec<(f64, usize)>,
     gone: Vec<bool>,
@@ -163,7 +163,12 @@ struct Scratch {
 /// later of equal ones first, and one is redundant when the rules not yet found
 /// redundant cover it: removing them one by one never changes what the group allows,
 /// so the findings can all be followed at once.
-fn redundant<'s>(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, s: &'s mut Scratch) -> &'s [bool] {
+pub(super) fn redundant<'s>(
+    ctx: &AuditCtx<'_>,
+    gi: u32,
+    dir: Direction,
+    s: &'s mut Scratch,
+) -> &'s [bool] {
     // Built before the groups run in parallel (see `AuditCtx::coverage`).
     let table = ctx.peer_table();
     let boxes = ctx.boxes(gi, dir);

@@ -1,7 +1,7 @@
 //! SG012: Rule covered by the other groups on every interface that carries its group.
 
 use super::prelude::*;
-use super::sg011_redundant_rule::port_span;
+use super::sg011_redundant_rule::{self as sg011, port_span};
 use crate::audit::coverage::{CoverScratch, GroupCover, PeerTable, RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
@@ -12,12 +12,20 @@ declare_check! {
     /// Reports a rule that adds nothing on any interface that carries its group: on
     /// every ENI carrying the group, the other groups on that ENI already allow all of
     /// the rule's traffic. Groups carried by no ENI are not considered (see SG009).
-    /// When several groups on an interface hold the same rule (every custom group's
-    /// default `out all to 0.0.0.0/0`), all but the group with the lowest id are
-    /// reported, so following every finding keeps the access. Likewise, rules that
-    /// cover one another across groups (`10.0.0.0/8` in one, its two `/9` halves in
-    /// another) are not all reported: the narrower ones are, and the broadest is kept.
-    /// The message names the groups that allow part of the rule's traffic.
+    ///
+    /// Every finding of SG011 and SG012 can be followed at once without losing access:
+    /// rules SG011 reports (when it runs) are taken as removed first, and rules that
+    /// would only be covered by other reported rules are not reported. When several
+    /// groups on an interface hold the same rule (every custom group's default `out all
+    /// to 0.0.0.0/0`), the copy in the group with the lowest id is kept unless other
+    /// rules cover it too. Of rules that cover one another across groups (`10.0.0.0/8`
+    /// in one, its two `/9` halves in another), the narrower ones are reported. To stay
+    /// fast, a copy is not reported while a group with a higher id holds the same rule
+    /// and could itself be reported, even where that copy ends up kept, so a removable
+    /// rule can be missed; nothing reported is unsafe to remove.
+    ///
+    /// The message names the groups with a rule that stays and allows part of the
+    /// rule's traffic on those interfaces.
     ///
     /// ## Why is this bad?
     /// The rule looks like it grants access but does not change anything today; if the
@@ -48,11 +56,11 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    let alive = shadowed(ctx);
+    let (alive, redundant) = shadowed(ctx);
     let found: Vec<Vec<Finding>> = (0..ctx.topo.security_groups.len() as u32)
         .into_par_iter()
         .with_min_len(64)
-        .map(|gi| findings(ctx, gi, &alive))
+        .map(|gi| findings(ctx, gi, &alive, redundant.as_ref()))
         .collect();
     for f in found.into_iter().flatten() {
         out.push(f);
@@ -60,17 +68,45 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
 }
 
 /// The shadowed rules: the candidates (see [`candidates`]), less those that are covered
-/// only with the help of other candidates and lose that help (see [`settle`]).
-fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
-    let (alive, sets) = candidates(ctx);
-    settle(ctx, &alive, &sets);
-    alive
+/// only with the help of other candidates and lose that help (see [`settle`]). Rules
+/// SG011 reports (when it runs) are taken as removed first: they are never candidates
+/// and cover nothing, so following both checks' findings together is safe.
+fn shadowed(ctx: &AuditCtx<'_>) -> (Alive, Option<Alive>) {
+    let redundant = ctx.config.enabled("SG011").then(|| redundant_rules(ctx));
+    let (alive, sets) = candidates(ctx, redundant.as_ref());
+    settle(ctx, &alive, redundant.as_ref(), &sets);
+    (alive, redundant)
+}
+
+/// Per group and direction, the rules SG011 reports.
+fn redundant_rules(ctx: &AuditCtx<'_>) -> Alive {
+    let bits = Alive::new(ctx, &vec![true; ctx.topo.security_groups.len()]).cleared();
+    (0..ctx.topo.security_groups.len() as u32)
+        .into_par_iter()
+        .with_min_len(64)
+        .for_each_init(sg011::Scratch::default, |s, gi| {
+            for dir in Direction::ALL {
+                for (ri, _) in sg011::redundant(ctx, gi, dir, s)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, gone)| **gone)
+                {
+                    bits.set(gi, dir, ri);
+                }
+            }
+        });
+    bits
+}
+
+/// Whether rule `ri` of group `gi` in `dir` is in `bits`, if any.
+fn marked(bits: Option<&Alive>, gi: u32, dir: Direction, ri: usize) -> bool {
+    bits.is_some_and(|b| b.has(gi, dir, ri))
 }
 
 /// The candidates: per interface, the rules of each of its groups must be covered by the
-/// other groups' boxes. Interfaces carrying the same groups are looked at once. Also
-/// returns those sets of groups.
-fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
+/// other groups' boxes, less the rules in `redundant`. Interfaces carrying the same
+/// groups are looked at once. Also returns those sets of groups.
+fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, Vec<&'c [u32]>) {
     let table = ctx.peer_table();
     // A group alone on some interface adds its rules there: never shadowed.
     let eligible: Vec<bool> = ctx
@@ -82,6 +118,11 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
     // looked at so far. Interfaces clear bits in any order, so the result does not depend
     // on scheduling.
     let alive = Alive::new(ctx, &eligible);
+    for (gi, _) in eligible.iter().enumerate().filter(|(_, ok)| **ok) {
+        for dir in Direction::ALL {
+            alive.retain(gi as u32, dir, |ri| !marked(redundant, gi as u32, dir, ri));
+        }
+    }
     // The distinct sets of groups carried together, each looked at once.
     let mut sets: Vec<&[u32]> = ctx
         .eni_groups
@@ -107,17 +148,29 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
                         continue;
                     }
                     // The other groups' boxes: the one group's index, or every group's
-                    // merged, leaving out this group's pieces.
-                    let (cover, own) = match *set {
-                        &[a, b] => (ctx.cover(if k == 0 { b } else { a }, dir), 0..0),
+                    // merged, leaving out this group's pieces and the redundant rules.
+                    let (cover, own, other) = match *set {
+                        &[a, b] => {
+                            let other = if k == 0 { b } else { a };
+                            (ctx.cover(other, dir), 0..0, Some(other))
+                        }
                         _ => {
                             if !merged {
-                                s.parts.clear();
-                                s.parts.extend(set.iter().map(|&og| ctx.cover(og, dir)));
-                                s.merged.merge(&s.parts, &mut s.cover);
+                                s.merge(ctx, set, dir);
+                                s.excluded.clear();
+                                if redundant.is_some() {
+                                    s.exclude(set, |g, ri| marked(redundant, g, dir, ri));
+                                }
                                 merged = true;
                             }
-                            (&s.merged, s.merged.part(k))
+                            (&s.merged, s.merged.part(k), None)
+                        }
+                    };
+                    let excluded = &s.excluded;
+                    let kept = |tag: u32| match other {
+                        Some(og) => !marked(redundant, og, dir, tag as usize),
+                        None => {
+                            !own.contains(&tag) && !excluded.get(tag as usize).is_some_and(|x| *x)
                         }
                     };
                     let boxes = ctx.boxes(gi, dir);
@@ -125,18 +178,21 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
                         let Some(b) = boxes[ri].as_ref() else {
                             return false;
                         };
-                        if !covered(b, table, cover, |tag| !own.contains(&tag), &mut s.cover) {
+                        if !covered(b, table, cover, kept, &mut s.cover) {
                             return false;
                         }
                         // The same rule in several groups is shadowed in all but the
                         // group with the lowest id (as SG011 keeps the first of two
-                        // duplicates): groups with a higher id holding it do not count.
+                        // duplicates): groups with a higher id holding it do not count,
+                        // unless they can never be reported (see `settle` for the rest).
                         s.later.clear();
                         let rank = &s.rank;
                         s.later
                             .extend(set.iter().enumerate().filter_map(|(k2, &og)| {
-                                (rank[k2] > rank[k] && holds_equal(ctx, og, dir, b))
-                                    .then_some(k2 as u32)
+                                (rank[k2] > rank[k]
+                                    && eligible[og as usize]
+                                    && holds_equal(ctx, og, dir, b))
+                                .then_some(k2 as u32)
                             }));
                         match (s.later.is_empty(), *set) {
                             (true, _) => true,
@@ -149,8 +205,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
                                     table,
                                     merged,
                                     |tag| {
-                                        !own.contains(&tag)
-                                            && !later.contains(&(merged.part_of(tag) as u32))
+                                        kept(tag) && !later.contains(&(merged.part_of(tag) as u32))
                                     },
                                     &mut s.cover,
                                 )
@@ -173,7 +228,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>) -> (Alive, Vec<&'c [u32]>) {
 /// finding only when the rules not removed so far still cover it on every set:
 /// removing rules one by one that way never changes what an interface allows, and a
 /// rule dropped could not be removed once the rest are.
-fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sets: &[&[u32]]) {
+fn settle(ctx: &AuditCtx<'_>, alive: &Alive, redundant: Option<&Alive>, sets: &[&[u32]]) {
     let table = ctx.peer_table();
     let pending = alive.cleared();
     sets.par_iter()
@@ -186,7 +241,9 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sets: &[&[u32]]) {
                     continue;
                 }
                 s.merge(ctx, set, dir);
-                s.exclude(set, |g, ri| alive.has(g, dir, ri));
+                s.exclude(set, |g, ri| {
+                    alive.has(g, dir, ri) || marked(redundant, g, dir, ri)
+                });
                 for (k, &gi) in set.iter().enumerate() {
                     let boxes = ctx.boxes(gi, dir);
                     for ri in alive.rules(gi, dir) {
@@ -229,8 +286,11 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sets: &[&[u32]]) {
         let b = ctx.boxes(gi, dir)[ri].as_ref();
         let still = carried.iter().all(|set| {
             s.merge(ctx, set, dir);
-            // Removed so far: candidates not dropped and not waiting for their turn.
-            s.exclude(set, |g, r| alive.has(g, dir, r) && !pending.has(g, dir, r));
+            // Removed so far: candidates not dropped and not waiting for their turn, and
+            // the redundant rules.
+            s.exclude(set, |g, r| {
+                (alive.has(g, dir, r) && !pending.has(g, dir, r)) || marked(redundant, g, dir, r)
+            });
             let k = set
                 .iter()
                 .position(|&g| g == gi)
@@ -406,15 +466,14 @@ impl Alive {
     }
 }
 
-fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
+fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, redundant: Option<&Alive>) -> Vec<Finding> {
     let mut found = Vec::new();
     if !Direction::ALL.iter().any(|&d| alive.any(gi, d)) {
         return found;
     }
     let members = &ctx.members[gi as usize];
     let g = ctx.group(gi);
-    // The other groups on the interfaces carrying the group, by id: those from `later`
-    // on have a higher id than this group.
+    // The other groups on the interfaces carrying the group, by id.
     let mut others: Vec<u32> = members
         .iter()
         .flat_map(|&e| &ctx.eni_groups[e as usize])
@@ -423,51 +482,53 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive) -> Vec<Finding> {
         .collect();
     others.sort_unstable_by_key(|&og| &ctx.group(og).id);
     others.dedup();
-    let later = others.partition_point(|&og| ctx.group(og).id < g.id);
     let carriers = members.len().to_string();
     let table = ctx.peer_table();
     let mut named: Vec<&str> = Vec::new();
+    let mut near = Vec::new();
     for dir in Direction::ALL {
         for ri in alive.rules(gi, dir) {
             let r = &g.rules(dir)[ri];
             let evidence = ctx.evidence(gi, dir, ri as u32);
-            // The groups that count for it: those allowing part of its traffic, but
-            // not those with a higher id holding the same rule (see `shadowed`).
+            // The groups with a rule that stays (neither reported here nor by SG011)
+            // and allows part of its traffic.
             named.clear();
             if let Some(b) = ctx.boxes(gi, dir)[ri] {
-                named.extend(others.iter().enumerate().filter_map(|(k, &og)| {
-                    let counts = ctx.cover(og, dir).overlaps(&b, table)
-                        && (k < later || !holds_equal(ctx, og, dir, &b));
-                    counts.then_some(ctx.group(og).id.as_str())
+                named.extend(others.iter().filter_map(|&og| {
+                    let stays = |t: u32| {
+                        !alive.has(og, dir, t as usize) && !marked(redundant, og, dir, t as usize)
+                    };
+                    ctx.cover(og, dir).overlapping(&b, table, stays, &mut near);
+                    (!near.is_empty()).then_some(ctx.group(og).id.as_str())
                 }));
             }
-            let shadowing = named.join(", ");
+            let mut message = [
+                "`",
+                &evidence.rule,
+                "` in ",
+                g.id.as_str(),
+                " adds nothing on the ",
+                &carriers,
+                " interface(s) carrying it: ",
+            ]
+            .concat();
+            for (k, id) in named.iter().enumerate() {
+                if k > 0 {
+                    message.push_str(if k + 1 == named.len() { " and " } else { ", " });
+                }
+                message.push_str(id);
+            }
+            message.push_str(if named.len() == 1 {
+                " already allows it there"
+            } else {
+                " already allow it there between them"
+            });
             found.push(
-                Finding::new(
-                    CODE,
-                    g.id.to_string(),
-                    // Exact-size strings: a finding per shadowed rule adds up.
-                    [
-                        "`",
-                        &evidence.rule,
-                        "` in ",
-                        g.id.as_str(),
-                        " adds nothing on the ",
-                        &carriers,
-                        " interface(s) carrying it: ",
-                        &shadowing,
-                        if named.len() == 1 {
-                            " already allows it"
-                        } else {
-                            " already allow it"
-                        },
-                    ]
-                    .concat(),
-                )
-                .scope(&g.scope)
-                .traffic(r.protocol, port_span(r))
-                .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
-                .rules(vec![evidence]),
+                Finding::new(CODE, g.id.to_string(), message)
+                    .scope(&g.scope)
+                    .traffic(r.protocol, port_span(r))
+                    .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
+                    .rules(vec![evidence]),
             );
         }
     }
@@ -481,46 +542,79 @@ mod tests {
     use crate::model::build::*;
     use proptest::prelude::*;
 
+    type RuleAt = (u32, Direction, usize);
+
+    /// Whether `b` is covered by the boxes of `groups` in `dir`, less the rules in `gone`.
+    fn held(
+        ctx: &AuditCtx<'_>,
+        b: &RuleBox,
+        groups: &[u32],
+        dir: Direction,
+        gone: &[RuleAt],
+    ) -> bool {
+        let left: Vec<Option<RuleBox>> = groups
+            .iter()
+            .flat_map(|&og| {
+                ctx.boxes(og, dir)
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(k, _)| !gone.contains(&(og, dir, k)))
+                    .map(|(_, b)| *b)
+            })
+            .collect();
+        let c = GroupCover::new(&left, ctx.peer_table());
+        covered(
+            b,
+            ctx.peer_table(),
+            &c,
+            |_| true,
+            &mut CoverScratch::default(),
+        )
+    }
+
     /// Per group and direction, the rules covered on every interface carrying the group
     /// by one plain index of the other groups' boxes (no merging, no shortcut for two
-    /// groups, no bits), leaving out, per rule, the groups with a higher id that hold
-    /// the same rule.
-    fn plain(ctx: &AuditCtx<'_>, gi: u32, dir: Direction) -> Vec<usize> {
-        let members = &ctx.members[gi as usize];
-        let alone = members.iter().any(|&e| ctx.eni_groups[e as usize] == [gi]);
-        if members.is_empty() || alone {
+    /// groups, no bits), less the rules in `redundant`, leaving out, per rule, the groups
+    /// with a higher id that hold the same rule and could be reported.
+    fn plain(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, redundant: &[RuleAt]) -> Vec<usize> {
+        let eligible = |g: u32| {
+            let m = &ctx.members[g as usize];
+            !m.is_empty() && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2)
+        };
+        if !eligible(gi) {
             return Vec::new();
         }
-        let mut s = CoverScratch::default();
         let boxes = ctx.boxes(gi, dir);
         let id = &ctx.group(gi).id;
         (0..boxes.len())
+            .filter(|&ri| !redundant.contains(&(gi, dir, ri)))
             .filter(|&ri| {
                 boxes[ri].is_some_and(|b| {
-                    members.iter().all(|&e| {
-                        let others: Vec<Option<_>> = ctx.eni_groups[e as usize]
+                    ctx.members[gi as usize].iter().all(|&e| {
+                        let others: Vec<u32> = ctx.eni_groups[e as usize]
                             .iter()
-                            .filter(|&&og| og != gi)
-                            .filter(|&&og| {
-                                ctx.group(og).id < *id || !ctx.boxes(og, dir).contains(&Some(b))
+                            .copied()
+                            .filter(|&og| og != gi)
+                            .filter(|&og| {
+                                ctx.group(og).id < *id
+                                    || !eligible(og)
+                                    || !ctx.boxes(og, dir).contains(&Some(b))
                             })
-                            .flat_map(|&og| ctx.boxes(og, dir).iter().copied())
                             .collect();
-                        let c = GroupCover::new(&others, ctx.peer_table());
-                        covered(&b, ctx.peer_table(), &c, |_| true, &mut s)
+                        held(ctx, &b, &others, dir, redundant)
                     })
                 })
             })
             .collect()
     }
 
-    /// Every rule the check reports, by group position and direction.
-    fn reported(ctx: &AuditCtx<'_>, alive: &Alive) -> Vec<(u32, Direction, usize)> {
+    /// Every rule in `bits`, by group position and direction.
+    fn listed(ctx: &AuditCtx<'_>, bits: &Alive) -> Vec<RuleAt> {
         (0..ctx.topo.security_groups.len() as u32)
             .flat_map(|gi| {
                 Direction::ALL
                     .into_iter()
-                    .flat_map(move |dir| alive.rules(gi, dir).map(move |ri| (gi, dir, ri)))
+                    .flat_map(move |dir| bits.rules(gi, dir).map(move |ri| (gi, dir, ri)))
             })
             .collect()
     }
@@ -568,44 +662,51 @@ mod tests {
             let topo = topo.build();
             let config = AuditConfig::default();
             let ctx = AuditCtx::new(&topo, &config);
-            let alive = shadowed(&ctx);
-            let gone = reported(&ctx, &alive);
-            let gone = &gone;
-            let mut s = CoverScratch::default();
+            let (alive, redundant) = shadowed(&ctx);
+            let redundant = listed(&ctx, redundant.as_ref().expect("SG011 runs"));
+            let reported = listed(&ctx, &alive);
+            let gone: Vec<RuleAt> = redundant.iter().chain(&reported).copied().collect();
             for gi in 0..topo.security_groups.len() as u32 {
+                let carriers = &ctx.members[gi as usize];
                 for dir in Direction::ALL {
-                    // Nothing beyond what the plain check finds.
-                    let candidates = plain(&ctx, gi, dir);
+                    // Nothing beyond what the plain check finds, nothing SG011 reports.
+                    let candidates = plain(&ctx, gi, dir, &redundant);
                     for ri in alive.rules(gi, dir) {
                         prop_assert!(candidates.contains(&ri), "group {} {} rule {}", gi, dir, ri);
                     }
                     // Of those, exactly the rules that the other groups' rules left once
-                    // every finding is followed still cover on every interface carrying
-                    // the group: following them all loses no access, and none could be
-                    // removed on top of them.
+                    // both checks' findings are followed still cover on every interface
+                    // carrying the group: none could be removed on top of them.
                     for ri in candidates {
                         let Some(b) = ctx.boxes(gi, dir)[ri] else { continue };
-                        let still = ctx.members[gi as usize].iter().all(|&e| {
-                            let left: Vec<Option<_>> = ctx.eni_groups[e as usize]
+                        let still = carriers.iter().all(|&e| {
+                            let others: Vec<u32> = ctx.eni_groups[e as usize]
                                 .iter()
-                                .filter(|&&og| og != gi)
-                                .flat_map(|&og| {
-                                    ctx.boxes(og, dir)
-                                        .iter()
-                                        .enumerate()
-                                        .filter(move |&(k, _)| !gone.contains(&(og, dir, k)))
-                                        .map(|(_, b)| *b)
-                                })
+                                .copied()
+                                .filter(|&og| og != gi)
                                 .collect();
-                            let c = GroupCover::new(&left, ctx.peer_table());
-                            covered(&b, ctx.peer_table(), &c, |_| true, &mut s)
+                            held(&ctx, &b, &others, dir, &gone)
                         });
                         prop_assert_eq!(
                             still,
-                            gone.contains(&(gi, dir, ri)),
+                            reported.contains(&(gi, dir, ri)),
                             "group {} {} rule {}: covered once all findings are followed",
                             gi, dir, ri
                         );
+                    }
+                    // Following every SG011 and SG012 finding changes what no interface
+                    // allows, nor what a group carried by none allows.
+                    for (ri, b) in ctx.boxes(gi, dir).iter().enumerate() {
+                        let Some(b) = b else { continue };
+                        if carriers.is_empty() {
+                            prop_assert!(held(&ctx, b, &[gi], dir, &gone), "group {} {} rule {}", gi, dir, ri);
+                        }
+                        for &e in carriers {
+                            prop_assert!(
+                                held(&ctx, b, &ctx.eni_groups[e as usize], dir, &gone),
+                                "group {} {} rule {} lost on eni {}", gi, dir, ri, e
+                            );
+                        }
                     }
                 }
             }

@@ -67,6 +67,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 .as_ref()
                 .and_then(|v| ctx.lookup.volume(v.as_str(), Some(&inst.scope)))
                 && !v.encrypted
+                // The volume's own record, which has the attachment's state, wins.
+                && !detached_from(v, iid)
             {
                 vols.insert(v.id.as_str());
             }
@@ -89,4 +91,13 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             );
         }
     }
+}
+
+/// Whether the volume's record lists attachments to `instance`, all `detached`.
+fn detached_from(v: &crate::model::Volume, instance: &str) -> bool {
+    let mut to = v
+        .attachments
+        .iter()
+        .filter(|a| a.instance.as_str() == instance);
+    to.clone().next().is_some() && to.all(|a| !a.is_live())
 }
