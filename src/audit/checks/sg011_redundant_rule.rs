@@ -11,8 +11,9 @@ declare_check! {
     /// together (`10.0.0.0/24` under `10.0.0.0/16`; `tcp 22` under `all`; a port range
     /// split over two rules). Exact duplicates are reported once, on the later rule.
     /// Rules that cover one another (`10.0.0.0/8` and its two `/9` halves) are not all
-    /// reported: the narrower ones are, and the broadest is kept, so every finding can
-    /// be followed at once without losing access. The message names the rules that
+    /// reported: the narrower ones are, and the broadest is kept (sizes compare in
+    /// floating point, so between huge IPv6 sets a few addresses apart the choice may
+    /// go either way), so every finding can be followed at once without losing access. The message names the rules that
     /// cover it, and the finding's rules list them after the redundant one.
     /// Group references and prefix lists without entries compare by identity.
     ///
