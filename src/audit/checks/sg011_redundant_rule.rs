@@ -13,8 +13,9 @@ declare_check! {
     /// Rules that cover one another (`10.0.0.0/8` and its two `/9` halves) are not all
     /// reported: the narrower ones are, and the broadest is kept (sizes compare in
     /// floating point, so between huge IPv6 sets a few addresses apart the choice may
-    /// go either way), so every finding can be followed at once without losing access. The message names the rules that
-    /// cover it, and the finding's rules list them after the redundant one.
+    /// go either way), so every finding can be followed at once without losing access.
+    /// The message names the rules that cover it, and the finding's rules list them
+    /// after the redundant one.
     /// Group references and prefix lists without entries compare by identity.
     ///
     /// ## Why is this bad?
