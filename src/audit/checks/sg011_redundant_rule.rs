@@ -15,7 +15,8 @@ declare_check! {
     /// floating point, so between huge IPv6 sets a few addresses apart the choice may
     /// go either way), so every finding can be followed at once without losing access.
     /// The message names the rules that cover it, and the finding's rules list them
-    /// after the redundant one.
+    /// after the redundant one. SG012 may report those in turn when other groups cover
+    /// them; following both checks' findings together is still safe.
     /// Group references and prefix lists without entries compare by identity.
     ///
     /// ## Why is this bad?
@@ -86,7 +87,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
 const NAMED: usize = 3;
 
 /// Appends "`a`", "`a` and `b` together", or "`a`, `b`, `c` and 4 other rules of the
-/// group together" to `message`.
+/// group together" (1 other rule) to `message`.
 fn name_rules<'a>(message: &mut String, rules: impl ExactSizeIterator<Item = &'a str>) {
     let n = rules.len();
     for (k, rule) in rules.take(NAMED).enumerate() {
@@ -95,8 +96,10 @@ fn name_rules<'a>(message: &mut String, rules: impl ExactSizeIterator<Item = &'a
         }
         message.extend(["`", rule, "`"]);
     }
-    if n > NAMED {
-        message.push_str(&format!(" and {} other rules of the group", n - NAMED));
+    match n.saturating_sub(NAMED) {
+        0 => {}
+        1 => message.push_str(" and 1 other rule of the group"),
+        more => message.push_str(&format!(" and {more} other rules of the group")),
     }
     if n > 1 {
         message.push_str(" together");
@@ -279,5 +282,31 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::name_rules;
+
+    #[test]
+    fn covering_rules_are_named_in_plain_english() {
+        let named = |n: usize| {
+            let rules: Vec<String> = (1..=n).map(|k| format!("r{k}")).collect();
+            let mut m = String::new();
+            name_rules(&mut m, rules.iter().map(String::as_str));
+            m
+        };
+        assert_eq!(named(1), "`r1`");
+        assert_eq!(named(2), "`r1` and `r2` together");
+        assert_eq!(named(3), "`r1`, `r2` and `r3` together");
+        assert_eq!(
+            named(4),
+            "`r1`, `r2`, `r3` and 1 other rule of the group together"
+        );
+        assert_eq!(
+            named(6),
+            "`r1`, `r2`, `r3` and 3 other rules of the group together"
+        );
     }
 }

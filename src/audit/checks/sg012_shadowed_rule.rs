@@ -24,6 +24,9 @@ declare_check! {
     /// and could itself be reported, even where that copy ends up kept, so a removable
     /// rule can be missed; nothing reported is unsafe to remove.
     ///
+    /// A group another service's resource names (an RDS instance, a launch template) is
+    /// not considered: its interfaces may be missing from the export or not exist yet.
+    ///
     /// The message names the groups with a rule that stays and allows part of the
     /// rule's traffic on those interfaces.
     ///
@@ -108,11 +111,18 @@ fn marked(bits: Option<&Alive>, gi: u32, dir: Direction, ri: usize) -> bool {
 /// groups are looked at once. Also returns those sets of groups.
 fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, Vec<&'c [u32]>) {
     let table = ctx.peer_table();
-    // A group alone on some interface adds its rules there: never shadowed.
+    // A group alone on some interface adds its rules there: never shadowed. Nor is a
+    // group another service's resource names (a database, a launch template): its
+    // interfaces may be missing from the export, or not exist yet.
     let eligible: Vec<bool> = ctx
         .members
         .iter()
-        .map(|m| !m.is_empty() && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2))
+        .enumerate()
+        .map(|(gi, m)| {
+            !m.is_empty()
+                && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2)
+                && !ctx.users.contains_key(&ctx.group(gi as u32).id)
+        })
         .collect();
     // One bit per rule with a box of an eligible group: still covered on every interface
     // looked at so far. Interfaces clear bits in any order, so the result does not depend
@@ -305,9 +315,9 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, redundant: Option<&Alive>, sets: &[
 
 /// Whether group `og` has a rule in `dir` whose box equals `b`.
 fn holds_equal(ctx: &AuditCtx<'_>, og: u32, dir: Direction, b: &RuleBox) -> bool {
-    ctx.cover(og, dir)
-        .holds_equal(b)
-        .unwrap_or_else(|| ctx.boxes(og, dir).contains(&Some(*b)))
+    // The index finds a piece equal to the box fast, but a piece may be one range of a
+    // multi-range prefix list: confirm on the boxes.
+    ctx.cover(og, dir).holds_equal(b) != Some(false) && ctx.boxes(og, dir).contains(&Some(*b))
 }
 
 /// Buffers one thread reuses from set to set.
