@@ -2,7 +2,9 @@
 //! (id lookups, group membership, peer resolution, per-ENI exposure).
 
 use super::config::AuditConfig;
-use super::coverage::{GroupCover, Indexed, PeerTable, RuleBox, rule_boxes};
+use super::coverage::{
+    CoverScratch, GroupCover, Indexed, PeerTable, RuleBox, redundant, rule_boxes,
+};
 use super::exposure::{self, Exposures};
 use super::finding::RuleEvidence;
 use crate::index::compiled::Resolver;
@@ -53,12 +55,26 @@ pub struct AuditCtx<'t> {
 struct Coverage {
     table: PeerTable,
     groups: Vec<[Indexed; 2]>,
+    /// Per group and direction, per rule: redundant within the group (SG011).
+    redundant: Vec<[Box<[bool]>; 2]>,
 }
 
 impl Coverage {
     fn build(topo: &Topology, resolver: &Resolver) -> Coverage {
+        use rayon::prelude::*;
         let (table, groups) = rule_boxes(&topo.security_groups, resolver);
-        Coverage { table, groups }
+        let redundant = groups
+            .par_iter()
+            .with_min_len(64)
+            .map_init(CoverScratch::default, |s, dirs| {
+                [0, 1].map(|d| redundant(&dirs[d].0, &dirs[d].1, &table, s))
+            })
+            .collect();
+        Coverage {
+            table,
+            groups,
+            redundant,
+        }
     }
 }
 
@@ -190,6 +206,12 @@ impl<'t> AuditCtx<'t> {
     /// The coverage index of a group's boxes in one direction (see [`GroupCover`]).
     pub fn cover(&self, group: u32, direction: Direction) -> &GroupCover {
         &self.coverage().groups[group as usize][dir_index(direction)].1
+    }
+
+    /// Per rule of a group in one direction: whether it is redundant within the group,
+    /// as SG011 reports it (see [`super::coverage::redundant`]).
+    pub fn redundant(&self, group: u32, direction: Direction) -> &[bool] {
+        &self.coverage().redundant[group as usize][dir_index(direction)]
     }
 
     /// The table the coverage boxes' peer keys refer to.

@@ -622,6 +622,40 @@ fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
         })
 }
 
+/// Per rule of one group's boxes in one direction (`boxes`, indexed in `cover`), whether
+/// it is redundant: covered by the group's other rules (SG011).
+///
+/// Rules that cover each other (a /8 and its two /9 halves) must not all be reported,
+/// or following every finding would lose access. Rules are taken narrowest first, the
+/// later of equal ones first, and one is redundant when the rules not yet found
+/// redundant cover it: removing them one by one never changes what the group allows,
+/// so they can all be removed at once.
+pub fn redundant(
+    boxes: &[Option<RuleBox>],
+    cover: &GroupCover,
+    table: &PeerTable,
+    s: &mut CoverScratch,
+) -> Box<[bool]> {
+    let mut gone = vec![false; boxes.len()];
+    if boxes.len() < 2 {
+        return gone.into();
+    }
+    let mut order: Vec<(f64, usize)> = boxes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| Some((b.as_ref()?.extent(table), i)))
+        .collect();
+    order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+    for (_, i) in order {
+        let Some(b) = &boxes[i] else { continue };
+        let done = &gone;
+        if covered(b, table, cover, |j| j as usize != i && !done[j as usize], s) {
+            gone[i] = true;
+        }
+    }
+    gone.into()
+}
+
 /// Buffers for [`covered`] and [`GroupCover::merge`], reused across calls (coverage
 /// runs millions of times per audit).
 #[derive(Debug, Default)]

@@ -46,17 +46,11 @@ declare_check! {
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     per_group(ctx, out, |gi, g, found| {
-        let mut s = Scratch::default();
+        let mut s = CoverScratch::default();
         for dir in Direction::ALL {
             let rules = g.rules(dir);
-            if rules.len() < 2 {
-                continue;
-            }
-            redundant(ctx, gi, dir, &mut s);
-            for i in 0..rules.len() {
-                if !s.gone[i] {
-                    continue;
-                }
+            let gone = ctx.redundant(gi, dir);
+            for i in (0..rules.len()).filter(|&i| gone[i]) {
                 let r = &rules[i];
                 let evidence = ctx.evidence(gi, dir, i as u32);
                 let by = covering(ctx, gi, dir, i, &mut s);
@@ -106,17 +100,23 @@ fn name_rules<'a>(message: &mut String, rules: impl ExactSizeIterator<Item = &'a
     }
 }
 
-/// The kept rules that cover redundant rule `i` (see [`redundant`], which must have
-/// run for `dir`): of the kept rules sharing traffic with it, broadest first, as many
-/// as it takes, less those the others make unneeded; by position.
-fn covering(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, i: usize, s: &mut Scratch) -> Vec<u32> {
+/// The kept rules that cover redundant rule `i`: of the kept rules sharing traffic with
+/// it, broadest first, as many as it takes, less those the others make unneeded; by
+/// position.
+fn covering(
+    ctx: &AuditCtx<'_>,
+    gi: u32,
+    dir: Direction,
+    i: usize,
+    s: &mut CoverScratch,
+) -> Vec<u32> {
     let table = ctx.peer_table();
     let boxes = ctx.boxes(gi, dir);
     let cover = ctx.cover(gi, dir);
     let Some(b) = &boxes[i] else {
         return Vec::new();
     };
-    let gone = &s.gone;
+    let gone = ctx.redundant(gi, dir);
     let mut near = Vec::new();
     cover.overlapping(
         b,
@@ -129,7 +129,7 @@ fn covering(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, i: usize, s: &mut Scrat
     let mut chosen: Vec<u32> = Vec::new();
     for &j in &near {
         chosen.push(j);
-        if covered(b, table, cover, |t| chosen.contains(&t), &mut s.cover) {
+        if covered(b, table, cover, |t| chosen.contains(&t), s) {
             break;
         }
     }
@@ -139,65 +139,12 @@ fn covering(ctx: &AuditCtx<'_>, gi: u32, dir: Direction, i: usize, s: &mut Scrat
     while k > 0 && chosen.len() > 1 {
         k -= 1;
         let without = chosen[k];
-        if covered(
-            b,
-            table,
-            cover,
-            |t| t != without && chosen.contains(&t),
-            &mut s.cover,
-        ) {
+        if covered(b, table, cover, |t| t != without && chosen.contains(&t), s) {
             chosen.remove(k);
         }
     }
     chosen.sort_unstable();
     chosen
-}
-
-/// Buffers one group reuses across directions.
-#[derive(Default)]
-pub(super) struct Scratch {
-    cover: CoverScratch,
-    order: Vec<(f64, usize)>,
-    gone: Vec<bool>,
-}
-
-/// Per rule of the group in `dir`, whether it is redundant.
-///
-/// Rules that cover each other (a /8 and its two /9 halves) must not all be reported,
-/// or following every finding would lose access. Rules are taken narrowest first, the
-/// later of equal ones first, and one is redundant when the rules not yet found
-/// redundant cover it: removing them one by one never changes what the group allows,
-/// so the findings can all be followed at once.
-pub(super) fn redundant<'s>(
-    ctx: &AuditCtx<'_>,
-    gi: u32,
-    dir: Direction,
-    s: &'s mut Scratch,
-) -> &'s [bool] {
-    // Built before the groups run in parallel (see `AuditCtx::coverage`).
-    let table = ctx.peer_table();
-    let boxes = ctx.boxes(gi, dir);
-    let cover = ctx.cover(gi, dir);
-    s.order.clear();
-    s.order.extend(
-        boxes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| Some((b.as_ref()?.extent(table), i))),
-    );
-    s.order
-        .sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-    s.gone.clear();
-    s.gone.resize(boxes.len(), false);
-    for &(_, i) in &s.order {
-        let Some(b) = &boxes[i] else { continue };
-        let gone = &s.gone;
-        let keep = |j: u32| j as usize != i && !gone[j as usize];
-        if covered(b, table, cover, keep, &mut s.cover) {
-            s.gone[i] = true;
-        }
-    }
-    &s.gone
 }
 
 /// The rule's ports for the finding (`None` = all or not a port protocol).
@@ -245,9 +192,9 @@ mod tests {
             let config = AuditConfig::default();
             let ctx = AuditCtx::new(&topo, &config);
             let table = ctx.peer_table();
-            let mut s = Scratch::default();
+            let mut s = CoverScratch::default();
             for dir in Direction::ALL {
-                let gone = redundant(&ctx, 0, dir, &mut s).to_vec();
+                let gone = ctx.redundant(0, dir).to_vec();
                 // The rules named as covering a redundant one are kept, cover it, and
                 // are each needed.
                 for i in (0..gone.len()).filter(|&i| gone[i]) {

@@ -1,7 +1,7 @@
 //! SG012: Rule covered by the other groups on every interface that carries its group.
 
 use super::prelude::*;
-use super::sg011_redundant_rule::{self as sg011, port_span};
+use super::sg011_redundant_rule::port_span;
 use crate::audit::coverage::{CoverScratch, GroupCover, PeerTable, RuleBox, covered};
 use crate::net::Direction;
 use rayon::prelude::*;
@@ -59,11 +59,12 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    let (alive, redundant) = shadowed(ctx);
+    let alive = shadowed(ctx);
+    let sg011 = ctx.config.enabled("SG011");
     let found: Vec<Vec<Finding>> = (0..ctx.topo.security_groups.len() as u32)
         .into_par_iter()
         .with_min_len(64)
-        .map(|gi| findings(ctx, gi, &alive, redundant.as_ref()))
+        .map(|gi| findings(ctx, gi, &alive, sg011))
         .collect();
     for f in found.into_iter().flatten() {
         out.push(f);
@@ -74,42 +75,22 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
 /// only with the help of other candidates and lose that help (see [`settle`]). Rules
 /// SG011 reports (when it runs) are taken as removed first: they are never candidates
 /// and cover nothing, so following both checks' findings together is safe.
-fn shadowed(ctx: &AuditCtx<'_>) -> (Alive, Option<Alive>) {
-    let redundant = ctx.config.enabled("SG011").then(|| redundant_rules(ctx));
-    let (alive, sets) = candidates(ctx, redundant.as_ref());
-    settle(ctx, &alive, redundant.as_ref(), &sets);
-    (alive, redundant)
+fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
+    let sg011 = ctx.config.enabled("SG011");
+    let (alive, sets) = candidates(ctx, sg011);
+    settle(ctx, &alive, sg011, &sets);
+    alive
 }
 
-/// Per group and direction, the rules SG011 reports.
-fn redundant_rules(ctx: &AuditCtx<'_>) -> Alive {
-    let bits = Alive::new(ctx, &vec![true; ctx.topo.security_groups.len()]).cleared();
-    (0..ctx.topo.security_groups.len() as u32)
-        .into_par_iter()
-        .with_min_len(64)
-        .for_each_init(sg011::Scratch::default, |s, gi| {
-            for dir in Direction::ALL {
-                for (ri, _) in sg011::redundant(ctx, gi, dir, s)
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, gone)| **gone)
-                {
-                    bits.set(gi, dir, ri);
-                }
-            }
-        });
-    bits
-}
-
-/// Whether rule `ri` of group `gi` in `dir` is in `bits`, if any.
-fn marked(bits: Option<&Alive>, gi: u32, dir: Direction, ri: usize) -> bool {
-    bits.is_some_and(|b| b.has(gi, dir, ri))
+/// Whether SG011 runs (`sg011`) and reports rule `ri` of group `gi` in `dir`.
+fn marked(ctx: &AuditCtx<'_>, sg011: bool, gi: u32, dir: Direction, ri: usize) -> bool {
+    sg011 && ctx.redundant(gi, dir)[ri]
 }
 
 /// The candidates: per interface, the rules of each of its groups must be covered by the
-/// other groups' boxes, less the rules in `redundant`. Interfaces carrying the same
-/// groups are looked at once. Also returns those sets of groups.
-fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, Vec<&'c [u32]>) {
+/// other groups' boxes, less SG011's rules when it runs (`sg011`). Interfaces carrying
+/// the same groups are looked at once. Also returns those sets of groups.
+fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>) {
     let table = ctx.peer_table();
     // A group alone on some interface adds its rules there: never shadowed. Nor is a
     // group another service's resource names (a database, a launch template): its
@@ -130,7 +111,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, V
     let alive = Alive::new(ctx, &eligible);
     for (gi, _) in eligible.iter().enumerate().filter(|(_, ok)| **ok) {
         for dir in Direction::ALL {
-            alive.retain(gi as u32, dir, |ri| !marked(redundant, gi as u32, dir, ri));
+            alive.retain(gi as u32, dir, |ri| !marked(ctx, sg011, gi as u32, dir, ri));
         }
     }
     // The distinct sets of groups carried together, each looked at once.
@@ -168,8 +149,8 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, V
                             if !merged {
                                 s.merge(ctx, set, dir);
                                 s.excluded.clear();
-                                if redundant.is_some() {
-                                    s.exclude(set, |g, ri| marked(redundant, g, dir, ri));
+                                if sg011 {
+                                    s.exclude(set, |g, ri| marked(ctx, sg011, g, dir, ri));
                                 }
                                 merged = true;
                             }
@@ -178,7 +159,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, V
                     };
                     let excluded = &s.excluded;
                     let kept = |tag: u32| match other {
-                        Some(og) => !marked(redundant, og, dir, tag as usize),
+                        Some(og) => !marked(ctx, sg011, og, dir, tag as usize),
                         None => {
                             !own.contains(&tag) && !excluded.get(tag as usize).is_some_and(|x| *x)
                         }
@@ -238,7 +219,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, redundant: Option<&Alive>) -> (Alive, V
 /// finding only when the rules not removed so far still cover it on every set:
 /// removing rules one by one that way never changes what an interface allows, and a
 /// rule dropped could not be removed once the rest are.
-fn settle(ctx: &AuditCtx<'_>, alive: &Alive, redundant: Option<&Alive>, sets: &[&[u32]]) {
+fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sg011: bool, sets: &[&[u32]]) {
     let table = ctx.peer_table();
     let pending = alive.cleared();
     sets.par_iter()
@@ -252,7 +233,7 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, redundant: Option<&Alive>, sets: &[
                 }
                 s.merge(ctx, set, dir);
                 s.exclude(set, |g, ri| {
-                    alive.has(g, dir, ri) || marked(redundant, g, dir, ri)
+                    alive.has(g, dir, ri) || marked(ctx, sg011, g, dir, ri)
                 });
                 for (k, &gi) in set.iter().enumerate() {
                     let boxes = ctx.boxes(gi, dir);
@@ -299,7 +280,7 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, redundant: Option<&Alive>, sets: &[
             // Removed so far: candidates not dropped and not waiting for their turn, and
             // the redundant rules.
             s.exclude(set, |g, r| {
-                (alive.has(g, dir, r) && !pending.has(g, dir, r)) || marked(redundant, g, dir, r)
+                (alive.has(g, dir, r) && !pending.has(g, dir, r)) || marked(ctx, sg011, g, dir, r)
             });
             let k = set
                 .iter()
@@ -476,7 +457,7 @@ impl Alive {
     }
 }
 
-fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, redundant: Option<&Alive>) -> Vec<Finding> {
+fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Finding> {
     let mut found = Vec::new();
     if !Direction::ALL.iter().any(|&d| alive.any(gi, d)) {
         return found;
@@ -506,7 +487,7 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, redundant: Option<&Alive
             if let Some(b) = ctx.boxes(gi, dir)[ri] {
                 named.extend(others.iter().filter_map(|&og| {
                     let stays = |t: u32| {
-                        !alive.has(og, dir, t as usize) && !marked(redundant, og, dir, t as usize)
+                        !alive.has(og, dir, t as usize) && !marked(ctx, sg011, og, dir, t as usize)
                     };
                     ctx.cover(og, dir).overlapping(&b, table, stays, &mut near);
                     (!near.is_empty()).then_some(ctx.group(og).id.as_str())
@@ -618,7 +599,7 @@ mod tests {
             .collect()
     }
 
-    /// Every rule in `bits`, by group position and direction.
+    /// Every rule the check reports, by group position and direction.
     fn listed(ctx: &AuditCtx<'_>, bits: &Alive) -> Vec<RuleAt> {
         (0..ctx.topo.security_groups.len() as u32)
             .flat_map(|gi| {
@@ -672,8 +653,14 @@ mod tests {
             let topo = topo.build();
             let config = AuditConfig::default();
             let ctx = AuditCtx::new(&topo, &config);
-            let (alive, redundant) = shadowed(&ctx);
-            let redundant = listed(&ctx, redundant.as_ref().expect("SG011 runs"));
+            let alive = shadowed(&ctx);
+            let redundant: Vec<RuleAt> = (0..topo.security_groups.len() as u32)
+                .flat_map(|gi| Direction::ALL.into_iter().map(move |dir| (gi, dir)))
+                .flat_map(|(gi, dir)| {
+                    let gone = ctx.redundant(gi, dir);
+                    (0..gone.len()).filter(|&ri| gone[ri]).map(move |ri| (gi, dir, ri))
+                })
+                .collect();
             let reported = listed(&ctx, &alive);
             let gone: Vec<RuleAt> = redundant.iter().chain(&reported).copied().collect();
             for gi in 0..topo.security_groups.len() as u32 {

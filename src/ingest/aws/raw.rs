@@ -720,7 +720,7 @@ pub(crate) struct RawGroupUser<'a> {
     pub launch_template_data: Option<RawLaunchTemplateData<'a>>,
     /// MSK (kafka) clusters: `BrokerNodeGroupInfo.SecurityGroups`.
     #[serde(borrow, rename = "BrokerNodeGroupInfo")]
-    pub broker_node_group_info: Option<RawBrokerNodes<'a>>,
+    pub broker_node_group_info: Option<RawSecurityGroupsHolder<'a>>,
     /// ECS services.
     #[serde(borrow, rename = "serviceName")]
     pub service_name: Str<'a>,
@@ -729,27 +729,19 @@ pub(crate) struct RawGroupUser<'a> {
     pub network_configuration: Option<RawEcsNetwork<'a>>,
 }
 
-/// MSK `BrokerNodeGroupInfo`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct RawBrokerNodes<'a> {
-    #[serde(borrow)]
-    pub security_groups: Option<GroupIds<'a>>,
-}
-
 /// ECS `networkConfiguration`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawEcsNetwork<'a> {
     #[serde(borrow)]
-    pub awsvpc_configuration: Option<RawEcsAwsvpc<'a>>,
+    pub awsvpc_configuration: Option<RawSecurityGroupsHolder<'a>>,
 }
 
-/// ECS `awsvpcConfiguration`.
+/// An object with a `SecurityGroups` (or ECS's `securityGroups`) list of ids: MSK's
+/// `BrokerNodeGroupInfo`, ECS's `awsvpcConfiguration`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct RawEcsAwsvpc<'a> {
-    #[serde(borrow)]
+pub(crate) struct RawSecurityGroupsHolder<'a> {
+    #[serde(borrow, rename = "SecurityGroups", alias = "securityGroups")]
     pub security_groups: Option<GroupIds<'a>>,
 }
 
