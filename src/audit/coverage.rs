@@ -522,14 +522,9 @@ impl GroupCover {
 }
 
 impl GroupCover {
-    /// Whether some indexed box shares traffic with `target` (a protocol, an L4 value
-    /// and an address or identity); `table` is the one their keys refer to.
-    pub fn overlaps(&self, target: &RuleBox, table: &PeerTable) -> bool {
-        self.find_overlap(target, table, &mut |_| true)
-    }
-
-    /// The tags of the pieces sharing traffic with `target` that `keep` accepts, sorted,
-    /// each once, into `out` (cleared first).
+    /// The tags of the pieces sharing traffic with `target` (a protocol, an L4 span and
+    /// an address set or identity) that `keep` accepts, sorted, each once, into `out`
+    /// (cleared first); `table` is the one their keys refer to.
     pub fn overlapping(
         &self,
         target: &RuleBox,
@@ -538,41 +533,27 @@ impl GroupCover {
         out: &mut Vec<u32>,
     ) {
         out.clear();
-        self.find_overlap(target, table, &mut |tag| {
+        let mut add = |tag: u32| {
             if keep(tag) {
                 out.push(tag);
             }
-            false
-        });
-        out.sort_unstable();
-        out.dedup();
-    }
-
-    /// Calls `f` with the tag of each piece sharing traffic with `target` until it
-    /// returns true; whether it did.
-    fn find_overlap(
-        &self,
-        target: &RuleBox,
-        table: &PeerTable,
-        f: &mut dyn FnMut(u32) -> bool,
-    ) -> bool {
+        };
         match target.peer {
-            PeerKey::V4(a, b) => lane_find(target, a, b, &self.v4, f),
-            PeerKey::V6(a, b) => lane_find(target, a, b, &self.v6, f),
-            PeerKey::Ident(k) => lane_find(target, k, k, &self.ids, f),
+            PeerKey::V4(a, b) => lane_overlapping(target, a, b, &self.v4, &mut add),
+            PeerKey::V6(a, b) => lane_overlapping(target, a, b, &self.v6, &mut add),
+            PeerKey::Ident(k) => lane_overlapping(target, k, k, &self.ids, &mut add),
             PeerKey::Set(k) => {
                 let set = table.set(k);
-                set.v4
-                    .ranges()
-                    .iter()
-                    .any(|&(a, b)| lane_find(target, a, b, &self.v4, f))
-                    || set
-                        .v6
-                        .ranges()
-                        .iter()
-                        .any(|&(a, b)| lane_find(target, a, b, &self.v6, f))
+                for &(a, b) in set.v4.ranges() {
+                    lane_overlapping(target, a, b, &self.v4, &mut add);
+                }
+                for &(a, b) in set.v6.ranges() {
+                    lane_overlapping(target, a, b, &self.v6, &mut add);
+                }
             }
         }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Whether a box equal to `target` is indexed here; `None` for a multi-range peer
@@ -589,23 +570,28 @@ impl GroupCover {
 }
 
 /// Calls `f` with the tag of each piece of `lane` sharing traffic with ports of `t` ×
-/// addresses `[ta, tb]` until it returns true; whether it did. (An all-protocols box
-/// spans every L4 value, so spans compare as they are.)
-fn lane_find<A: Endpoint>(
+/// addresses `[ta, tb]` (an all-protocols box spans every L4 value, so spans compare as
+/// they are).
+fn lane_overlapping<A: Endpoint>(
     t: &RuleBox,
     ta: A,
     tb: A,
     lane: &Lane<A>,
-    f: &mut dyn FnMut(u32) -> bool,
-) -> bool {
-    lane.runs.iter().any(|run| {
+    f: &mut impl FnMut(u32),
+) {
+    for run in &lane.runs {
         let p = run.protocol;
-        (p == t.protocol || p == Protocol::All || t.protocol == Protocol::All)
-            && lane.near(run, t.lo, t.hi).iter().any(|part| {
-                part.iter()
-                    .any(|e| e.hi >= t.lo && e.a <= tb && e.b >= ta && f(e.tag))
-            })
-    })
+        if p != t.protocol && p != Protocol::All && t.protocol != Protocol::All {
+            continue;
+        }
+        for part in lane.near(run, t.lo, t.hi) {
+            for e in part {
+                if e.hi >= t.lo && e.a <= tb && e.b >= ta {
+                    f(e.tag);
+                }
+            }
+        }
+    }
 }
 
 /// Whether `lane` holds a piece of `t`'s protocol with exactly its span and the range
