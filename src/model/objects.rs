@@ -847,11 +847,17 @@ pub enum UserKind {
     LaunchConfiguration,
     /// `services` (ecs describe-services, `awsvpc` network mode).
     EcsService,
+    /// `Targets` (events list-targets-by-rule) that run ECS tasks in `awsvpc` mode.
+    EventTarget,
+    /// `cluster` (eks describe-cluster).
+    EksCluster,
+    /// `SecurityGroups` as a list of ids (efs describe-mount-target-security-groups).
+    EfsMountTarget,
 }
 
 impl UserKind {
     /// Every kind, in declaration order.
-    pub const ALL: [UserKind; 12] = [
+    pub const ALL: [UserKind; 15] = [
         UserKind::RdsInstance,
         UserKind::RdsCluster,
         UserKind::LoadBalancer,
@@ -864,6 +870,9 @@ impl UserKind {
         UserKind::LaunchTemplate,
         UserKind::LaunchConfiguration,
         UserKind::EcsService,
+        UserKind::EventTarget,
+        UserKind::EksCluster,
+        UserKind::EfsMountTarget,
     ];
 
     /// The rule-language spelling (`rds-instance`).
@@ -881,6 +890,9 @@ impl UserKind {
             UserKind::LaunchTemplate => "launch-template",
             UserKind::LaunchConfiguration => "launch-configuration",
             UserKind::EcsService => "ecs-service",
+            UserKind::EventTarget => "eventbridge-target",
+            UserKind::EksCluster => "eks-cluster",
+            UserKind::EfsMountTarget => "efs-mount-target",
         }
     }
 
@@ -899,6 +911,9 @@ impl UserKind {
             UserKind::LaunchTemplate => "launch template",
             UserKind::LaunchConfiguration => "launch configuration",
             UserKind::EcsService => "ECS service",
+            UserKind::EventTarget => "EventBridge target",
+            UserKind::EksCluster => "EKS cluster",
+            UserKind::EfsMountTarget => "EFS mount target",
         }
     }
 }

@@ -145,6 +145,12 @@ impl<'f> Lowerer<'f> {
                     self.volume(&at(i), x);
                 }
             }
+            // describe-mount-target-security-groups: the list is the resource.
+            Body::Users { kind, key, items } if *key == MOUNT_TARGET_SECTION => {
+                for x in items {
+                    self.group_user(p, *kind, x);
+                }
+            }
             Body::Users { kind, items, .. } => {
                 for (i, x) in items.iter().enumerate() {
                     self.group_user(&at(i), *kind, x);
@@ -1310,12 +1316,22 @@ impl<'f> Lowerer<'f> {
             UserKind::LaunchTemplate => s(&u.launch_template_id).or(s(&u.launch_template_name)),
             UserKind::LaunchConfiguration => s(&u.launch_configuration_name),
             UserKind::EcsService => s(&u.service_name),
+            UserKind::EventTarget => s(&u.target_id),
+            UserKind::EksCluster => s(&u.eks_name),
+            UserKind::EfsMountTarget => s(&u.mount_target_id),
+        };
+        // describe-mount-target-security-groups names no mount target: the file may.
+        let named_by_file = match kind {
+            UserKind::EfsMountTarget if name.is_none() => id_in_file_name(self.file, "fsmt-"),
+            _ => None,
         };
         // A launch template version is named `lt-…:VERSION`.
-        let name = name.map(|t| match (kind, u.version_number) {
-            (UserKind::LaunchTemplate, Some(v)) => format!("{t}:{v}"),
-            _ => t.to_string(),
-        });
+        let name = name
+            .map(|t| match (kind, u.version_number) {
+                (UserKind::LaunchTemplate, Some(v)) => format!("{t}:{v}"),
+                _ => t.to_string(),
+            })
+            .or(named_by_file);
         let (ids, names) = u.group_ids();
         let id = name.clone().unwrap_or_else(|| path.to_string());
         let subject = format!("{} {id}", kind.label());
@@ -1348,10 +1364,18 @@ impl<'f> Lowerer<'f> {
             return;
         }
         if name.is_none() {
+            let hint = match kind {
+                UserKind::EfsMountTarget => {
+                    " (describe-mount-target-security-groups has no mount target id; add \
+                     \"MountTargetId\": \"fsmt-…\" beside \"SecurityGroups\" or put the fsmt-… id \
+                     in the file name); its groups count as used"
+                }
+                _ => "",
+            };
             self.warn(
                 path,
                 format!(
-                    "{} without a name or id; named by its JSON path",
+                    "{} without a name or id; named by its JSON path{hint}",
                     kind.label()
                 ),
             );
@@ -1523,23 +1547,29 @@ fn association_live(a: &RawCidrAssociation<'_>) -> bool {
 /// A `pl-<hex>` id (at least 8 hex digits) in the file's base name, not preceded by a
 /// letter or digit.
 pub(crate) fn list_id_in_file_name(file: &str) -> Option<String> {
+    id_in_file_name(file, "pl-")
+}
+
+/// An AWS id (`prefix` then 8 or more hex digits, standing alone) in a file's name.
+pub(crate) fn id_in_file_name(file: &str, prefix: &str) -> Option<String> {
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let bytes = base.as_bytes();
+    let n = prefix.len();
     let mut from = 0;
-    while let Some(pos) = base[from..].find("pl-").map(|p| p + from) {
+    while let Some(pos) = base[from..].find(prefix).map(|p| p + from) {
         let boundary = pos == 0 || !bytes[pos - 1].is_ascii_alphanumeric();
-        let hex = base[pos + 3..]
+        let hex = base[pos + n..]
             .bytes()
             .take_while(u8::is_ascii_hexdigit)
             .count();
-        let end_ok = base[pos + 3 + hex..]
+        let end_ok = base[pos + n + hex..]
             .bytes()
             .next()
             .is_none_or(|b| !b.is_ascii_alphanumeric());
         if boundary && hex >= 8 && end_ok {
-            return Some(base[pos..pos + 3 + hex].to_string());
+            return Some(base[pos..pos + n + hex].to_string());
         }
-        from = pos + 3;
+        from = pos + n;
     }
     None
 }

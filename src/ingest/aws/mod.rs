@@ -16,8 +16,13 @@
 //! they name only ([`GroupUser`](crate::model::GroupUser)), other services' resources:
 //! `DBInstances`, `DBClusters`, `LoadBalancerDescriptions`, `LoadBalancers`, `Functions`,
 //! `Clusters`, `CacheClusters`, `DomainStatusList`, `DomainStatus` (one object),
-//! `VpcEndpoints`, `computeEnvironments`, `LaunchTemplateVersions` and
-//! `LaunchConfigurations` (see `raw::user_kind_of_key`). Also:
+//! `VpcEndpoints`, `computeEnvironments`, `LaunchTemplateVersions`,
+//! `LaunchConfigurations`, `ClusterInfoList`, `services`, `Targets` (EventBridge targets
+//! running ECS tasks) and `cluster` (EKS, one object) (see `raw::user_kind_of_key`;
+//! `Targets` and `cluster` only when an element names a group), and `SecurityGroups`
+//! holding ids (efs describe-mount-target-security-groups; the mount target from a
+//! sibling `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file
+//! name). Also:
 //!
 //! - a one-level wrapper under any other top-level key: the placebo recording
 //!   `{"status_code": 200, "data": {...}}` (JSON paths then read `data.SecurityGroups[0]`)
@@ -111,7 +116,7 @@ use std::sync::Arc;
 /// Whether a section name (as [`AwsDoc::sections`] lists it) holds other services'
 /// resources, read only for the groups they name (`DBInstances`, `LoadBalancers`, …).
 pub fn is_service_section(name: &str) -> bool {
-    raw::user_kind_of_key(name).is_some()
+    raw::user_kind_of_key(name).is_some() || name == raw::MOUNT_TARGET_SECTION
 }
 
 /// What one JSON file held.

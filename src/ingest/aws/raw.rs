@@ -655,7 +655,7 @@ pub(crate) struct RawPrefixListEntry<'a> {
 /// Lambda, clusters, OpenSearch, VPC endpoints, Batch, launch templates and
 /// configurations; see [`UserKind`]). One mirror serves every service: each field is read
 /// where a service has it, and [`super::lower`] picks the name field by kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct RawGroupUser<'a> {
     #[serde(borrow, rename = "DBInstanceIdentifier")]
     pub db_instance_identifier: Str<'a>,
@@ -727,6 +727,41 @@ pub(crate) struct RawGroupUser<'a> {
     /// ECS services: `networkConfiguration.awsvpcConfiguration.securityGroups`.
     #[serde(borrow, rename = "networkConfiguration")]
     pub network_configuration: Option<RawEcsNetwork<'a>>,
+    /// EventBridge targets.
+    #[serde(borrow, rename = "Id")]
+    pub target_id: Str<'a>,
+    /// EventBridge targets that run ECS tasks:
+    /// `EcsParameters.NetworkConfiguration.awsvpcConfiguration.SecurityGroups`.
+    #[serde(borrow, rename = "EcsParameters")]
+    pub ecs_parameters: Option<RawEcsParameters<'a>>,
+    /// EKS clusters.
+    #[serde(borrow, rename = "name")]
+    pub eks_name: Str<'a>,
+    /// EKS clusters: `resourcesVpcConfig.securityGroupIds` and `.clusterSecurityGroupId`.
+    #[serde(borrow, rename = "resourcesVpcConfig")]
+    pub resources_vpc_config: Option<RawEksVpcConfig<'a>>,
+    /// EFS mount targets (the sgcheck extension key beside
+    /// describe-mount-target-security-groups' `SecurityGroups`; see [`Level`]).
+    #[serde(borrow, rename = "MountTargetId")]
+    pub mount_target_id: Str<'a>,
+}
+
+/// An EventBridge target's `EcsParameters`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawEcsParameters<'a> {
+    #[serde(borrow, rename = "NetworkConfiguration")]
+    pub network_configuration: Option<RawEcsNetwork<'a>>,
+}
+
+/// An EKS cluster's `resourcesVpcConfig`: the groups given at creation and the cluster
+/// group EKS makes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawEksVpcConfig<'a> {
+    #[serde(borrow)]
+    pub security_group_ids: Option<GroupIds<'a>>,
+    #[serde(borrow)]
+    pub cluster_security_group_id: Str<'a>,
 }
 
 /// ECS `networkConfiguration`.
@@ -846,12 +881,21 @@ impl RawGroupUser<'_> {
         if let Some(b) = &self.broker_node_group_info {
             out.extend(ids(&b.security_groups));
         }
-        if let Some(a) = self
-            .network_configuration
+        let ecs_task = self
+            .ecs_parameters
             .as_ref()
-            .and_then(|n| n.awsvpc_configuration.as_ref())
+            .and_then(|p| p.network_configuration.as_ref());
+        for n in [self.network_configuration.as_ref(), ecs_task]
+            .into_iter()
+            .flatten()
         {
-            out.extend(ids(&a.security_groups));
+            if let Some(a) = &n.awsvpc_configuration {
+                out.extend(ids(&a.security_groups));
+            }
+        }
+        if let Some(c) = &self.resources_vpc_config {
+            out.extend(ids(&c.security_group_ids));
+            out.extend(c.cluster_security_group_id.as_deref());
         }
         let mut names = Vec::new();
         if let Some(t) = &self.launch_template_data {
@@ -884,9 +928,28 @@ pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
         "LaunchConfigurations" => (UserKind::LaunchConfiguration, "LaunchConfigurations"),
         "ClusterInfoList" => (UserKind::Cluster, "ClusterInfoList"),
         "services" => (UserKind::EcsService, "services"),
+        "Targets" => (UserKind::EventTarget, "Targets"),
+        "cluster" => (UserKind::EksCluster, "cluster"),
         _ => return None,
     })
 }
+
+/// Service keys that hold one object instead of a list: `DomainStatus` (es and opensearch
+/// describe-domain) and `cluster` (eks describe-cluster).
+fn holds_one_object(key: &str) -> bool {
+    matches!(key, "DomainStatus" | "cluster")
+}
+
+/// Service keys so common in other documents (`Targets` of a load balancer's target
+/// group, `cluster` of ECS create-cluster) that they count as a section only when an
+/// element names a security group.
+fn common_word(key: &str) -> bool {
+    matches!(key, "Targets" | "cluster")
+}
+
+/// The section name of describe-mount-target-security-groups (efs) output, whose
+/// `SecurityGroups` is a list of ids rather than of groups.
+pub(crate) const MOUNT_TARGET_SECTION: &str = "SecurityGroups (EFS mount target)";
 
 // ---------------------------------------------------------------------------------------
 // List sections
@@ -1228,6 +1291,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let Level { depth, prefix, out } = self;
         let first = out.len();
         let mut list_id: Option<String> = None;
+        let mut mount_target: Str<'de> = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let path = || format!("{prefix}{key}");
             match key.as_ref() {
@@ -1248,6 +1312,32 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: StrOrOther<'de> = map.next_value()?;
                     list_id = v.0.map(Cow::into_owned);
                 }
+                // describe-security-groups, or (a list of ids) efs
+                // describe-mount-target-security-groups.
+                "SecurityGroups" => match map.next_value::<GroupsOrIds<'de>>()? {
+                    GroupsOrIds::Groups(v) => out.push(RawSection {
+                        path: path(),
+                        body: Body::SecurityGroups(v),
+                    }),
+                    GroupsOrIds::Ids(ids) => out.push(RawSection {
+                        path: path(),
+                        body: Body::Users {
+                            kind: UserKind::EfsMountTarget,
+                            key: MOUNT_TARGET_SECTION,
+                            items: vec![RawGroupUser {
+                                security_groups: Some(GroupIds(ids)),
+                                ..RawGroupUser::default()
+                            }],
+                        },
+                    }),
+                    GroupsOrIds::Other => {}
+                },
+                // sgcheck extension: names the mount target whose groups `SecurityGroups`
+                // lists at this level.
+                "MountTargetId" => {
+                    let v: StrOrOther<'de> = map.next_value()?;
+                    mount_target = v.0.map(|c| Text(Cow::Owned(c.into_owned())));
+                }
                 k => {
                     if let Some(kind) = ListKind::of_key(k) {
                         if let Some(body) =
@@ -1256,33 +1346,34 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             out.push(RawSection { path: path(), body });
                         }
                     } else if let Some((kind, key)) = user_kind_of_key(k) {
-                        // describe-domain (es, opensearch): one domain, as an object.
-                        if key == "DomainStatus" {
-                            let v: OneOrOther<RawGroupUser<'de>> = map.next_value()?;
-                            if let OneOrOther(Some(one)) = v {
-                                out.push(RawSection {
-                                    path: path(),
-                                    body: Body::Users {
-                                        kind,
-                                        key,
-                                        items: vec![one],
-                                    },
-                                });
-                            }
-                            continue;
-                        }
-                        // Some of these keys are common words (`services`): a list of
-                        // scalars is some other document's, not a section.
-                        let v: ListOrOther<UserItem<'de>> = map.next_value()?;
-                        if let ListOrOther(Some(list)) = v {
-                            let total = list.len();
-                            let items: Vec<_> = list.into_iter().filter_map(|i| i.0).collect();
-                            if total == 0 || !items.is_empty() {
-                                out.push(RawSection {
-                                    path: path(),
-                                    body: Body::Users { kind, key, items },
-                                });
-                            }
+                        // Any other value (a string, an object where a list is meant) is
+                        // some other document's, not a section.
+                        let (total, items): (usize, Vec<RawGroupUser<'de>>) =
+                            if holds_one_object(key) {
+                                match map.next_value::<OneOrOther<RawGroupUser<'de>>>()?.0 {
+                                    Some(one) => (1, vec![one]),
+                                    None => continue,
+                                }
+                            } else {
+                                // A list of scalars under a common word (`services`) is
+                                // not a section either.
+                                match map.next_value::<ListOrOther<UserItem<'de>>>()?.0 {
+                                    Some(list) => {
+                                        (list.len(), list.into_iter().filter_map(|i| i.0).collect())
+                                    }
+                                    None => continue,
+                                }
+                            };
+                        let keep = if common_word(key) {
+                            items.iter().any(|u| !u.group_ids().0.is_empty())
+                        } else {
+                            total == 0 || !items.is_empty()
+                        };
+                        if keep {
+                            out.push(RawSection {
+                                path: path(),
+                                body: Body::Users { kind, key, items },
+                            });
                         }
                     } else if depth == 0 {
                         map.next_value_seed(Level {
@@ -1296,11 +1387,15 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                 }
             }
         }
-        if let Some(id) = list_id {
-            for s in &mut out[first..] {
-                if let Body::Entries { list_id, .. } = &mut s.body {
-                    *list_id = Some(id.clone());
+        for s in &mut out[first..] {
+            match &mut s.body {
+                Body::Entries { list_id: l, .. } if list_id.is_some() => l.clone_from(&list_id),
+                Body::Users { key, items, .. } if *key == MOUNT_TARGET_SECTION => {
+                    for u in items {
+                        u.mount_target_id.clone_from(&mount_target);
+                    }
                 }
+                _ => {}
             }
         }
         Ok(())
@@ -1346,6 +1441,81 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
                 Ok(ListOrOther(None))
             }
             ignore_other!(ListOrOther(None));
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A `SecurityGroups` value: a list of groups (describe-security-groups), a list of ids
+/// (efs describe-mount-target-security-groups: the first element decides, the rest must be
+/// alike), or anything else (not a section: `Other`).
+enum GroupsOrIds<'a> {
+    Groups(Vec<RawSecurityGroup<'a>>),
+    Ids(Vec<Text<'a>>),
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for GroupsOrIds<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The first element: a group, or an id.
+        enum First<'a> {
+            Group(RawSecurityGroup<'a>),
+            Id(Text<'a>),
+        }
+        impl<'de: 'a, 'a> Deserialize<'de> for First<'a> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V<'a>(std::marker::PhantomData<&'a ()>);
+                impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+                    type Value = First<'a>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a security group object, or a security group id")
+                    }
+                    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<First<'a>, E> {
+                        Ok(First::Id(Text(Cow::Borrowed(v))))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<First<'a>, E> {
+                        Ok(First::Id(Text(Cow::Owned(v.to_string()))))
+                    }
+                    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<First<'a>, M::Error> {
+                        RawSecurityGroup::deserialize(de::value::MapAccessDeserializer::new(map))
+                            .map(First::Group)
+                    }
+                }
+                d.deserialize_any(V(std::marker::PhantomData))
+            }
+        }
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = GroupsOrIds<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let cap = seq.size_hint().unwrap_or(0).min(4096);
+                match seq.next_element::<First<'a>>()? {
+                    None => Ok(GroupsOrIds::Groups(Vec::new())),
+                    Some(First::Group(g)) => {
+                        let mut v = Vec::with_capacity(cap.max(1));
+                        v.push(g);
+                        while let Some(x) = seq.next_element()? {
+                            v.push(x);
+                        }
+                        Ok(GroupsOrIds::Groups(v))
+                    }
+                    Some(First::Id(id)) => {
+                        let mut v = vec![id];
+                        while let Some(x) = seq.next_element()? {
+                            v.push(x);
+                        }
+                        Ok(GroupsOrIds::Ids(v))
+                    }
+                }
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(GroupsOrIds::Other)
+            }
+            ignore_other!(GroupsOrIds::Other);
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }

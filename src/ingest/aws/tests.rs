@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::{
-    InstanceState, Location, NaclAction, Peer, RouteDestination, RouteTarget, Severity,
+    InstanceState, Location, NaclAction, Peer, RouteDestination, RouteTarget, Severity, UserKind,
 };
 use crate::net::{Direction, IcmpMatch, L4, PortRange, Protocol};
 
@@ -1033,6 +1033,11 @@ fn list_id_in_file_names() {
             "{name}"
         );
     }
+    assert_eq!(
+        lower::id_in_file_name("mt/fsmt-0a1b2c3d.json", "fsmt-").as_deref(),
+        Some("fsmt-0a1b2c3d")
+    );
+    assert_eq!(lower::id_in_file_name("pl-0a1b2c3d.json", "fsmt-"), None);
 }
 
 #[test]
@@ -1098,7 +1103,6 @@ fn truncated_and_corrupted_inputs_never_panic() {
 
 #[test]
 fn other_services_name_the_groups_they_use() {
-    use crate::model::UserKind;
     // (document, kind, id, groups)
     let cases: &[(&str, UserKind, &str, &[&str])] = &[
         (
@@ -1209,6 +1213,24 @@ fn other_services_name_the_groups_they_use() {
             "lc",
             &["sg-1"],
         ),
+        (
+            r#"{"status_code":200,"data":{"Targets":[{"Id":"nightly","Arn":"arn:aws:ecs:us-east-1:1:cluster/c","EcsParameters":{"TaskCount":1,"NetworkConfiguration":{"awsvpcConfiguration":{"Subnets":["subnet-1"],"SecurityGroups":["sg-1"],"AssignPublicIp":"ENABLED"}}}}]}}"#,
+            UserKind::EventTarget,
+            "nightly",
+            &["sg-1"],
+        ),
+        (
+            r#"{"cluster":{"name":"prod","arn":"arn:aws:eks:us-east-1:1:cluster/prod","resourcesVpcConfig":{"subnetIds":["subnet-1"],"securityGroupIds":["sg-1"],"clusterSecurityGroupId":"sg-2","vpcId":"vpc-1"}}}"#,
+            UserKind::EksCluster,
+            "prod",
+            &["sg-1", "sg-2"],
+        ),
+        (
+            r#"{"SecurityGroups":["sg-1","sg-2"],"MountTargetId":"fsmt-0123abcd"}"#,
+            UserKind::EfsMountTarget,
+            "fsmt-0123abcd",
+            &["sg-1", "sg-2"],
+        ),
     ];
     for (json, kind, id, groups) in cases {
         let doc = read_ok(json);
@@ -1281,6 +1303,61 @@ fn group_users_without_groups_are_not_kept_and_odd_values_are_said() {
             .contains("a security group id, or an object with a GroupId"),
         "{err}"
     );
+}
+
+#[test]
+fn mount_target_groups_and_common_word_keys() {
+    // describe-mount-target-security-groups names no mount target: the file name may,
+    // else the list is named by its path, with a warning saying how to name it.
+    let json = br#"{"SecurityGroups":["sg-1"]}"#;
+    let named = Arc::from("exports/fsmt-0123abcd.json");
+    let doc = read(&named, json, &Scope::default()).unwrap();
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.topology.group_users[0].id, "fsmt-0123abcd");
+    assert!(is_service_section(&doc.sections[0]), "{:?}", doc.sections);
+    let doc = read_ok(r#"{"status_code":200,"data":{"SecurityGroups":["sg-1"]}}"#);
+    let users = &doc.topology.group_users;
+    assert_eq!(
+        (users[0].kind, users[0].id.as_str()),
+        (UserKind::EfsMountTarget, "data.SecurityGroups")
+    );
+    assert_eq!(paths(&doc, Severity::Warning), ["data.SecurityGroups"]);
+    assert!(
+        doc.diagnostics[0].message.contains("MountTargetId"),
+        "{:?}",
+        doc.diagnostics
+    );
+    // Groups and ids mixed fail the file at the element, as any wrong type does.
+    for json in [
+        r#"{"SecurityGroups":["sg-1",{"GroupId":"sg-2"}]}"#,
+        r#"{"SecurityGroups":[{"GroupId":"sg-2"},"sg-1"]}"#,
+    ] {
+        let err = read(&file(), json.as_bytes(), &Scope::default()).unwrap_err();
+        assert!(err.to_string().contains("SecurityGroups[1]"), "{err}");
+    }
+    // Groups are still groups, and an empty list is an (empty) groups section.
+    let doc = read_ok(r#"{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[]}]}"#);
+    assert_eq!(doc.topology.security_groups.len(), 1);
+    assert!(doc.topology.group_users.is_empty());
+    assert_eq!(
+        read_ok(r#"{"SecurityGroups":[]}"#).sections,
+        ["SecurityGroups"]
+    );
+    // `Targets` and `cluster` without a group are other documents' (a target group's
+    // targets, ECS create-cluster, a Lambda target): not sections.
+    for json in [
+        r#"{"Targets":[{"Id":"i-0123","Port":80}]}"#,
+        r#"{"Targets":[{"Id":"f","Arn":"arn:aws:lambda:us-east-1:1:function:f"}]}"#,
+        r#"{"cluster":{"clusterName":"c","status":"ACTIVE"}}"#,
+        r#"{"cluster":"c"}"#,
+    ] {
+        let doc = read_ok(json);
+        assert!(doc.sections.is_empty(), "{json}: {:?}", doc.sections);
+        assert!(
+            doc.topology.group_users.is_empty() && doc.diagnostics.is_empty(),
+            "{json}"
+        );
+    }
 }
 
 #[test]
