@@ -71,7 +71,11 @@ impl<'f> Lowerer<'f> {
     /// Lowers elements of the section at `p`, the first of which is element `first` of
     /// the section (a chunk of a split list, see [`super::chunked`]).
     pub fn elements(&mut self, p: &str, body: &Body<'_>, first: usize) {
-        let at = |i: usize| child(p, "", first + i);
+        self.elements_at(p, body, &|i| child(p, "", first + i));
+    }
+
+    /// Lowers the elements of `body`, the section at `p`, element `i` at path `at(i)`.
+    fn elements_at(&mut self, p: &str, body: &Body<'_>, at: &dyn Fn(usize) -> String) {
         match body {
             Body::SecurityGroups(v) => {
                 self.topology.security_groups.reserve(v.len());
@@ -154,6 +158,17 @@ impl<'f> Lowerer<'f> {
             Body::Users { kind, items, .. } => {
                 for (i, x) in items.iter().enumerate() {
                     self.group_user(&at(i), *kind, x);
+                }
+            }
+            // Each configuration item is one object at its own path.
+            Body::Config { items, .. } => {
+                for item in items {
+                    match item {
+                        ConfigObject::Object { path, body } => {
+                            self.elements_at(path, body, &|_| path.clone());
+                        }
+                        ConfigObject::Bad { path, message } => self.error(path, message.clone()),
+                    }
                 }
             }
         }

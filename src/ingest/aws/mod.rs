@@ -22,7 +22,8 @@
 //! `Targets` and `cluster` only when an element names a group), and `SecurityGroups`
 //! holding ids (efs describe-mount-target-security-groups; the mount target from a
 //! sibling `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file
-//! name). Also:
+//! name); AWS Config configuration items of EC2 resource types under `Results`,
+//! `configurationItems` and `baseConfigurationItems` (see `raw::config_items`). Also:
 //!
 //! - a one-level wrapper under any other top-level key: the placebo recording
 //!   `{"status_code": 200, "data": {...}}` (JSON paths then read `data.SecurityGroups[0]`)

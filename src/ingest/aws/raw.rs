@@ -1154,6 +1154,22 @@ pub(crate) enum Body<'a> {
         key: &'static str,
         items: Vec<RawGroupUser<'a>>,
     },
+    /// AWS Config configuration items (see [`config_items`]), each an EC2 object at its
+    /// own path or a problem with it.
+    Config {
+        key: &'static str,
+        items: Vec<ConfigObject<'a>>,
+    },
+}
+
+/// One AWS Config configuration item of a resource type sgcheck reads.
+#[derive(Debug)]
+pub(crate) enum ConfigObject<'a> {
+    /// The item's configuration, read as the describe-* element it mirrors (a body of
+    /// one element), at `path` (`Results[3].configuration`).
+    Object { path: String, body: Body<'a> },
+    /// An item that could not be read: an error at `path`.
+    Bad { path: String, message: String },
 }
 
 impl Body<'_> {
@@ -1174,7 +1190,7 @@ impl Body<'_> {
             Body::Entries { .. } => "Entries",
             Body::Addresses(_) => "Addresses",
             Body::Volumes(_) => "Volumes",
-            Body::Users { key, .. } => key,
+            Body::Users { key, .. } | Body::Config { key, .. } => key,
         }
     }
 }
@@ -1332,6 +1348,20 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     }),
                     GroupsOrIds::Other => {}
                 },
+                "Results" | "configurationItems" | "baseConfigurationItems" => {
+                    let v: ListOrOther<serde_json::Value> = map.next_value()?;
+                    if let Some(items) = v.0.and_then(|list| config_items(&path(), list)) {
+                        let key = match key.as_ref() {
+                            "Results" => "Results (AWS Config)",
+                            "configurationItems" => "configurationItems (AWS Config)",
+                            _ => "baseConfigurationItems (AWS Config)",
+                        };
+                        out.push(RawSection {
+                            path: path(),
+                            body: Body::Config { key, items },
+                        });
+                    }
+                }
                 // sgcheck extension: names the mount target whose groups `SecurityGroups`
                 // lists at this level.
                 "MountTargetId" => {
@@ -1615,6 +1645,175 @@ impl<'de> Deserialize<'de> for StrOrOther<'de> {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// AWS Config
+
+/// The EC2 resource types whose configuration items are read (the others are skipped, as
+/// unknown fields are).
+const CONFIG_TYPES: [&str; 10] = [
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::NetworkInterface",
+    "AWS::EC2::Instance",
+    "AWS::EC2::Volume",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPC",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::EIP",
+];
+
+/// AWS Config configuration items: select-resource-config and
+/// select-aggregate-resource-config `Results` (each a JSON document in a string),
+/// get-resource-config-history and Config snapshot files `configurationItems`, and
+/// batch-get-resource-config `baseConfigurationItems` (`configuration` an object or a
+/// JSON string). An item is an object (or a string holding one) with a `configuration`
+/// or an `AWS::…` `resourceType`; its configuration is the describe-* element with
+/// camelCase keys, so the keys are capitalised and the element is classified by its keys
+/// like a bare array's (see [`kind_of`]). Security groups' `ipv4Ranges` are their
+/// `IpRanges`; the older `ipRanges` (a list of CIDR strings) adds any block `ipv4Ranges`
+/// lacks. An item with no configuration (a deleted resource) and items of other resource
+/// types are skipped. `None` when no element is a Config item (`Results` is a common word).
+fn config_items<'a>(prefix: &str, list: Vec<serde_json::Value>) -> Option<Vec<ConfigObject<'a>>> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    let mut any = false;
+    for (i, v) in list.into_iter().enumerate() {
+        let path = format!("{prefix}[{i}]");
+        let bad = |path: String, message: String| ConfigObject::Bad { path, message };
+        let v = match v {
+            Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(v) => v,
+                Err(e) if text.trim_start().starts_with('{') => {
+                    any = true;
+                    out.push(bad(path, format!("AWS Config item: not valid JSON: {e}")));
+                    continue;
+                }
+                Err(_) => continue,
+            },
+            v => v,
+        };
+        let Value::Object(mut item) = v else { continue };
+        let rtype = item
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let conf = item.remove("configuration");
+        if conf.is_none() && !rtype.as_deref().is_some_and(|t| t.starts_with("AWS::")) {
+            continue;
+        }
+        any = true;
+        let at = format!("{path}.configuration");
+        let conf = match conf {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Null) => continue,
+                Ok(v) => v,
+                Err(e) => {
+                    out.push(bad(at, format!("AWS Config item: not valid JSON: {e}")));
+                    continue;
+                }
+            },
+            Some(v) => v,
+        };
+        if !conf.is_object() {
+            out.push(bad(at, "AWS Config item: expected an object".to_string()));
+            continue;
+        }
+        let ours = rtype.as_deref().is_none_or(|t| CONFIG_TYPES.contains(&t));
+        if !ours {
+            continue;
+        }
+        match classify(vec![capitalised(conf)]) {
+            Ok(Some(body)) => out.push(ConfigObject::Object { path: at, body }),
+            Ok(None) => {
+                if let Some(t) = rtype {
+                    out.push(bad(
+                        at,
+                        format!("AWS Config item of type {t}: its configuration lacks the fields that identify one (an id and its main fields)"),
+                    ));
+                }
+            }
+            Err(e) => {
+                // `element [0].IpPermissions[0].FromPort: invalid type: …`
+                let rest = e.strip_prefix("element [0]").unwrap_or(&e);
+                let (inner, msg) = rest.split_once(": ").unwrap_or(("", rest));
+                out.push(bad(
+                    format!("{at}{inner}"),
+                    format!("AWS Config item: {}", super::plain_type_error(msg)),
+                ));
+            }
+        }
+    }
+    any.then_some(out)
+}
+
+/// A Config configuration with describe-* keys and values: each key's first letter
+/// capitalised (`ipPermissions` → `IpPermissions`), a security group permission's
+/// `ipv4Ranges` / `ipRanges` made its `IpRanges` (see [`config_items`]), and whole
+/// numbers written as `22.0` made integers.
+fn capitalised(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    match v {
+        Value::Array(a) => Value::Array(a.into_iter().map(capitalised).collect()),
+        Value::Object(o) => {
+            let mut out = Map::with_capacity(o.len());
+            let mut v4: Option<Value> = None;
+            let mut plain: Option<Value> = None;
+            for (k, v) in o {
+                match k.as_str() {
+                    "ipv4Ranges" => v4 = Some(capitalised(v)),
+                    "ipRanges" => plain = Some(v),
+                    _ => {
+                        let mut c = k.chars();
+                        let key = match c.next() {
+                            Some(f) => f.to_uppercase().chain(c).collect(),
+                            None => k,
+                        };
+                        out.insert(key, capitalised(v));
+                    }
+                }
+            }
+            if v4.is_some() || plain.is_some() {
+                let mut ranges = match v4 {
+                    Some(Value::Array(a)) => a,
+                    Some(other) => {
+                        out.insert("IpRanges".into(), other);
+                        return Value::Object(out);
+                    }
+                    None => Vec::new(),
+                };
+                match plain {
+                    Some(Value::Array(strings)) => {
+                        for cidr in strings {
+                            let known = ranges.iter().any(|r| r.get("CidrIp") == Some(&cidr));
+                            if !known {
+                                let mut r = Map::new();
+                                r.insert("CidrIp".into(), cidr);
+                                ranges.push(Value::Object(r));
+                            }
+                        }
+                    }
+                    // Not a list: kept, so the reader says what is wrong with it.
+                    Some(other) if ranges.is_empty() => {
+                        out.insert("IpRanges".into(), capitalised(other));
+                        return Value::Object(out);
+                    }
+                    _ => {}
+                }
+                out.insert("IpRanges".into(), Value::Array(ranges));
+            }
+            Value::Object(out)
+        }
+        // Config writes ports and other integers as `22.0`.
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        v => v,
     }
 }
 

@@ -1449,3 +1449,125 @@ fn cidrs_and_protocols_not_in_the_aws_form_are_errors() {
     assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
     assert_eq!(only_rule(&doc).protocol, Protocol::Tcp);
 }
+
+/// The rules of the only group of `doc`, as `(direction, text)` in order.
+fn rule_texts(doc: &AwsDoc) -> Vec<String> {
+    let g = &doc.topology.security_groups[0];
+    g.ingress
+        .iter()
+        .chain(&g.egress)
+        .map(|r| format!("{:?} {:?} {:?} {:?}", r.direction, r.protocol, r.l4, r.peer))
+        .collect()
+}
+
+#[test]
+fn config_select_results_read_as_the_describe_output_they_mirror() {
+    // select-resource-config: each result a JSON document in a string; Config writes
+    // ports as 22.0, and CIDRs twice (`ipRanges` strings and `ipv4Ranges` objects).
+    let config = r#"{"status_code":200,"data":{"Results":["{\"configuration\":{\"groupName\":\"web\",\"groupId\":\"sg-1\",\"vpcId\":\"vpc-1\",\"ownerId\":\"111122223333\",\"ipPermissions\":[{\"ipRanges\":[\"0.0.0.0/0\",\"10.0.0.0/8\"],\"prefixListIds\":[{\"prefixListId\":\"pl-11111111\"}],\"fromPort\":22.0,\"toPort\":22.0,\"userIdGroupPairs\":[{\"groupId\":\"sg-2\",\"userId\":\"111122223333\"}],\"ipProtocol\":\"tcp\",\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0.0/0\",\"description\":\"world\"}],\"ipv6Ranges\":[{\"cidrIpv6\":\"::/0\"}]}],\"ipPermissionsEgress\":[{\"ipProtocol\":\"-1\",\"ipRanges\":[\"0.0.0.0/0\"]}],\"tags\":[{\"key\":\"a\",\"value\":\"b\"}]},\"supplementaryConfiguration\":{}}"],"QueryInfo":{}}}"#;
+    let describe = r#"{"SecurityGroups":[{"GroupName":"web","GroupId":"sg-1","VpcId":"vpc-1","OwnerId":"111122223333",
+        "IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,
+            "IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"world"},{"CidrIp":"10.0.0.0/8"}],
+            "Ipv6Ranges":[{"CidrIpv6":"::/0"}],"PrefixListIds":[{"PrefixListId":"pl-11111111"}],
+            "UserIdGroupPairs":[{"GroupId":"sg-2","UserId":"111122223333"}]}],
+        "IpPermissionsEgress":[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}]}"#;
+    let (c, d) = (read_ok(config), read_ok(describe));
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    assert_eq!(c.sections, ["Results (AWS Config)"]);
+    assert_eq!(rule_texts(&c), rule_texts(&d));
+    assert_eq!(rule_texts(&c).len(), 6);
+    let (gc, gd) = (
+        &c.topology.security_groups[0],
+        &d.topology.security_groups[0],
+    );
+    assert_eq!((&gc.id, &gc.name, &gc.vpc), (&gd.id, &gd.name, &gd.vpc));
+    assert_eq!(
+        gc.ingress[0].origin.location,
+        Location::JsonPath {
+            path: "data.Results[0].configuration.IpPermissions[0].IpRanges[0]".into()
+        }
+    );
+}
+
+#[test]
+fn config_items_of_every_ec2_type_and_what_is_skipped() {
+    // A Config snapshot (configuration objects), with an ENI, an instance, a deleted
+    // group (no configuration) and a bucket (not read); batch-get-resource-config
+    // (configuration as a string).
+    let snapshot = r#"{"fileVersion":"1.0","configurationItems":[
+        {"resourceType":"AWS::EC2::NetworkInterface","resourceId":"eni-1","configuration":{
+            "networkInterfaceId":"eni-1","subnetId":"subnet-1","vpcId":"vpc-1","availabilityZone":"us-east-1a",
+            "privateIpAddress":"10.0.0.5","groups":[{"groupId":"sg-1","groupName":"web"}],
+            "association":{"publicIp":"1.2.3.4"},"interfaceType":"interface","status":"in-use",
+            "attachment":{"instanceId":"i-1","deviceIndex":0.0,"status":"attached"},
+            "privateIpAddresses":[{"privateIpAddress":"10.0.0.5","primary":true,"association":{"publicIp":"1.2.3.4"}}]}},
+        {"resourceType":"AWS::EC2::Instance","resourceId":"i-1","configuration":{
+            "instanceId":"i-1","instanceType":"t3.micro","state":{"code":16,"name":"running"},
+            "placement":{"availabilityZone":"us-east-1a"},"subnetId":"subnet-1","vpcId":"vpc-1",
+            "networkInterfaces":[{"networkInterfaceId":"eni-1","privateIpAddress":"10.0.0.5",
+                "groups":[{"groupId":"sg-1"}],"attachment":{"deviceIndex":0,"status":"attached"}}]}},
+        {"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-9","configurationItemStatus":"ResourceDeleted","configuration":null},
+        {"resourceType":"AWS::S3::Bucket","resourceId":"b","configuration":{"name":"b"}}]}"#;
+    let doc = read_ok(snapshot);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    let t = &doc.topology;
+    // The ENI item, then the instance's copy of it (`merge` pools them).
+    assert_eq!(
+        (t.enis.len(), t.instances.len(), t.security_groups.len()),
+        (2, 1, 0)
+    );
+    assert!(t.enis.iter().all(|e| e.id.as_str() == "eni-1"));
+    let eni = &t.enis[0];
+    assert_eq!(eni.groups, [crate::model::GroupId::from("sg-1")]);
+    assert_eq!(eni.az.as_deref(), Some("us-east-1a"));
+    assert!(eni.attachment.is_some());
+    assert_eq!(t.instances[0].state, InstanceState::Running);
+    let batch = r#"{"baseConfigurationItems":[{"resourceType":"AWS::EC2::Volume","configuration":"{\"volumeId\":\"vol-1\",\"size\":8,\"availabilityZone\":\"us-east-1a\",\"state\":\"available\",\"volumeType\":\"gp3\",\"attachments\":[]}"}]}"#;
+    assert_eq!(read_ok(batch).topology.volumes.len(), 1);
+    // `Results` of other documents (scalars, plain strings) is not a section.
+    for json in [
+        r#"{"Results":[1,2]}"#,
+        r#"{"Results":["ok","done"]}"#,
+        r#"{"Results":[{"Name":"x"}]}"#,
+    ] {
+        let doc = read_ok(json);
+        assert!(doc.sections.is_empty(), "{json}: {:?}", doc.sections);
+    }
+}
+
+#[test]
+fn config_items_that_cannot_be_read_are_errors_at_their_path() {
+    let json = r#"{"Results":[
+        "{\"configuration\":{\"groupId\":\"sg-1\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":\"22\",\"toPort\":22,\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0.0/0\"}]}]}}",
+        "{\"configuration\":{\"groupId\":",
+        "{\"resourceType\":\"AWS::EC2::SecurityGroup\",\"configuration\":{\"groupName\":\"x\"}}",
+        "{\"resourceType\":\"AWS::EC2::SecurityGroup\",\"configuration\":\"{bad\"}",
+        "{\"configuration\":{\"groupId\":\"sg-2\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":22.5,\"toPort\":22,\"ipRanges\":[\"10.0.0.0/33\"]}]}}",
+        "{\"configuration\":{\"groupId\":\"sg-3\",\"ipPermissions\":[]}}"]}"#;
+    let doc = read_ok(json);
+    assert_eq!(
+        paths(&doc, Severity::Error),
+        [
+            "Results[0].configuration.IpPermissions[0].FromPort",
+            "Results[1]",
+            "Results[2].configuration",
+            "Results[3].configuration",
+            "Results[4].configuration.IpPermissions[0].FromPort",
+        ]
+    );
+    let text: Vec<&str> = doc.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        text[0].contains("expected an integer, found the string \"22\""),
+        "{text:?}"
+    );
+    assert!(text[1].contains("not valid JSON"), "{text:?}");
+    assert!(text[2].contains("AWS::EC2::SecurityGroup"), "{text:?}");
+    // The readable item is kept.
+    let ids: Vec<&str> = doc
+        .topology
+        .security_groups
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(ids, ["sg-3"]);
+}
