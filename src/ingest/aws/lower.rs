@@ -168,6 +168,7 @@ impl<'f> Lowerer<'f> {
                             self.elements_at(path, body, &|_| path.clone());
                         }
                         ConfigObject::Bad { path, message } => self.error(path, message.clone()),
+                        ConfigObject::Unread { path, message } => self.warn(path, message.clone()),
                     }
                 }
             }

@@ -1170,6 +1170,8 @@ pub(crate) enum ConfigObject<'a> {
     Object { path: String, body: Body<'a> },
     /// An item that could not be read: an error at `path`.
     Bad { path: String, message: String },
+    /// An item not read, for a reason worth a warning at `path`.
+    Unread { path: String, message: String },
 }
 
 impl Body<'_> {
@@ -1729,14 +1731,20 @@ fn config_items<'a>(prefix: &str, list: Vec<serde_json::Value>) -> Option<Vec<Co
         }
         match classify(vec![capitalised(conf)]) {
             Ok(Some(body)) => out.push(ConfigObject::Object { path: at, body }),
-            Ok(None) => {
-                if let Some(t) = rtype {
-                    out.push(bad(
-                        at,
-                        format!("AWS Config item of type {t}: its configuration lacks the fields that identify one (an id and its main fields)"),
-                    ));
-                }
-            }
+            Ok(None) => match rtype {
+                Some(t) => out.push(bad(
+                    at,
+                    format!("AWS Config item of type {t}: its configuration lacks the fields that identify one (an id and its main fields)"),
+                )),
+                // A query that selected a few fields, or another service's resource.
+                None => out.push(ConfigObject::Unread {
+                    path: at,
+                    message: "AWS Config item without a resourceType whose configuration is \
+                              not a whole EC2 resource sgcheck reads; not read (select \
+                              resourceType and the whole configuration)"
+                        .to_string(),
+                }),
+            },
             Err(e) => {
                 // `element [0].IpPermissions[0].FromPort: invalid type: …`
                 let rest = e.strip_prefix("element [0]").unwrap_or(&e);

@@ -1524,6 +1524,12 @@ fn config_items_of_every_ec2_type_and_what_is_skipped() {
     assert_eq!(t.instances[0].state, InstanceState::Running);
     let batch = r#"{"baseConfigurationItems":[{"resourceType":"AWS::EC2::Volume","configuration":"{\"volumeId\":\"vol-1\",\"size\":8,\"availabilityZone\":\"us-east-1a\",\"state\":\"available\",\"volumeType\":\"gp3\",\"attachments\":[]}"}]}"#;
     assert_eq!(read_ok(batch).topology.volumes.len(), 1);
+    // A query that selected only some fields: not read, with a warning.
+    let doc = read_ok(
+        r#"{"Results":["{\"resourceId\":\"sg-1\",\"configuration\":{\"ipPermissions\":[]}}"]}"#,
+    );
+    assert!(doc.topology.security_groups.is_empty());
+    assert_eq!(paths(&doc, Severity::Warning), ["Results[0].configuration"]);
     // `Results` of other documents (scalars, plain strings) is not a section.
     for json in [
         r#"{"Results":[1,2]}"#,
