@@ -853,11 +853,14 @@ pub enum UserKind {
     EksCluster,
     /// `SecurityGroups` as a list of ids (efs describe-mount-target-security-groups).
     EfsMountTarget,
+    /// `SecurityGroupReferenceSet` (ec2 describe-security-group-references): a VPC whose
+    /// groups reference the group across a peering or a transit gateway.
+    PeeredVpc,
 }
 
 impl UserKind {
     /// Every kind, in declaration order.
-    pub const ALL: [UserKind; 15] = [
+    pub const ALL: [UserKind; 16] = [
         UserKind::RdsInstance,
         UserKind::RdsCluster,
         UserKind::LoadBalancer,
@@ -873,6 +876,7 @@ impl UserKind {
         UserKind::EventTarget,
         UserKind::EksCluster,
         UserKind::EfsMountTarget,
+        UserKind::PeeredVpc,
     ];
 
     /// The rule-language spelling (`rds-instance`).
@@ -893,6 +897,7 @@ impl UserKind {
             UserKind::EventTarget => "eventbridge-target",
             UserKind::EksCluster => "eks-cluster",
             UserKind::EfsMountTarget => "efs-mount-target",
+            UserKind::PeeredVpc => "peered-vpc",
         }
     }
 
@@ -914,6 +919,7 @@ impl UserKind {
             UserKind::EventTarget => "EventBridge target",
             UserKind::EksCluster => "EKS cluster",
             UserKind::EfsMountTarget => "EFS mount target",
+            UserKind::PeeredVpc => "peered VPC",
         }
     }
 }

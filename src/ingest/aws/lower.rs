@@ -1335,6 +1335,7 @@ impl<'f> Lowerer<'f> {
             UserKind::EventTarget => s(&u.target_id),
             UserKind::EksCluster => s(&u.eks_name),
             UserKind::EfsMountTarget => s(&u.mount_target_id),
+            UserKind::PeeredVpc => s(&u.referencing_vpc_id),
         };
         // describe-mount-target-security-groups names no mount target: the file may.
         let named_by_file = match kind {

@@ -744,6 +744,12 @@ pub(crate) struct RawGroupUser<'a> {
     /// describe-mount-target-security-groups' `SecurityGroups`; see [`Level`]).
     #[serde(borrow, rename = "MountTargetId")]
     pub mount_target_id: Str<'a>,
+    /// describe-security-group-references: the VPC whose groups reference `GroupId`.
+    #[serde(borrow, rename = "ReferencingVpcId")]
+    pub referencing_vpc_id: Str<'a>,
+    /// describe-security-group-references: the referenced group.
+    #[serde(borrow, rename = "GroupId")]
+    pub group_id: Str<'a>,
 }
 
 /// An EventBridge target's `EcsParameters`.
@@ -893,6 +899,9 @@ impl RawGroupUser<'_> {
                 out.extend(ids(&a.security_groups));
             }
         }
+        if self.referencing_vpc_id.is_some() {
+            out.extend(self.group_id.as_deref());
+        }
         if let Some(c) = &self.resources_vpc_config {
             out.extend(ids(&c.security_group_ids));
             out.extend(c.cluster_security_group_id.as_deref());
@@ -930,6 +939,10 @@ pub(crate) fn user_kind_of_key(key: &str) -> Option<(UserKind, &'static str)> {
         "services" => (UserKind::EcsService, "services"),
         "Targets" => (UserKind::EventTarget, "Targets"),
         "cluster" => (UserKind::EksCluster, "cluster"),
+        // The AWS CLI's own example spells it `SecurityGroupsReferenceSet`.
+        "SecurityGroupReferenceSet" | "SecurityGroupsReferenceSet" => {
+            (UserKind::PeeredVpc, "SecurityGroupReferenceSet")
+        }
         _ => return None,
     })
 }

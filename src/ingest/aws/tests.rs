@@ -1226,6 +1226,12 @@ fn other_services_name_the_groups_they_use() {
             &["sg-1", "sg-2"],
         ),
         (
+            r#"{"SecurityGroupReferenceSet":[{"GroupId":"sg-1","ReferencingVpcId":"vpc-2","VpcPeeringConnectionId":"pcx-1"}]}"#,
+            UserKind::PeeredVpc,
+            "vpc-2",
+            &["sg-1"],
+        ),
+        (
             r#"{"SecurityGroups":["sg-1","sg-2"],"MountTargetId":"fsmt-0123abcd"}"#,
             UserKind::EfsMountTarget,
             "fsmt-0123abcd",
