@@ -856,11 +856,13 @@ pub enum UserKind {
     /// `SecurityGroupReferenceSet` (ec2 describe-security-group-references): a VPC whose
     /// groups reference the group across a peering or a transit gateway.
     PeeredVpc,
+    /// An AWS Config item of another resource type whose `relationships` name the group.
+    ConfigResource,
 }
 
 impl UserKind {
     /// Every kind, in declaration order.
-    pub const ALL: [UserKind; 16] = [
+    pub const ALL: [UserKind; 17] = [
         UserKind::RdsInstance,
         UserKind::RdsCluster,
         UserKind::LoadBalancer,
@@ -877,6 +879,7 @@ impl UserKind {
         UserKind::EksCluster,
         UserKind::EfsMountTarget,
         UserKind::PeeredVpc,
+        UserKind::ConfigResource,
     ];
 
     /// The rule-language spelling (`rds-instance`).
@@ -898,6 +901,7 @@ impl UserKind {
             UserKind::EksCluster => "eks-cluster",
             UserKind::EfsMountTarget => "efs-mount-target",
             UserKind::PeeredVpc => "peered-vpc",
+            UserKind::ConfigResource => "config-resource",
         }
     }
 
@@ -920,6 +924,7 @@ impl UserKind {
             UserKind::EksCluster => "EKS cluster",
             UserKind::EfsMountTarget => "EFS mount target",
             UserKind::PeeredVpc => "peered VPC",
+            UserKind::ConfigResource => "resource",
         }
     }
 }

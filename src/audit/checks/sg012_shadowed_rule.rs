@@ -28,7 +28,8 @@ declare_check! {
     /// not considered: its interfaces may be missing from the export or not exist yet.
     ///
     /// The message names the groups with a rule that stays and allows part of the
-    /// rule's traffic on those interfaces.
+    /// rule's traffic on those interfaces; the finding's rules are the shadowed rule,
+    /// then up to three such rules of each named group, broadest first.
     ///
     /// ## Why is this bad?
     /// The rule looks like it grants access but does not change anything today; if the
@@ -457,6 +458,9 @@ impl Alive {
     }
 }
 
+/// How many of each named group's rules a finding cites.
+const CITED: usize = 3;
+
 fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Finding> {
     let mut found = Vec::new();
     if !Direction::ALL.iter().any(|&d| alive.any(gi, d)) {
@@ -483,15 +487,25 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
             let evidence = ctx.evidence(gi, dir, ri as u32);
             // The groups with a rule that stays (neither reported here nor by SG011)
             // and allows part of its traffic.
+            // Evidence: the rule, then up to `CITED` such rules per named group,
+            // broadest first.
             named.clear();
+            let mut rules = vec![evidence.clone()];
             if let Some(b) = ctx.boxes(gi, dir)[ri] {
-                named.extend(others.iter().filter_map(|&og| {
+                for &og in &others {
                     let stays = |t: u32| {
                         !alive.has(og, dir, t as usize) && !marked(ctx, sg011, og, dir, t as usize)
                     };
                     ctx.cover(og, dir).overlapping(&b, table, stays, &mut near);
-                    (!near.is_empty()).then_some(ctx.group(og).id.as_str())
-                }));
+                    if near.is_empty() {
+                        continue;
+                    }
+                    named.push(ctx.group(og).id.as_str());
+                    let boxes = ctx.boxes(og, dir);
+                    let extent = |t: u32| boxes[t as usize].map_or(0.0, |o| o.extent(table));
+                    near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
+                    rules.extend(near.iter().take(CITED).map(|&t| ctx.evidence(og, dir, t)));
+                }
             }
             let mut message = [
                 "`",
@@ -519,7 +533,7 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
                     .scope(&g.scope)
                     .traffic(r.protocol, port_span(r))
                     .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
-                    .rules(vec![evidence]),
+                    .rules(rules),
             );
         }
     }
@@ -532,6 +546,8 @@ mod tests {
     use crate::audit::AuditConfig;
     use crate::model::build::*;
     use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+    use std::sync::Arc;
 
     type RuleAt = (u32, Direction, usize);
 
@@ -663,6 +679,30 @@ mod tests {
                 .collect();
             let reported = listed(&ctx, &alive);
             let gone: Vec<RuleAt> = redundant.iter().chain(&reported).copied().collect();
+            // Each finding cites, after its rule, only rules that stay, of other groups
+            // on the same interfaces, that its message names.
+            for gi in 0..topo.security_groups.len() as u32 {
+                for f in findings(&ctx, gi, &alive, true) {
+                    for cited in &f.rules[1..] {
+                        let at = (0..topo.security_groups.len() as u32).find_map(|og| {
+                            Direction::ALL.into_iter().find_map(|dir| {
+                                (0..ctx.group(og).rules(dir).len()).find(|&t| {
+                                    Arc::ptr_eq(cited, &ctx.evidence(og, dir, t as u32))
+                                }).map(|t| (og, dir, t))
+                            })
+                        });
+                        let Some((og, dir, t)) = at else {
+                            return Err(TestCaseError::fail(format!("{cited:?} is no rule")));
+                        };
+                        prop_assert!(og != gi && !gone.contains(&(og, dir, t)), "{:?}", f);
+                        prop_assert!(f.message.contains(ctx.group(og).id.as_str()), "{:?}", f);
+                        let shared = ctx.members[gi as usize]
+                            .iter()
+                            .any(|&e| ctx.eni_groups[e as usize].contains(&og));
+                        prop_assert!(shared, "{:?}", f);
+                    }
+                }
+            }
             for gi in 0..topo.security_groups.len() as u32 {
                 let carriers = &ctx.members[gi as usize];
                 for dir in Direction::ALL {

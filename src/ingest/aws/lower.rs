@@ -160,15 +160,44 @@ impl<'f> Lowerer<'f> {
                     self.group_user(&at(i), *kind, x);
                 }
             }
-            // Each configuration item is one object at its own path.
-            Body::Config { items, .. } => {
+            // Each configuration item is one object at its own path, in its own account
+            // and region where the item gives them and the export's layout does not.
+            Body::Config { items, partial, .. } => {
+                if *partial {
+                    self.warn(
+                        p,
+                        "AWS Config: the query selected only some configuration fields \
+                         (QueryInfo.SelectFields lacks `configuration`); fields not \
+                         selected are read as absent (rules, addresses, attachments)"
+                            .to_string(),
+                    );
+                }
                 for item in items {
                     match item {
-                        ConfigObject::Object { path, body } => {
-                            self.elements_at(path, body, &|_| path.clone());
+                        ConfigObject::Object {
+                            path,
+                            body,
+                            account,
+                            region,
+                        } => {
+                            let scope = Scope {
+                                account: self
+                                    .scope
+                                    .account
+                                    .clone()
+                                    .or_else(|| account.as_deref().map(AccountId::from)),
+                                region: self.scope.region.clone().or_else(|| region.clone()),
+                            };
+                            let mut one = Lowerer::new(self.file, &scope);
+                            one.elements_at(path, body, &|_| path.clone());
+                            self.topology.extend(one.topology);
+                            self.diagnostics.extend(one.diagnostics);
                         }
                         ConfigObject::Bad { path, message } => self.error(path, message.clone()),
                         ConfigObject::Unread { path, message } => self.warn(path, message.clone()),
+                        ConfigObject::Note { path, message } => self
+                            .diagnostics
+                            .push(Diagnostic::info(Some(self.origin(path)), message.clone())),
                     }
                 }
             }
@@ -1336,6 +1365,7 @@ impl<'f> Lowerer<'f> {
             UserKind::EksCluster => s(&u.eks_name),
             UserKind::EfsMountTarget => s(&u.mount_target_id),
             UserKind::PeeredVpc => s(&u.referencing_vpc_id),
+            UserKind::ConfigResource => s(&u.name),
         };
         // describe-mount-target-security-groups names no mount target: the file may.
         let named_by_file = match kind {

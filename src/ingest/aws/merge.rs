@@ -36,6 +36,19 @@ use std::hash::Hash;
 
 /// Merges duplicated objects in place (see the module docs).
 pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
+    // The first copy read is kept; a live describe-* copy goes before an AWS Config one,
+    // which may lag behind the account.
+    let t = &mut *topology;
+    config_last(&mut t.security_groups, |x| &x.origin);
+    config_last(&mut t.enis, |x| &x.origin);
+    config_last(&mut t.instances, |x| &x.origin);
+    config_last(&mut t.vpcs, |x| &x.origin);
+    config_last(&mut t.subnets, |x| &x.origin);
+    config_last(&mut t.route_tables, |x| &x.origin);
+    config_last(&mut t.network_acls, |x| &x.origin);
+    config_last(&mut t.internet_gateways, |x| &x.origin);
+    config_last(&mut t.volumes, |x| &x.origin);
+    config_last(&mut t.addresses, |x| &x.origin);
     merge_groups(&mut topology.security_groups, diagnostics);
     merge_enis(&mut topology.enis, diagnostics);
     merge_instances(&mut topology.instances, diagnostics);
@@ -90,6 +103,28 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics,
     );
     merge_group_users(&mut topology.group_users, diagnostics);
+}
+
+/// Whether an object was read from an AWS Config item (its path runs through
+/// `Results[i].configuration`, `configurationItems[i].configuration`, …).
+fn from_config(o: &Origin) -> bool {
+    match &o.location {
+        crate::model::Location::JsonPath { path } => {
+            ["Results[", "configurationItems[", "ConfigurationItems["]
+                .iter()
+                .any(|k| path.contains(k))
+                && path.contains("].configuration")
+        }
+        _ => false,
+    }
+}
+
+/// Moves the objects read from AWS Config after the others, keeping each side's order
+/// (nothing moves when there are none).
+fn config_last<T>(items: &mut [T], origin: impl Fn(&T) -> &Origin) {
+    if items.iter().any(|x| from_config(origin(x))) {
+        items.sort_by_key(|x| from_config(origin(x)));
+    }
 }
 
 /// Other services' resources: only identical copies (kind, name, scope and groups) are

@@ -728,28 +728,56 @@ pub(crate) struct RawGroupUser<'a> {
     #[serde(borrow, rename = "networkConfiguration")]
     pub network_configuration: Option<RawEcsNetwork<'a>>,
     /// EventBridge targets.
-    #[serde(borrow, rename = "Id")]
+    #[serde(borrow, rename = "Id", default, deserialize_with = "loose")]
     pub target_id: Str<'a>,
     /// EventBridge targets that run ECS tasks:
     /// `EcsParameters.NetworkConfiguration.awsvpcConfiguration.SecurityGroups`.
-    #[serde(borrow, rename = "EcsParameters")]
+    #[serde(
+        borrow,
+        rename = "EcsParameters",
+        default,
+        deserialize_with = "loose_object"
+    )]
     pub ecs_parameters: Option<RawEcsParameters<'a>>,
     /// EKS clusters.
-    #[serde(borrow, rename = "name")]
+    #[serde(borrow, rename = "name", default, deserialize_with = "loose")]
     pub eks_name: Str<'a>,
     /// EKS clusters: `resourcesVpcConfig.securityGroupIds` and `.clusterSecurityGroupId`.
-    #[serde(borrow, rename = "resourcesVpcConfig")]
+    #[serde(
+        borrow,
+        rename = "resourcesVpcConfig",
+        default,
+        deserialize_with = "loose_object"
+    )]
     pub resources_vpc_config: Option<RawEksVpcConfig<'a>>,
     /// EFS mount targets (the sgcheck extension key beside
     /// describe-mount-target-security-groups' `SecurityGroups`; see [`Level`]).
-    #[serde(borrow, rename = "MountTargetId")]
+    #[serde(borrow, rename = "MountTargetId", default, deserialize_with = "loose")]
     pub mount_target_id: Str<'a>,
     /// describe-security-group-references: the VPC whose groups reference `GroupId`.
-    #[serde(borrow, rename = "ReferencingVpcId")]
+    #[serde(
+        borrow,
+        rename = "ReferencingVpcId",
+        default,
+        deserialize_with = "loose"
+    )]
     pub referencing_vpc_id: Str<'a>,
     /// describe-security-group-references: the referenced group.
-    #[serde(borrow, rename = "GroupId")]
+    #[serde(borrow, rename = "GroupId", default, deserialize_with = "loose")]
     pub group_id: Str<'a>,
+}
+
+/// A string field only some services have: any other JSON value (another service's
+/// field of the same name) is read as absent, not as a wrong type.
+fn loose<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Str<'a>, D::Error> {
+    Ok(StrOrOther::deserialize(d)?.0.map(Text))
+}
+
+/// An object field only some services have: any other JSON value is read as absent.
+fn loose_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(OneOrOther::<T>::deserialize(d)?.0)
 }
 
 /// An EventBridge target's `EcsParameters`.
@@ -1172,6 +1200,9 @@ pub(crate) enum Body<'a> {
     Config {
         key: &'static str,
         items: Vec<ConfigObject<'a>>,
+        /// The select query chose only some of the configuration's fields (its
+        /// `QueryInfo.SelectFields` lacks `configuration`).
+        partial: bool,
     },
 }
 
@@ -1179,8 +1210,16 @@ pub(crate) enum Body<'a> {
 #[derive(Debug)]
 pub(crate) enum ConfigObject<'a> {
     /// The item's configuration, read as the describe-* element it mirrors (a body of
-    /// one element), at `path` (`Results[3].configuration`).
-    Object { path: String, body: Body<'a> },
+    /// one element), at `path` (`Results[3].configuration`), with the item's own
+    /// account and region (aggregator results hold many).
+    Object {
+        path: String,
+        body: Body<'a>,
+        account: Option<String>,
+        region: Option<String>,
+    },
+    /// Something worth an info at `path` (older or deleted items not read).
+    Note { path: String, message: String },
     /// An item that could not be read: an error at `path`.
     Bad { path: String, message: String },
     /// An item not read, for a reason worth a warning at `path`.
@@ -1323,6 +1362,8 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let first = out.len();
         let mut list_id: Option<String> = None;
         let mut mount_target: Str<'de> = None;
+        // Whether a select query's fields include the whole `configuration`.
+        let mut selected: Option<bool> = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let path = || format!("{prefix}{key}");
             match key.as_ref() {
@@ -1364,17 +1405,47 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     GroupsOrIds::Other => {}
                 },
                 "Results" | "configurationItems" | "baseConfigurationItems" => {
-                    let v: ListOrOther<serde_json::Value> = map.next_value()?;
-                    if let Some(items) = v.0.and_then(|list| config_items(&path(), list)) {
-                        let key = match key.as_ref() {
-                            "Results" => "Results (AWS Config)",
-                            "configurationItems" => "configurationItems (AWS Config)",
-                            _ => "baseConfigurationItems (AWS Config)",
-                        };
-                        out.push(RawSection {
-                            path: path(),
-                            body: Body::Config { key, items },
-                        });
+                    let v: serde_json::Value = map.next_value()?;
+                    let items = match v {
+                        serde_json::Value::Array(list) => config_items(&path(), list),
+                        v => Err(v),
+                    };
+                    match items {
+                        Ok(items) => {
+                            let key = match key.as_ref() {
+                                "Results" => "Results (AWS Config)",
+                                "configurationItems" => "configurationItems (AWS Config)",
+                                _ => "baseConfigurationItems (AWS Config)",
+                            };
+                            out.push(RawSection {
+                                path: path(),
+                                body: Body::Config {
+                                    key,
+                                    items,
+                                    partial: false,
+                                },
+                            });
+                        }
+                        // Not Config's: a wrapper, as any other top-level key may be.
+                        Err(v) if depth == 0 => Level {
+                            depth: 1,
+                            prefix: format!("{key}."),
+                            out: &mut *out,
+                        }
+                        .deserialize(v)
+                        .map_err(de::Error::custom)?,
+                        Err(_) => {}
+                    }
+                }
+                // select-resource-config: which fields the query selected.
+                "QueryInfo" => {
+                    let v: serde_json::Value = map.next_value()?;
+                    if let Some(fields) = v.get("SelectFields").and_then(|f| f.as_array()) {
+                        let names: Vec<&str> = fields
+                            .iter()
+                            .filter_map(|f| f.get("Name").and_then(|n| n.as_str()))
+                            .collect();
+                        selected = Some(names.contains(&"configuration") || names.contains(&"*"));
                     }
                 }
                 // sgcheck extension: names the mount target whose groups `SecurityGroups`
@@ -1391,6 +1462,38 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             out.push(RawSection { path: path(), body });
                         }
                     } else if let Some((kind, key)) = user_kind_of_key(k) {
+                        if common_word(key) {
+                            // Read as resources only when one names a group; otherwise a
+                            // wrapper at the top, as any other key may be.
+                            let v: serde_json::Value = map.next_value()?;
+                            let one = |e: &serde_json::Value| {
+                                e.is_object()
+                                    .then(|| RawGroupUser::deserialize(e.clone()).ok())
+                                    .flatten()
+                            };
+                            let items: Vec<RawGroupUser<'de>> = match &v {
+                                serde_json::Value::Array(list) => {
+                                    list.iter().filter_map(one).collect()
+                                }
+                                v if holds_one_object(key) => one(v).into_iter().collect(),
+                                _ => Vec::new(),
+                            };
+                            if items.iter().any(|u| !u.group_ids().0.is_empty()) {
+                                out.push(RawSection {
+                                    path: path(),
+                                    body: Body::Users { kind, key, items },
+                                });
+                            } else if depth == 0 {
+                                Level {
+                                    depth: 1,
+                                    prefix: format!("{key}."),
+                                    out: &mut *out,
+                                }
+                                .deserialize(v)
+                                .map_err(de::Error::custom)?;
+                            }
+                            continue;
+                        }
                         // Any other value (a string, an object where a list is meant) is
                         // some other document's, not a section.
                         let (total, items): (usize, Vec<RawGroupUser<'de>>) =
@@ -1409,12 +1512,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                     None => continue,
                                 }
                             };
-                        let keep = if common_word(key) {
-                            items.iter().any(|u| !u.group_ids().0.is_empty())
-                        } else {
-                            total == 0 || !items.is_empty()
-                        };
-                        if keep {
+                        if total == 0 || !items.is_empty() {
                             out.push(RawSection {
                                 path: path(),
                                 body: Body::Users { kind, key, items },
@@ -1435,11 +1533,14 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         for s in &mut out[first..] {
             match &mut s.body {
                 Body::Entries { list_id: l, .. } if list_id.is_some() => l.clone_from(&list_id),
-                Body::Users { key, items, .. } if *key == MOUNT_TARGET_SECTION => {
+                Body::Users { key, items, .. }
+                    if *key == MOUNT_TARGET_SECTION && mount_target.is_some() =>
+                {
                     for u in items {
                         u.mount_target_id.clone_from(&mount_target);
                     }
                 }
+                Body::Config { partial, .. } if selected == Some(false) => *partial = true,
                 _ => {}
             }
         }
@@ -1686,69 +1787,199 @@ const CONFIG_TYPES: [&str; 10] = [
 /// get-resource-config-history and Config snapshot files `configurationItems`, and
 /// batch-get-resource-config `baseConfigurationItems` (`configuration` an object or a
 /// JSON string). An item is an object (or a string holding one) with a `configuration`
-/// or an `AWS::…` `resourceType`; its configuration is the describe-* element with
-/// camelCase keys, so the keys are capitalised and the element is classified by its keys
-/// like a bare array's (see [`kind_of`]). Security groups' `ipv4Ranges` are their
-/// `IpRanges`; the older `ipRanges` (a list of CIDR strings) adds any block `ipv4Ranges`
-/// lacks. An item with no configuration (a deleted resource) and items of other resource
-/// types are skipped. `None` when no element is a Config item (`Results` is a common word).
-fn config_items<'a>(prefix: &str, list: Vec<serde_json::Value>) -> Option<Vec<ConfigObject<'a>>> {
+/// or an `AWS::…` `resourceType`.
+///
+/// - Of the EC2 types sgcheck reads ([`CONFIG_TYPES`]), the configuration is the
+///   describe-* element with camelCase keys: the keys are capitalised and the element is
+///   classified by its keys like a bare array's (see [`kind_of`]; [`capitalised`] undoes
+///   Config's quirks).
+/// - Other types' items name the groups they use in `relationships` (an RDS instance
+///   "Is associated with SecurityGroup"): they become service resources.
+/// - Several items of one resource (history) are read once: the newest by
+///   `configurationItemCaptureTime` (else the first); when that one is a deletion, none.
+///   What is not read is said (info).
+///
+/// `Err` gives the list back when no element is a Config item (`Results` is a common
+/// word).
+fn config_items<'a>(
+    prefix: &str,
+    list: Vec<serde_json::Value>,
+) -> Result<Vec<ConfigObject<'a>>, serde_json::Value> {
     use serde_json::Value;
-    let mut out = Vec::new();
-    let mut any = false;
-    for (i, v) in list.into_iter().enumerate() {
-        let path = format!("{prefix}[{i}]");
-        let bad = |path: String, message: String| ConfigObject::Bad { path, message };
+    /// An element as a Config item: the object, or the problem with it.
+    fn item(v: Value) -> Option<Result<serde_json::Map<String, Value>, String>> {
         let v = match v {
             Value::String(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(e) if text.trim_start().starts_with('{') => {
-                    any = true;
-                    out.push(bad(path, format!("AWS Config item: not valid JSON: {e}")));
-                    continue;
+                    return Some(Err(format!("AWS Config item: not valid JSON: {e}")));
                 }
-                Err(_) => continue,
+                Err(_) => return None,
             },
             v => v,
         };
-        let Value::Object(mut item) = v else { continue };
-        let rtype = item
+        let Value::Object(item) = v else { return None };
+        let aws_type = item
             .get("resourceType")
             .and_then(Value::as_str)
-            .map(str::to_string);
-        let conf = item.remove("configuration");
-        if conf.is_none() && !rtype.as_deref().is_some_and(|t| t.starts_with("AWS::")) {
-            continue;
+            .is_some_and(|t| t.starts_with("AWS::"));
+        (item.contains_key("configuration") || aws_type).then_some(Ok(item))
+    }
+    let is_item = |v: &Value| match v {
+        Value::String(t) => t.contains("\"configuration\"") || t.contains("\"resourceType\""),
+        v => item(v.clone()).is_some(),
+    };
+    if !list.iter().any(is_item) {
+        return Err(Value::Array(list));
+    }
+    let text = |item: &serde_json::Map<String, Value>, key: &str| {
+        item.get(key).and_then(Value::as_str).map(str::to_string)
+    };
+    // The items, each with its path; problems go straight out.
+    let mut out = Vec::new();
+    let mut items: Vec<(String, serde_json::Map<String, Value>)> = Vec::new();
+    let mut bad: Vec<(usize, ConfigObject<'a>)> = Vec::new();
+    for (i, v) in list.into_iter().enumerate() {
+        let path = format!("{prefix}[{i}]");
+        match item(v) {
+            None => {}
+            Some(Err(message)) => bad.push((items.len(), ConfigObject::Bad { path, message })),
+            Some(Ok(it)) => items.push((path, it)),
         }
-        any = true;
+    }
+    let mut bad = bad.into_iter().peekable();
+    // History: of the items of one resource, the newest.
+    let key = |it: &serde_json::Map<String, Value>| {
+        Some((text(it, "resourceType")?, text(it, "resourceId")?))
+    };
+    let newer = |a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>| match (
+        a.get("configurationItemCaptureTime"),
+        b.get("configurationItemCaptureTime"),
+    ) {
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64() > y.as_f64(),
+        (Some(Value::String(x)), Some(Value::String(y))) => x > y,
+        _ => false,
+    };
+    let mut newest: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for (k, (_, it)) in items.iter().enumerate() {
+        if let Some(id) = key(it) {
+            let best = newest.entry(id).or_insert(k);
+            if newer(it, &items[*best].1) {
+                *best = k;
+            }
+        }
+    }
+    let mut told = std::collections::HashSet::new();
+    for (k, (path, mut it)) in items.into_iter().enumerate() {
+        // Unreadable elements before this one, in document order.
+        while let Some((_, b)) = bad.next_if(|(at, _)| *at <= k) {
+            out.push(b);
+        }
+        let rtype = text(&it, "resourceType");
+        if let Some(id) = key(&it) {
+            let best = newest[&id];
+            if best != k {
+                if told.insert(id.clone()) {
+                    out.push(ConfigObject::Note {
+                        path,
+                        message: format!(
+                            "AWS Config: older configuration items of {} {} are not read; the newest one is",
+                            id.0, id.1
+                        ),
+                    });
+                }
+                continue;
+            }
+        }
         let at = format!("{path}.configuration");
-        let conf = match conf {
-            None | Some(Value::Null) => continue,
+        let status = text(&it, "configurationItemStatus");
+        let deleted = status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("ResourceDeleted") || s == "ResourceNotRecorded");
+        let conf = match it.remove("configuration") {
+            None | Some(Value::Null) => None,
             Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Null) => continue,
-                Ok(v) => v,
+                Ok(Value::Null) => None,
+                Ok(v) => Some(v),
                 Err(e) => {
-                    out.push(bad(at, format!("AWS Config item: not valid JSON: {e}")));
+                    out.push(ConfigObject::Bad {
+                        path: at,
+                        message: format!("AWS Config item: not valid JSON: {e}"),
+                    });
                     continue;
                 }
             },
-            Some(v) => v,
+            Some(v) => Some(v),
+        };
+        let Some(conf) = conf.filter(|_| !deleted) else {
+            if let Some((t, id)) = key(&it) {
+                out.push(ConfigObject::Note {
+                    path,
+                    message: format!("AWS Config: {t} {id} has no configuration (deleted or not recorded); not read"),
+                });
+            }
+            continue;
         };
         if !conf.is_object() {
-            out.push(bad(at, "AWS Config item: expected an object".to_string()));
+            out.push(ConfigObject::Bad {
+                path: at,
+                message: "AWS Config item: expected an object".to_string(),
+            });
             continue;
         }
-        let ours = rtype.as_deref().is_none_or(|t| CONFIG_TYPES.contains(&t));
-        if !ours {
+        let account = text(&it, "accountId").or_else(|| text(&it, "awsAccountId"));
+        let region = text(&it, "awsRegion");
+        if let Some(t) = rtype.as_deref().filter(|t| !CONFIG_TYPES.contains(t)) {
+            // Another service's resource: the groups it names in `relationships`.
+            let groups: Vec<Text<'a>> = it
+                .get("relationships")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|r| {
+                    r.get("resourceType").and_then(Value::as_str) == Some("AWS::EC2::SecurityGroup")
+                })
+                .filter(|r| {
+                    !r.get("relationshipName")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.starts_with("Contains"))
+                })
+                .filter_map(|r| r.get("resourceId").and_then(Value::as_str))
+                .map(|g| Text(Cow::Owned(g.to_string())))
+                .collect();
+            if !groups.is_empty() {
+                let name = text(&it, "resourceName").or_else(|| text(&it, "resourceId"));
+                let name = name.map(|n| Text(Cow::Owned(format!("{t} {n}"))));
+                out.push(ConfigObject::Object {
+                    path,
+                    body: Body::Users {
+                        kind: UserKind::ConfigResource,
+                        key: "relationships (AWS Config)",
+                        items: vec![RawGroupUser {
+                            name,
+                            security_groups: Some(GroupIds(groups)),
+                            ..RawGroupUser::default()
+                        }],
+                    },
+                    account,
+                    region,
+                });
+            }
             continue;
         }
         match classify(vec![capitalised(conf)]) {
-            Ok(Some(body)) => out.push(ConfigObject::Object { path: at, body }),
+            Ok(Some(body)) => out.push(ConfigObject::Object {
+                path: at,
+                body,
+                account,
+                region,
+            }),
             Ok(None) => match rtype {
-                Some(t) => out.push(bad(
-                    at,
-                    format!("AWS Config item of type {t}: its configuration lacks the fields that identify one (an id and its main fields)"),
-                )),
+                Some(t) => out.push(ConfigObject::Bad {
+                    path: at,
+                    message: format!("AWS Config item of type {t}: its configuration lacks the fields that identify one (an id and its main fields)"),
+                }),
                 // A query that selected a few fields, or another service's resource.
                 None => out.push(ConfigObject::Unread {
                     path: at,
@@ -1762,14 +1993,15 @@ fn config_items<'a>(prefix: &str, list: Vec<serde_json::Value>) -> Option<Vec<Co
                 // `element [0].IpPermissions[0].FromPort: invalid type: …`
                 let rest = e.strip_prefix("element [0]").unwrap_or(&e);
                 let (inner, msg) = rest.split_once(": ").unwrap_or(("", rest));
-                out.push(bad(
-                    format!("{at}{inner}"),
-                    format!("AWS Config item: {}", super::plain_type_error(msg)),
-                ));
+                out.push(ConfigObject::Bad {
+                    path: format!("{at}{inner}"),
+                    message: format!("AWS Config item: {}", super::plain_type_error(msg)),
+                });
             }
         }
     }
-    any.then_some(out)
+    out.extend(bad.map(|(_, b)| b));
+    Ok(out)
 }
 
 /// A Config configuration with describe-* keys and values: each key's first letter
@@ -1801,11 +2033,11 @@ fn capitalised(v: serde_json::Value) -> serde_json::Value {
             if v4.is_some() || plain.is_some() {
                 let mut ranges = match v4 {
                     Some(Value::Array(a)) => a,
+                    None | Some(Value::Null) => Vec::new(),
                     Some(other) => {
                         out.insert("IpRanges".into(), other);
                         return Value::Object(out);
                     }
-                    None => Vec::new(),
                 };
                 match plain {
                     Some(Value::Array(strings)) => {

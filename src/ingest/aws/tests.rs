@@ -1515,7 +1515,9 @@ fn config_items_of_every_ec2_type_and_what_is_skipped() {
         {"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-9","configurationItemStatus":"ResourceDeleted","configuration":null},
         {"resourceType":"AWS::S3::Bucket","resourceId":"b","configuration":{"name":"b"}}]}"#;
     let doc = read_ok(snapshot);
-    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    // The deleted group is said (info), not read.
+    assert_eq!(paths(&doc, Severity::Info), ["configurationItems[2]"]);
+    assert_eq!(doc.diagnostics.len(), 1, "{:?}", doc.diagnostics);
     let t = &doc.topology;
     // The ENI item, then the instance's copy of it (`merge` pools them).
     assert_eq!(
@@ -1582,4 +1584,169 @@ fn config_items_that_cannot_be_read_are_errors_at_their_path() {
         .map(|g| g.id.as_str())
         .collect();
     assert_eq!(ids, ["sg-3"]);
+}
+
+/// A select-resource-config document of one group, in one JSON string.
+fn config_group(group: &str, port: u16, extra: &str) -> String {
+    let conf = format!(
+        r#"{{"configuration":{{"groupId":"{group}","groupName":"g","vpcId":"vpc-1","ipPermissions":[{{"ipProtocol":"tcp","fromPort":{port}.0,"toPort":{port}.0,"ipv4Ranges":[{{"cidrIp":"0.0.0.0/0"}}]}}],"ipPermissionsEgress":[]}}{extra}}}"#
+    );
+    serde_json::json!({ "Results": [conf] }).to_string()
+}
+
+#[test]
+fn a_live_describe_copy_wins_over_a_config_copy() {
+    let config = config_group("sg-1", 443, "");
+    let describe = r#"{"SecurityGroups":[{"GroupId":"sg-1","GroupName":"g","VpcId":"vpc-1","IpPermissions":[
+        {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}]}"#;
+    // Config read first (its file name sorts first), describe second, and the reverse.
+    for config_first in [true, false] {
+        let c = read(
+            &Arc::from("config.json"),
+            config.as_bytes(),
+            &Scope::default(),
+        )
+        .unwrap();
+        let d = read(
+            &Arc::from("ec2.json"),
+            describe.as_bytes(),
+            &Scope::default(),
+        )
+        .unwrap();
+        let (mut t, other) = if config_first {
+            (c.topology, d.topology)
+        } else {
+            (d.topology, c.topology)
+        };
+        t.extend(other);
+        let mut diags = Vec::new();
+        merge(&mut t, &mut diags);
+        assert_eq!(t.security_groups.len(), 1);
+        let g = &t.security_groups[0];
+        assert_eq!(
+            g.origin.file.as_ref(),
+            "ec2.json",
+            "config first: {config_first}"
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("different content"), "{diags:?}");
+    }
+}
+
+#[test]
+fn config_history_reads_the_newest_item_and_no_deleted_resource() {
+    let item = |time: &str, port: u16, status: &str| {
+        let conf = if status == "OK" {
+            format!(
+                r#"{{"groupId":"sg-1","ipPermissions":[{{"ipProtocol":"tcp","fromPort":{port},"toPort":{port},"ipv4Ranges":[{{"cidrIp":"10.0.0.0/8"}}]}}]}}"#
+            )
+        } else {
+            "null".to_string()
+        };
+        format!(
+            r#"{{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","configurationItemStatus":"{status}","configurationItemCaptureTime":"{time}","configuration":{conf}}}"#
+        )
+    };
+    // Oldest first (--chronological-order Forward): the newest is read, whatever its place.
+    let doc = read_ok(&format!(
+        r#"{{"configurationItems":[{},{},{}]}}"#,
+        item("2024-01-01T00:00:00Z", 22, "OK"),
+        item("2024-03-01T00:00:00Z", 443, "OK"),
+        item("2024-02-01T00:00:00Z", 80, "OK")
+    ));
+    let groups = &doc.topology.security_groups;
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].ingress[0].l4, L4::Ports(PortRange::single(443)));
+    assert_eq!(paths(&doc, Severity::Info), ["configurationItems[0]"]);
+    // The newest item is a deletion: nothing is read, and that is said.
+    let doc = read_ok(&format!(
+        r#"{{"configurationItems":[{},{}]}}"#,
+        item("2024-03-01T00:00:00Z", 0, "ResourceDeleted"),
+        item("2024-01-01T00:00:00Z", 22, "OK")
+    ));
+    assert!(doc.topology.security_groups.is_empty());
+    assert_eq!(doc.diagnostics.len(), 2, "{:?}", doc.diagnostics);
+    assert!(doc.diagnostics.iter().all(|d| d.severity == Severity::Info));
+}
+
+#[test]
+fn config_items_keep_their_account_and_other_services_name_groups() {
+    let extra = r#","accountId":"111122223333","awsRegion":"eu-west-1""#;
+    let doc = read_ok(&config_group("sg-1", 22, extra));
+    let scope = &doc.topology.security_groups[0].scope;
+    assert_eq!(
+        scope.account.as_ref().map(|a| a.as_str()),
+        Some("111122223333")
+    );
+    assert_eq!(scope.region.as_deref(), Some("eu-west-1"));
+    // The export's layout (an account folder) wins.
+    let layout = Scope {
+        account: Some(crate::model::AccountId::from("222233334444")),
+        region: None,
+    };
+    let doc = read(&file(), config_group("sg-1", 22, extra).as_bytes(), &layout).unwrap();
+    let scope = &doc.topology.security_groups[0].scope;
+    assert_eq!(
+        scope.account.as_ref().map(|a| a.as_str()),
+        Some("222233334444")
+    );
+    assert_eq!(scope.region.as_deref(), Some("eu-west-1"));
+    // An RDS instance's item names its groups in `relationships`; the VPC that
+    // "Contains" a group does not use it.
+    let snapshot = r#"{"configurationItems":[
+        {"resourceType":"AWS::RDS::DBInstance","resourceId":"db-ABC","resourceName":"orders","configuration":{"dBInstanceIdentifier":"orders"},
+         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","relationshipName":"Is associated with SecurityGroup"}]},
+        {"resourceType":"AWS::S3::Bucket","resourceId":"b","configuration":{},"relationships":[]},
+        {"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configuration":{"vpcId":"vpc-1","cidrBlock":"10.0.0.0/16"},
+         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-2","relationshipName":"Contains SecurityGroup"}]}]}"#;
+    let doc = read_ok(snapshot);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    let users = &doc.topology.group_users;
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        (users[0].kind, users[0].id.as_str()),
+        (UserKind::ConfigResource, "AWS::RDS::DBInstance orders")
+    );
+    assert_eq!(users[0].groups, [crate::model::GroupId::from("sg-1")]);
+    assert_eq!(doc.topology.vpcs.len(), 1);
+}
+
+#[test]
+fn config_quirks_partial_selects_and_keys_that_are_not_configs() {
+    // A select of some fields only is said (QueryInfo names what was selected).
+    let partial = r#"{"Results":["{\"resourceType\":\"AWS::EC2::SecurityGroup\",\"configuration\":{\"groupId\":\"sg-1\",\"ipPermissions\":[]}}"],
+        "QueryInfo":{"SelectFields":[{"Name":"resourceType"},{"Name":"configuration.groupId"},{"Name":"configuration.ipPermissions"}]}}"#;
+    let doc = read_ok(partial);
+    assert_eq!(paths(&doc, Severity::Warning), ["Results"]);
+    // `ipv4Ranges: null` beside `ipRanges` strings: the strings are the rule's peers.
+    let doc = read_ok(
+        r#"{"Results":["{\"configuration\":{\"groupId\":\"sg-1\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":22,\"toPort\":22,\"ipv4Ranges\":null,\"ipRanges\":[\"0.0.0.0/0\"]}]}}"]}"#,
+    );
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.topology.security_groups[0].ingress.len(), 1);
+    // `Results`, `Targets` and `cluster` that hold no Config item or group user are
+    // wrappers, as any other top-level key is.
+    let sg = r#"{"GroupId":"sg-1","IpPermissions":[]}"#;
+    for json in [
+        format!(r#"{{"Results":[{sg}]}}"#),
+        format!(r#"{{"Results":{{"SecurityGroups":[{sg}]}}}}"#),
+        format!(r#"{{"configurationItems":{{"SecurityGroups":[{sg}]}}}}"#),
+        format!(r#"{{"Targets":{{"SecurityGroups":[{sg}]}}}}"#),
+        format!(r#"{{"cluster":[{sg}]}}"#),
+    ] {
+        let doc = read_ok(&json);
+        assert_eq!(doc.topology.security_groups.len(), 1, "{json}");
+    }
+    // A field only some services have, of another type in this one, is not an error.
+    let doc = read_ok(
+        r#"{"services":[{"serviceName":"web","Id":5,"name":{"x":1},"networkConfiguration":{"awsvpcConfiguration":{"securityGroups":["sg-1"]}}}]}"#,
+    );
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.topology.group_users.len(), 1);
+    // The mount target's id inside a placebo wrapper.
+    let doc = read_ok(
+        r#"{"status_code":200,"data":{"MountTargetId":"fsmt-0123abcd","SecurityGroups":["sg-1"]}}"#,
+    );
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(doc.topology.group_users[0].id, "fsmt-0123abcd");
 }

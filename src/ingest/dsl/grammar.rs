@@ -1411,7 +1411,7 @@ impl Builder<'_> {
     /// `service KIND ID groups G, …`: another service's resource naming groups.
     fn service(&mut self, mut c: Cur<'_, '_>, kw: &Token<'_>) -> PResult<()> {
         let origin = c.origin(kw);
-        const KINDS: &str = "a resource kind (rds-instance, rds-cluster, load-balancer, lambda-function, cluster, cache-cluster, search-domain, vpc-endpoint, batch-environment, launch-template, launch-configuration, ecs-service, eventbridge-target, eks-cluster, efs-mount-target, peered-vpc)";
+        const KINDS: &str = "a resource kind (rds-instance, rds-cluster, load-balancer, lambda-function, cluster, cache-cluster, search-domain, vpc-endpoint, batch-environment, launch-template, launch-configuration, ecs-service, eventbridge-target, eks-cluster, efs-mount-target, peered-vpc, config-resource)";
         let k = c.word(KINDS)?;
         let Ok(kind) = k.raw.parse::<UserKind>() else {
             return Err(c.err_at(Some(k), KINDS));
