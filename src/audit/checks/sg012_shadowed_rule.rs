@@ -29,7 +29,8 @@ declare_check! {
     ///
     /// The message names the groups with a rule that stays and allows part of the
     /// rule's traffic on those interfaces; the finding's rules are the shadowed rule,
-    /// then up to three such rules of each named group, broadest first.
+    /// then up to three such rules of each named group: those that allow all of it
+    /// alone first, then the broadest.
     ///
     /// ## Why is this bad?
     /// The rule looks like it grants access but does not change anything today; if the
@@ -481,6 +482,7 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
     let table = ctx.peer_table();
     let mut named: Vec<&str> = Vec::new();
     let mut near = Vec::new();
+    let mut scratch = CoverScratch::default();
     for dir in Direction::ALL {
         for ri in alive.rules(gi, dir) {
             let r = &g.rules(dir)[ri];
@@ -501,10 +503,26 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
                         continue;
                     }
                     named.push(ctx.group(og).id.as_str());
-                    let boxes = ctx.boxes(og, dir);
-                    let extent = |t: u32| boxes[t as usize].map_or(0.0, |o| o.extent(table));
-                    near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
-                    rules.extend(near.iter().take(CITED).map(|&t| ctx.evidence(og, dir, t)));
+                    // First the rules that cover it alone, then the broadest others.
+                    let cover = ctx.cover(og, dir);
+                    let mut cited: Vec<u32> = near
+                        .iter()
+                        .copied()
+                        .filter(|&t| covered(&b, table, cover, |x| x == t, &mut scratch))
+                        .take(CITED)
+                        .collect();
+                    if cited.len() < CITED {
+                        let boxes = ctx.boxes(og, dir);
+                        let extent = |t: u32| boxes[t as usize].map_or(0.0, |o| o.extent(table));
+                        near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
+                        let rest: Vec<u32> = near
+                            .iter()
+                            .copied()
+                            .filter(|t| !cited.contains(t))
+                            .collect();
+                        cited.extend(rest.into_iter().take(CITED - cited.len()));
+                    }
+                    rules.extend(cited.iter().map(|&t| ctx.evidence(og, dir, t)));
                 }
             }
             let mut message = [

@@ -160,8 +160,9 @@ impl<'f> Lowerer<'f> {
                     self.group_user(&at(i), *kind, x);
                 }
             }
-            // Each configuration item is one object at its own path, in its own account
-            // and region where the item gives them and the export's layout does not.
+            // Each configuration item is one object at its own path. Items take the
+            // file's scope, as any export does: an aggregator's `accountId`/`awsRegion`
+            // would part them from the describe-* copies of the same objects.
             Body::Config { items, partial, .. } => {
                 if *partial {
                     self.warn(
@@ -174,24 +175,8 @@ impl<'f> Lowerer<'f> {
                 }
                 for item in items {
                     match item {
-                        ConfigObject::Object {
-                            path,
-                            body,
-                            account,
-                            region,
-                        } => {
-                            let scope = Scope {
-                                account: self
-                                    .scope
-                                    .account
-                                    .clone()
-                                    .or_else(|| account.as_deref().map(AccountId::from)),
-                                region: self.scope.region.clone().or_else(|| region.clone()),
-                            };
-                            let mut one = Lowerer::new(self.file, &scope);
-                            one.elements_at(path, body, &|_| path.clone());
-                            self.topology.extend(one.topology);
-                            self.diagnostics.extend(one.diagnostics);
+                        ConfigObject::Object { path, body } => {
+                            self.elements_at(path, body, &|_| path.clone());
                         }
                         ConfigObject::Bad { path, message } => self.error(path, message.clone()),
                         ConfigObject::Unread { path, message } => self.warn(path, message.clone()),

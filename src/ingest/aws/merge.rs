@@ -488,6 +488,17 @@ fn merge_enis(enis: &mut Vec<Eni>, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(mut first) = it.next() {
             let kept = first.origin.clone();
             for other in it {
+                // A Config copy may lag behind the live one: not pooled with it.
+                if from_config(&other.origin) && !from_config(&kept) {
+                    diagnostics.push(Diagnostic::info(
+                        Some(other.origin.clone()),
+                        format!(
+                            "ENI {} is also read from {kept}; that describe-* copy is kept, this AWS Config one is ignored",
+                            other.id
+                        ),
+                    ));
+                    continue;
+                }
                 match eni_conflict(&first, &other) {
                     Some(why) => diagnostics.push(Diagnostic::warning(
                         Some(other.origin.clone()),

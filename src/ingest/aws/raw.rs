@@ -1210,14 +1210,8 @@ pub(crate) enum Body<'a> {
 #[derive(Debug)]
 pub(crate) enum ConfigObject<'a> {
     /// The item's configuration, read as the describe-* element it mirrors (a body of
-    /// one element), at `path` (`Results[3].configuration`), with the item's own
-    /// account and region (aggregator results hold many).
-    Object {
-        path: String,
-        body: Body<'a>,
-        account: Option<String>,
-        region: Option<String>,
-    },
+    /// one element), at `path` (`Results[3].configuration`).
+    Object { path: String, body: Body<'a> },
     /// Something worth an info at `path` (older or deleted items not read).
     Note { path: String, message: String },
     /// An item that could not be read: an error at `path`.
@@ -1478,7 +1472,13 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                 v if holds_one_object(key) => one(v).into_iter().collect(),
                                 _ => Vec::new(),
                             };
-                            if items.iter().any(|u| !u.group_ids().0.is_empty()) {
+                            // Only the kind's own fields count (an ENI's `Groups` under
+                            // `cluster` is a wrapped ENI, not an EKS cluster).
+                            let own = |u: &RawGroupUser<'_>| match kind {
+                                UserKind::EventTarget => u.ecs_parameters.is_some(),
+                                _ => u.resources_vpc_config.is_some(),
+                            };
+                            if items.iter().any(|u| own(u) && !u.group_ids().0.is_empty()) {
                                 out.push(RawSection {
                                     path: path(),
                                     body: Body::Users { kind, key, items },
@@ -1841,7 +1841,18 @@ fn config_items<'a>(
     let mut bad: Vec<(usize, ConfigObject<'a>)> = Vec::new();
     for (i, v) in list.into_iter().enumerate() {
         let path = format!("{prefix}[{i}]");
+        let object = v.is_object();
         match item(v) {
+            // An object among Config items that is none is said, not dropped.
+            None if object => bad.push((
+                items.len(),
+                ConfigObject::Unread {
+                    path,
+                    message: "not an AWS Config item (no configuration or resourceType) \
+                              among Config items; not read"
+                        .to_string(),
+                },
+            )),
             None => {}
             Some(Err(message)) => bad.push((items.len(), ConfigObject::Bad { path, message })),
             Some(Ok(it)) => items.push((path, it)),
@@ -1849,18 +1860,20 @@ fn config_items<'a>(
     }
     let mut bad = bad.into_iter().peekable();
     // History: of the items of one resource, the newest.
+    // A resource is its type and id in its account and region (aggregators hold many).
     let key = |it: &serde_json::Map<String, Value>| {
-        Some((text(it, "resourceType")?, text(it, "resourceId")?))
+        let account = text(it, "accountId").or_else(|| text(it, "awsAccountId"));
+        Some((
+            text(it, "resourceType")?,
+            text(it, "resourceId")?,
+            account.unwrap_or_default(),
+            text(it, "awsRegion").unwrap_or_default(),
+        ))
     };
-    let newer = |a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>| match (
-        a.get("configurationItemCaptureTime"),
-        b.get("configurationItemCaptureTime"),
-    ) {
-        (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64() > y.as_f64(),
-        (Some(Value::String(x)), Some(Value::String(y))) => x > y,
-        _ => false,
-    };
-    let mut newest: std::collections::HashMap<(String, String), usize> =
+    let time =
+        |it: &serde_json::Map<String, Value>| capture_time(it.get("configurationItemCaptureTime")?);
+    let newer = |a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>| matches!((time(a), time(b)), (Some(x), Some(y)) if x > y);
+    let mut newest: std::collections::HashMap<(String, String, String, String), usize> =
         std::collections::HashMap::new();
     for (k, (_, it)) in items.iter().enumerate() {
         if let Some(id) = key(it) {
@@ -1870,6 +1883,10 @@ fn config_items<'a>(
             }
         }
     }
+    let deleted = |it: &serde_json::Map<String, Value>| {
+        text(it, "configurationItemStatus")
+            .is_some_and(|s| s.starts_with("ResourceDeleted") || s == "ResourceNotRecorded")
+    };
     let mut told = std::collections::HashSet::new();
     for (k, (path, mut it)) in items.into_iter().enumerate() {
         // Unreadable elements before this one, in document order.
@@ -1892,46 +1909,13 @@ fn config_items<'a>(
                 continue;
             }
         }
-        let at = format!("{path}.configuration");
-        let status = text(&it, "configurationItemStatus");
-        let deleted = status
-            .as_deref()
-            .is_some_and(|s| s.starts_with("ResourceDeleted") || s == "ResourceNotRecorded");
-        let conf = match it.remove("configuration") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Null) => None,
-                Ok(v) => Some(v),
-                Err(e) => {
-                    out.push(ConfigObject::Bad {
-                        path: at,
-                        message: format!("AWS Config item: not valid JSON: {e}"),
-                    });
-                    continue;
-                }
-            },
-            Some(v) => Some(v),
-        };
-        let Some(conf) = conf.filter(|_| !deleted) else {
-            if let Some((t, id)) = key(&it) {
-                out.push(ConfigObject::Note {
-                    path,
-                    message: format!("AWS Config: {t} {id} has no configuration (deleted or not recorded); not read"),
-                });
-            }
-            continue;
-        };
-        if !conf.is_object() {
-            out.push(ConfigObject::Bad {
-                path: at,
-                message: "AWS Config item: expected an object".to_string(),
-            });
-            continue;
-        }
-        let account = text(&it, "accountId").or_else(|| text(&it, "awsAccountId"));
-        let region = text(&it, "awsRegion");
+        // Another service's resource (not Config's own records of rule evaluations):
+        // the groups it names in `relationships`, whether or not its configuration was
+        // selected.
         if let Some(t) = rtype.as_deref().filter(|t| !CONFIG_TYPES.contains(t)) {
-            // Another service's resource: the groups it names in `relationships`.
+            if t.starts_with("AWS::Config::") || deleted(&it) {
+                continue;
+            }
             let groups: Vec<Text<'a>> = it
                 .get("relationships")
                 .and_then(Value::as_array)
@@ -1941,9 +1925,9 @@ fn config_items<'a>(
                     r.get("resourceType").and_then(Value::as_str) == Some("AWS::EC2::SecurityGroup")
                 })
                 .filter(|r| {
-                    !r.get("relationshipName")
+                    r.get("relationshipName")
                         .and_then(Value::as_str)
-                        .is_some_and(|n| n.starts_with("Contains"))
+                        .is_some_and(uses_group)
                 })
                 .filter_map(|r| r.get("resourceId").and_then(Value::as_str))
                 .map(|g| Text(Cow::Owned(g.to_string())))
@@ -1962,19 +1946,45 @@ fn config_items<'a>(
                             ..RawGroupUser::default()
                         }],
                     },
-                    account,
-                    region,
                 });
             }
             continue;
         }
-        match classify(vec![capitalised(conf)]) {
-            Ok(Some(body)) => out.push(ConfigObject::Object {
+        let at = format!("{path}.configuration");
+        let deleted = deleted(&it);
+        let conf = match it.remove("configuration") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Null) => None,
+                Ok(v) => Some(v),
+                Err(e) => {
+                    out.push(ConfigObject::Bad {
+                        path: at,
+                        message: format!("AWS Config item: not valid JSON: {e}"),
+                    });
+                    continue;
+                }
+            },
+            Some(v) => Some(v),
+        };
+        let Some(conf) = conf.filter(|_| !deleted) else {
+            if let Some((t, id, _, _)) = key(&it) {
+                out.push(ConfigObject::Note {
+                    path,
+                    message: format!("AWS Config: {t} {id} has no configuration (deleted or not recorded); not read"),
+                });
+            }
+            continue;
+        };
+        if !conf.is_object() {
+            out.push(ConfigObject::Bad {
                 path: at,
-                body,
-                account,
-                region,
-            }),
+                message: "AWS Config item: expected an object".to_string(),
+            });
+            continue;
+        }
+        match classify(vec![capitalised(conf)]) {
+            Ok(Some(body)) => out.push(ConfigObject::Object { path: at, body }),
             Ok(None) => match rtype {
                 Some(t) => out.push(ConfigObject::Bad {
                     path: at,
@@ -2002,6 +2012,66 @@ fn config_items<'a>(
     }
     out.extend(bad.map(|(_, b)| b));
     Ok(out)
+}
+
+/// Whether a Config relationship from another resource to a security group means the
+/// resource uses the group (an RDS instance "Is associated with SecurityGroup"), not
+/// that it holds it (a VPC "Contains SecurityGroup") or evaluated it (a compliance
+/// record's bare "Is associated with ").
+fn uses_group(name: &str) -> bool {
+    let name = name.trim();
+    [
+        "Is associated with SecurityGroup",
+        "Is attached to SecurityGroup",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// A `configurationItemCaptureTime` in seconds since 1970: a number as it is, or an
+/// ISO 8601 text (`2024-03-01T12:00:00.5Z`, `…+02:00`); `None` when it is neither.
+pub(crate) fn capture_time(v: &serde_json::Value) -> Option<f64> {
+    if let Some(n) = v.as_f64() {
+        return Some(n);
+    }
+    let t = v.as_str()?.trim();
+    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let rest = t.get(19..)?;
+    let frac_len = rest
+        .strip_prefix('.')
+        .map_or(0, |r| 1 + r.bytes().take_while(u8::is_ascii_digit).count());
+    let frac: f64 = rest
+        .get(1..frac_len)
+        .filter(|f| !f.is_empty())
+        .and_then(|f| format!("0.{f}").parse().ok())
+        .unwrap_or(0.0);
+    let offset = match &rest[frac_len..] {
+        "" | "Z" | "z" => 0,
+        z => {
+            let sign = match z.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let z = z[1..].replace(':', "");
+            let hh: i64 = z.get(0..2)?.parse().ok()?;
+            let mm: i64 = match z.get(2..4) {
+                Some(m) => m.parse().ok()?,
+                None => 0,
+            };
+            sign * (hh * 3600 + mm * 60)
+        }
+    };
+    // Days since 1970-01-01 in the proleptic Gregorian calendar (days from civil).
+    let yy = if mo <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + h * 3600 + mi * 60 + sec - offset) as f64 + frac)
 }
 
 /// A Config configuration with describe-* keys and values: each key's first letter

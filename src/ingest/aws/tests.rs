@@ -1670,45 +1670,96 @@ fn config_history_reads_the_newest_item_and_no_deleted_resource() {
 }
 
 #[test]
-fn config_items_keep_their_account_and_other_services_name_groups() {
+fn config_items_take_the_file_scope_and_other_services_name_groups() {
+    // An aggregator's accountId/awsRegion do not part an item from the describe-* copy
+    // of the same group (a flat export has no scope): the file's scope is the item's.
     let extra = r#","accountId":"111122223333","awsRegion":"eu-west-1""#;
     let doc = read_ok(&config_group("sg-1", 22, extra));
-    let scope = &doc.topology.security_groups[0].scope;
-    assert_eq!(
-        scope.account.as_ref().map(|a| a.as_str()),
-        Some("111122223333")
-    );
-    assert_eq!(scope.region.as_deref(), Some("eu-west-1"));
-    // The export's layout (an account folder) wins.
-    let layout = Scope {
-        account: Some(crate::model::AccountId::from("222233334444")),
-        region: None,
-    };
-    let doc = read(&file(), config_group("sg-1", 22, extra).as_bytes(), &layout).unwrap();
-    let scope = &doc.topology.security_groups[0].scope;
-    assert_eq!(
-        scope.account.as_ref().map(|a| a.as_str()),
-        Some("222233334444")
-    );
-    assert_eq!(scope.region.as_deref(), Some("eu-west-1"));
-    // An RDS instance's item names its groups in `relationships`; the VPC that
-    // "Contains" a group does not use it.
+    assert_eq!(doc.topology.security_groups[0].scope, Scope::default());
+    // An RDS instance's item names its groups in `relationships`, with or without its
+    // configuration selected; the VPC that "Contains" a group and Config's own
+    // compliance records ("Is associated with ") do not use it.
     let snapshot = r#"{"configurationItems":[
         {"resourceType":"AWS::RDS::DBInstance","resourceId":"db-ABC","resourceName":"orders","configuration":{"dBInstanceIdentifier":"orders"},
          "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","relationshipName":"Is associated with SecurityGroup"}]},
+        {"resourceType":"AWS::ElasticLoadBalancingV2::LoadBalancer","resourceId":"arn:lb",
+         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-3","relationshipName":"Is associated with SecurityGroup"}]},
         {"resourceType":"AWS::S3::Bucket","resourceId":"b","configuration":{},"relationships":[]},
+        {"resourceType":"AWS::Config::ResourceCompliance","resourceId":"AWS::EC2::SecurityGroup/sg-4","configuration":{},
+         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-4","relationshipName":"Is associated with "}]},
         {"resourceType":"AWS::EC2::VPC","resourceId":"vpc-1","configuration":{"vpcId":"vpc-1","cidrBlock":"10.0.0.0/16"},
          "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-2","relationshipName":"Contains SecurityGroup"}]}]}"#;
     let doc = read_ok(snapshot);
     assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
-    let users = &doc.topology.group_users;
-    assert_eq!(users.len(), 1);
+    let users: Vec<(UserKind, &str, &str)> = doc
+        .topology
+        .group_users
+        .iter()
+        .map(|u| (u.kind, u.id.as_str(), u.groups[0].as_str()))
+        .collect();
     assert_eq!(
-        (users[0].kind, users[0].id.as_str()),
-        (UserKind::ConfigResource, "AWS::RDS::DBInstance orders")
+        users,
+        [
+            (
+                UserKind::ConfigResource,
+                "AWS::RDS::DBInstance orders",
+                "sg-1"
+            ),
+            (
+                UserKind::ConfigResource,
+                "AWS::ElasticLoadBalancingV2::LoadBalancer arn:lb",
+                "sg-3"
+            ),
+        ]
     );
-    assert_eq!(users[0].groups, [crate::model::GroupId::from("sg-1")]);
     assert_eq!(doc.topology.vpcs.len(), 1);
+}
+
+#[test]
+fn config_history_keys_and_capture_times() {
+    // The same group in two accounts is two resources, not two versions of one.
+    let item = |account: &str, time: &str, port: u16| {
+        format!(
+            r#"{{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","accountId":"{account}","configurationItemCaptureTime":{time},"configuration":{{"groupId":"sg-1","ipPermissions":[{{"ipProtocol":"tcp","fromPort":{port},"toPort":{port},"ipv4Ranges":[{{"cidrIp":"10.0.0.0/8"}}]}}]}}}}"#
+        )
+    };
+    let doc = read_ok(&format!(
+        r#"{{"configurationItems":[{},{}]}}"#,
+        item("111122223333", r#""2024-01-01T00:00:00Z""#, 22),
+        item("222233334444", r#""2023-01-01T00:00:00Z""#, 80)
+    ));
+    assert_eq!(doc.topology.security_groups.len(), 2);
+    // Fractions, offsets and numbers compare as times, not as text.
+    for (older, newer) in [
+        (r#""2024-01-01T00:00:00Z""#, r#""2024-01-01T00:00:00.500Z""#),
+        (
+            r#""2024-01-01T01:00:00+02:00""#,
+            r#""2024-01-01T00:00:00Z""#,
+        ),
+        (r#""2024-01-01T00:00:00Z""#, "1704067201"),
+        ("1704067199.5", r#""2024-01-01T00:00:00Z""#),
+    ] {
+        for order in [[older, newer], [newer, older]] {
+            let ports = [(order[0], if order[0] == newer { 443 } else { 22 })];
+            let doc = read_ok(&format!(
+                r#"{{"configurationItems":[{},{}]}}"#,
+                item("1", ports[0].0, ports[0].1),
+                item("1", order[1], if order[1] == newer { 443 } else { 22 })
+            ));
+            let g = &doc.topology.security_groups;
+            assert_eq!(g.len(), 1, "{older} {newer}");
+            assert_eq!(
+                g[0].ingress[0].l4,
+                L4::Ports(PortRange::single(443)),
+                "{older} {newer}"
+            );
+        }
+    }
+    assert_eq!(
+        raw::capture_time(&serde_json::json!("1970-01-02T00:00:00Z")),
+        Some(86_400.0)
+    );
+    assert_eq!(raw::capture_time(&serde_json::json!("yesterday")), None);
 }
 
 #[test]
@@ -1724,8 +1775,24 @@ fn config_quirks_partial_selects_and_keys_that_are_not_configs() {
     );
     assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
     assert_eq!(doc.topology.security_groups[0].ingress.len(), 1);
+    // An object among Config items that is none is said.
+    let doc = read_ok(&format!(
+        r#"{{"Results":[{{"GroupId":"sg-9","IpPermissions":[]}},"{}"]}}"#,
+        r#"{\"configuration\":{\"groupId\":\"sg-1\",\"ipPermissions\":[]}}"#
+    ));
+    assert_eq!(paths(&doc, Severity::Warning), ["Results[0]"]);
+    assert_eq!(doc.topology.security_groups.len(), 1);
     // `Results`, `Targets` and `cluster` that hold no Config item or group user are
-    // wrappers, as any other top-level key is.
+    // wrappers, as any other top-level key is; an ENI under `cluster` is an ENI.
+    let eni = r#"{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.5","Groups":[{"GroupId":"sg-1"}]}"#;
+    for json in [
+        format!(r#"{{"cluster":[{eni}]}}"#),
+        format!(r#"{{"Targets":[{eni}]}}"#),
+    ] {
+        let doc = read_ok(&json);
+        assert_eq!(doc.topology.enis.len(), 1, "{json}");
+        assert!(doc.topology.group_users.is_empty(), "{json}");
+    }
     let sg = r#"{"GroupId":"sg-1","IpPermissions":[]}"#;
     for json in [
         format!(r#"{{"Results":[{sg}]}}"#),
@@ -1749,4 +1816,33 @@ fn config_quirks_partial_selects_and_keys_that_are_not_configs() {
     );
     assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
     assert_eq!(doc.topology.group_users[0].id, "fsmt-0123abcd");
+}
+
+#[test]
+fn a_config_eni_is_not_pooled_with_the_live_one() {
+    let live = r#"{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.5","Groups":[{"GroupId":"sg-1"}]}]}"#;
+    let config = r#"{"configurationItems":[{"resourceType":"AWS::EC2::NetworkInterface","resourceId":"eni-1","configuration":{
+        "networkInterfaceId":"eni-1","privateIpAddress":"10.0.0.5","groups":[{"groupId":"sg-2"}],"association":{"publicIp":"1.2.3.4"}}}]}"#;
+    for config_first in [true, false] {
+        let c = read(
+            &Arc::from("config.json"),
+            config.as_bytes(),
+            &Scope::default(),
+        )
+        .unwrap();
+        let d = read(&Arc::from("ec2.json"), live.as_bytes(), &Scope::default()).unwrap();
+        let (mut t, other) = if config_first {
+            (c.topology, d.topology)
+        } else {
+            (d.topology, c.topology)
+        };
+        t.extend(other);
+        let mut diags = Vec::new();
+        merge(&mut t, &mut diags);
+        assert_eq!(t.enis.len(), 1);
+        assert_eq!(t.enis[0].groups, [crate::model::GroupId::from("sg-1")]);
+        assert!(t.enis[0].public_ips().next().is_none());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Info);
+    }
 }
