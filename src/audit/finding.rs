@@ -144,6 +144,10 @@ pub struct Finding {
     /// Severity fixed by the check itself (instead of the check's default).
     #[serde(skip)]
     pub fixed_severity: Option<Severity>,
+    /// How many of `rules`, from the first, are where the finding is; the others only
+    /// explain it (the rules that already allow a redundant one). `None`: all of them.
+    #[serde(skip)]
+    pub located: Option<u16>,
 }
 
 impl Finding {
@@ -168,6 +172,7 @@ impl Finding {
             fingerprint: String::new(),
             demote: 0,
             fixed_severity: None,
+            located: None,
         }
     }
 
@@ -200,6 +205,20 @@ impl Finding {
     pub fn rules(mut self, rules: Vec<Arc<RuleEvidence>>) -> Finding {
         self.rules = rules;
         self
+    }
+
+    /// Marks only the first `n` rules as where the finding is (see [`Finding::located`]).
+    pub fn located(mut self, n: usize) -> Finding {
+        self.located = Some(u16::try_from(n).unwrap_or(u16::MAX));
+        self
+    }
+
+    /// The rules where the finding is, and those that only explain it.
+    pub fn split_rules(&self) -> (&[Arc<RuleEvidence>], &[Arc<RuleEvidence>]) {
+        let n = self
+            .located
+            .map_or(self.rules.len(), |n| usize::from(n).min(self.rules.len()));
+        self.rules.split_at(n)
     }
 
     /// Fixes the severity regardless of the check's default.

@@ -90,9 +90,10 @@ fn push_result(b: &mut Vec<u8>, f: &Finding, indexes: &ByCode<usize>) {
     b.extend_from_slice(level(f.severity).as_bytes());
     b.extend_from_slice(b"\",\"locations\":[");
     let start = b.len();
+    let (here, related) = f.split_rules();
     // The last location written, as a range of `b`.
     let mut last: Option<(usize, usize)> = None;
-    for o in f.rules.iter().filter_map(|r| r.origin.as_ref()) {
+    for o in here.iter().filter_map(|r| r.origin.as_ref()) {
         let before = b.len();
         if last.is_some() {
             b.push(b',');
@@ -126,7 +127,34 @@ fn push_result(b: &mut Vec<u8>, f: &Finding, indexes: &ByCode<usize>) {
     push_str(b, &f.resource);
     b.extend_from_slice(b",\"severity\":\"");
     b.extend_from_slice(f.severity.as_str().as_bytes());
-    b.extend_from_slice(b"\"},\"ruleId\":");
+    b.extend_from_slice(b"\"}");
+    // The rules that only explain the finding (SG011/SG012's covering rules), each with
+    // an id: `{"id":0,"physicalLocation":…}`.
+    let start = b.len();
+    b.extend_from_slice(b",\"relatedLocations\":[");
+    let mut id = 0u64;
+    for o in related.iter().filter_map(|r| r.origin.as_ref()) {
+        let before = b.len();
+        if id > 0 {
+            b.push(b',');
+        }
+        let at = b.len();
+        if push_location(b, o) {
+            let mut key = b"\"id\":".to_vec();
+            push_uint(&mut key, id);
+            key.push(b',');
+            b.splice(at + 1..at + 1, key);
+            id += 1;
+        } else {
+            b.truncate(before);
+        }
+    }
+    if id == 0 {
+        b.truncate(start);
+    } else {
+        b.push(b']');
+    }
+    b.extend_from_slice(b",\"ruleId\":");
     push_str(b, f.code);
     b.extend_from_slice(b",\"ruleIndex\":");
     push_uint(b, idx as u64);
@@ -218,8 +246,8 @@ mod tests {
     /// A result as the `json!`-based writer built it before the hand-written one.
     fn result(f: &Finding) -> Value {
         let idx = CHECKS.iter().position(|c| c.code == f.code).unwrap_or(0);
-        let mut locs: Vec<Value> = f
-            .rules
+        let (here, related) = f.split_rules();
+        let mut locs: Vec<Value> = here
             .iter()
             .filter_map(|r| r.origin.as_ref())
             .filter_map(location)
@@ -234,7 +262,17 @@ mod tests {
         if let Some(e) = f.exposure {
             props["exposure"] = serde_json::to_value(e).unwrap_or(Value::Null);
         }
-        json!({
+        let related: Vec<Value> = related
+            .iter()
+            .filter_map(|r| r.origin.as_ref())
+            .filter_map(location)
+            .enumerate()
+            .map(|(k, mut l)| {
+                l["id"] = json!(k);
+                l
+            })
+            .collect();
+        let mut r = json!({
             "ruleId": f.code,
             "ruleIndex": idx,
             "level": level(f.severity),
@@ -242,34 +280,41 @@ mod tests {
             "locations": locs,
             "partialFingerprints": { "sgcheck/v1": f.fingerprint },
             "properties": props,
-        })
+        });
+        if !related.is_empty() {
+            r["relatedLocations"] = json!(related);
+        }
+        r
     }
 
     /// Findings whose rules often repeat an origin (or name the same file with `\`
     /// and `/`), so that equal neighbouring locations are common.
     fn findings() -> impl Strategy<Value = Finding> {
-        (finding(), 0..3usize).prop_map(|(mut f, repeat)| {
-            match repeat {
-                0 => {}
-                1 => {
-                    f.rules = f
-                        .rules
-                        .iter()
-                        .flat_map(|r| [r.clone(), r.clone()])
-                        .collect()
+        (finding(), 0..3usize, proptest::option::of(0u16..4)).prop_map(
+            |(mut f, repeat, located)| {
+                f.located = located;
+                match repeat {
+                    0 => {}
+                    1 => {
+                        f.rules = f
+                            .rules
+                            .iter()
+                            .flat_map(|r| [r.clone(), r.clone()])
+                            .collect()
+                    }
+                    _ => {
+                        f.rules = f
+                            .rules
+                            .iter()
+                            .cycle()
+                            .take(f.rules.len() * 2)
+                            .cloned()
+                            .collect()
+                    }
                 }
-                _ => {
-                    f.rules = f
-                        .rules
-                        .iter()
-                        .cycle()
-                        .take(f.rules.len() * 2)
-                        .cloned()
-                        .collect()
-                }
-            }
-            f
-        })
+                f
+            },
+        )
     }
 
     fn ours(f: &Finding) -> String {
@@ -311,6 +356,12 @@ mod tests {
         assert_eq!(ours(&f), want);
         // Two locations collapse into one; the stdin and synthetic ones are left out.
         assert_eq!(want.matches("artifactLocation").count(), 3);
+        // Only the first is where the finding is; the others explain it, each with an id.
+        f.located = Some(1);
+        let want = serde_json::to_string(&result(&f)).unwrap();
+        assert_eq!(ours(&f), want);
+        assert!(want.contains(r#""relatedLocations":[{"id":0,"#), "{want}");
+        assert!(want.contains(r#""id":3,"#) && !want.contains(r#""id":4"#), "{want}");
         let mut g = Finding::new("SG009", "sg-1", "unused");
         assert_eq!(ours(&g), serde_json::to_string(&result(&g)).unwrap());
         g.origin = Some(Origin::synthetic("x"));

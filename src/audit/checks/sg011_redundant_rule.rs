@@ -70,7 +70,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                         .scope(&g.scope)
                         .traffic(r.protocol, port_span(r))
                         .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, i as u32)].concat())
-                        .rules(std::iter::once(evidence).chain(by).collect()),
+                        .rules(std::iter::once(evidence).chain(by).collect())
+                        .located(1),
                 );
             }
         }

@@ -551,7 +551,8 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
                     .scope(&g.scope)
                     .traffic(r.protocol, port_span(r))
                     .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
-                    .rules(rules),
+                    .rules(rules)
+                    .located(1),
             );
         }
     }
