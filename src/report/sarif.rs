@@ -361,7 +361,10 @@ mod tests {
         let want = serde_json::to_string(&result(&f)).unwrap();
         assert_eq!(ours(&f), want);
         assert!(want.contains(r#""relatedLocations":[{"id":0,"#), "{want}");
-        assert!(want.contains(r#""id":3,"#) && !want.contains(r#""id":4"#), "{want}");
+        assert!(
+            want.contains(r#""id":3,"#) && !want.contains(r#""id":4"#),
+            "{want}"
+        );
         let mut g = Finding::new("SG009", "sg-1", "unused");
         assert_eq!(ours(&g), serde_json::to_string(&result(&g)).unwrap());
         g.origin = Some(Origin::synthetic("x"));
