@@ -103,6 +103,35 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics,
     );
     merge_group_users(&mut topology.group_users, diagnostics);
+    unscoped_twins(&topology.security_groups, diagnostics);
+}
+
+/// Warns about a group read both with no account and region and within a scoped part of
+/// the export (an aggregator or flat file beside an `account-data/<account>/<region>/`
+/// layout): the copies stay two groups, each audited, so the doubling is said.
+fn unscoped_twins(groups: &[SecurityGroup], diagnostics: &mut Vec<Diagnostic>) {
+    let unscoped = Scope::default();
+    if !groups.iter().any(|g| g.scope == unscoped) || groups.iter().all(|g| g.scope == unscoped) {
+        return;
+    }
+    let mut scoped: std::collections::HashMap<&str, &SecurityGroup> =
+        std::collections::HashMap::new();
+    for g in groups.iter().filter(|g| g.scope != unscoped) {
+        scoped.entry(g.id.as_str()).or_insert(g);
+    }
+    for g in groups.iter().filter(|g| g.scope == unscoped) {
+        if let Some(other) = scoped.get(g.id.as_str()) {
+            diagnostics.push(Diagnostic::warning(
+                Some(g.origin.clone()),
+                format!(
+                    "security group {} is read here with no account or region, and in {} from {}; \
+                     the two are audited as different groups (if they are one, put this file in the \
+                     export's <account>/<region>/ layout)",
+                    g.id, other.scope, other.origin
+                ),
+            ));
+        }
+    }
 }
 
 /// Whether an object was read from an AWS Config item (its path runs through

@@ -18,12 +18,15 @@
 //! `Clusters`, `CacheClusters`, `DomainStatusList`, `DomainStatus` (one object),
 //! `VpcEndpoints`, `computeEnvironments`, `LaunchTemplateVersions`,
 //! `LaunchConfigurations`, `ClusterInfoList`, `services`, `Targets` (EventBridge targets
-//! running ECS tasks) and `cluster` (EKS, one object) (see `raw::user_kind_of_key`;
-//! `Targets` and `cluster` only when an element names a group), and `SecurityGroups`
-//! holding ids (efs describe-mount-target-security-groups; the mount target from a
-//! sibling `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file
-//! name); AWS Config configuration items of EC2 resource types under `Results`,
-//! `configurationItems` and `baseConfigurationItems` (see `raw::config_items`). Also:
+//! running ECS tasks), `cluster` (EKS, one object) and `SecurityGroupReferenceSet`
+//! (see `raw::user_kind_of_key`; `Targets` and `cluster` only when an element names a
+//! group through its own fields, else they are wrappers), and `SecurityGroups` holding
+//! ids (efs describe-mount-target-security-groups; the mount target from a sibling
+//! `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file name); AWS
+//! Config configuration items under `Results`, `configurationItems` and
+//! `baseConfigurationItems`: EC2 resources as their describe-* elements, other types as
+//! service resources for the groups their `relationships` name (see
+//! `raw::config_items`; a list holding no Config item is a wrapper). Also:
 //!
 //! - a one-level wrapper under any other top-level key: the placebo recording
 //!   `{"status_code": 200, "data": {...}}` (JSON paths then read `data.SecurityGroups[0]`)

@@ -1846,3 +1846,42 @@ fn a_config_eni_is_not_pooled_with_the_live_one() {
         assert_eq!(diags[0].severity, Severity::Info);
     }
 }
+
+#[test]
+fn a_group_read_with_and_without_scope_is_said() {
+    let json = r#"{"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[]}]}"#;
+    let scoped = Scope {
+        account: Some(crate::model::AccountId::from("prod")),
+        region: Some("us-east-1".into()),
+    };
+    let mut t = read_ok(json).topology;
+    t.extend(
+        read(&Arc::from("b.json"), json.as_bytes(), &scoped)
+            .unwrap()
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(t.security_groups.len(), 2);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].message.contains("in prod/us-east-1 from b.json"),
+        "{diags:?}"
+    );
+    // Both scoped (two accounts), or both not: nothing to say.
+    let mut t = read(&Arc::from("a.json"), json.as_bytes(), &scoped)
+        .unwrap()
+        .topology;
+    let other = Scope {
+        account: Some(crate::model::AccountId::from("dev")),
+        region: None,
+    };
+    t.extend(
+        read(&Arc::from("b.json"), json.as_bytes(), &other)
+            .unwrap()
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+}
