@@ -103,31 +103,73 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics,
     );
     merge_group_users(&mut topology.group_users, diagnostics);
-    unscoped_twins(&topology.security_groups, diagnostics);
+    let t = &*topology;
+    scope_twins(
+        &t.security_groups,
+        "security group",
+        |g| g.id.as_str(),
+        |g| &g.scope,
+        |g| &g.origin,
+        diagnostics,
+    );
+    scope_twins(
+        &t.enis,
+        "ENI",
+        |e| e.id.as_str(),
+        |e| &e.scope,
+        |e| &e.origin,
+        diagnostics,
+    );
 }
 
-/// Warns about a group read both with no account and region and within a scoped part of
-/// the export (an aggregator or flat file beside an `account-data/<account>/<region>/`
-/// layout): the copies stay two groups, each audited, so the doubling is said.
-fn unscoped_twins(groups: &[SecurityGroup], diagnostics: &mut Vec<Diagnostic>) {
-    let unscoped = Scope::default();
-    if !groups.iter().any(|g| g.scope == unscoped) || groups.iter().all(|g| g.scope == unscoped) {
+/// Warns about a group or an ENI read both in a scope and in a less specific one (no
+/// account or region: a flat or aggregator file beside an `<account>/<region>/` layout;
+/// an account folder without regions beside one with them): the copies stay two objects,
+/// each audited, so the doubling is said, at the less specific copy.
+fn scope_twins<T>(
+    items: &[T],
+    what: &str,
+    id: impl Fn(&T) -> &str,
+    scope: impl Fn(&T) -> &Scope,
+    origin: impl Fn(&T) -> &Origin,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // Only ids seen in more than one scope matter.
+    if items.windows(2).all(|w| scope(&w[0]) == scope(&w[1])) {
         return;
     }
-    let mut scoped: std::collections::HashMap<&str, &SecurityGroup> =
-        std::collections::HashMap::new();
-    for g in groups.iter().filter(|g| g.scope != unscoped) {
-        scoped.entry(g.id.as_str()).or_insert(g);
+    let mut seen: std::collections::HashMap<&str, Vec<&T>> = std::collections::HashMap::new();
+    for x in items {
+        seen.entry(id(x)).or_default().push(x);
     }
-    for g in groups.iter().filter(|g| g.scope == unscoped) {
-        if let Some(other) = scoped.get(g.id.as_str()) {
+    let within = |a: &Scope, b: &Scope| {
+        a != b
+            && a.account
+                .as_ref()
+                .is_none_or(|x| b.account.as_ref() == Some(x))
+            && a.region
+                .as_ref()
+                .is_none_or(|x| b.region.as_ref() == Some(x))
+    };
+    for x in items {
+        let Some(copies) = seen.get(id(x)).filter(|c| c.len() > 1) else {
+            continue;
+        };
+        if let Some(other) = copies.iter().find(|o| within(scope(x), scope(o))) {
+            let here = if *scope(x) == Scope::default() {
+                "with no account or region".to_string()
+            } else {
+                format!("in {}", scope(x))
+            };
             diagnostics.push(Diagnostic::warning(
-                Some(g.origin.clone()),
+                Some(origin(x).clone()),
                 format!(
-                    "security group {} is read here with no account or region, and in {} from {}; \
-                     the two are audited as different groups (if they are one, put this file in the \
-                     export's <account>/<region>/ layout)",
-                    g.id, other.scope, other.origin
+                    "{what} {} is read here {here}, and in {} from {}; the two are audited \
+                     as different objects (if they are one, put this file in the export's \
+                     <account>/<region>/ layout)",
+                    id(x),
+                    scope(other),
+                    origin(other)
                 ),
             ));
         }

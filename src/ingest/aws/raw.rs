@@ -1875,8 +1875,14 @@ fn config_items<'a>(
     let newer = |a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>| matches!((time(a), time(b)), (Some(x), Some(y)) if x > y);
     let mut newest: std::collections::HashMap<(String, String, String, String), usize> =
         std::collections::HashMap::new();
+    // Resources with an item whose capture time is missing or unreadable: their first
+    // item is read, and that is a warning, not a claim that it is the newest.
+    let mut undated = std::collections::HashSet::new();
     for (k, (_, it)) in items.iter().enumerate() {
         if let Some(id) = key(it) {
+            if time(it).is_none() {
+                undated.insert(id.clone());
+            }
             let best = newest.entry(id).or_insert(k);
             if newer(it, &items[*best].1) {
                 *best = k;
@@ -1898,12 +1904,24 @@ fn config_items<'a>(
             let best = newest[&id];
             if best != k {
                 if told.insert(id.clone()) {
-                    out.push(ConfigObject::Note {
-                        path,
-                        message: format!(
-                            "AWS Config: older configuration items of {} {} are not read; the newest one is",
-                            id.0, id.1
-                        ),
+                    out.push(if undated.contains(&id) {
+                        ConfigObject::Unread {
+                            path,
+                            message: format!(
+                                "AWS Config: several configuration items of {} {}, not all with a \
+                                 readable configurationItemCaptureTime; the first one is read, \
+                                 which may not be the newest",
+                                id.0, id.1
+                            ),
+                        }
+                    } else {
+                        ConfigObject::Note {
+                            path,
+                            message: format!(
+                                "AWS Config: older configuration items of {} {} are not read; the newest one is",
+                                id.0, id.1
+                            ),
+                        }
                     });
                 }
                 continue;

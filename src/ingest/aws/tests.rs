@@ -1755,6 +1755,14 @@ fn config_history_keys_and_capture_times() {
             );
         }
     }
+    // A time that cannot be read: the first item is read, and that is a warning.
+    let doc = read_ok(&format!(
+        r#"{{"configurationItems":[{},{}]}}"#,
+        item("1", r#""2024-01-01T00:00Z""#, 22),
+        item("1", r#""2024-02-01T00:00:00Z""#, 443)
+    ));
+    assert_eq!(paths(&doc, Severity::Warning), ["configurationItems[1]"]);
+    assert!(doc.diagnostics[0].message.contains("may not be the newest"));
     assert_eq!(
         raw::capture_time(&serde_json::json!("1970-01-02T00:00:00Z")),
         Some(86_400.0)
@@ -1867,6 +1875,42 @@ fn a_group_read_with_and_without_scope_is_said() {
     assert!(
         diags[0].message.contains("in prod/us-east-1 from b.json"),
         "{diags:?}"
+    );
+    // An account folder without regions beside one with them; ENIs too.
+    let eni = r#"{"NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","PrivateIpAddress":"10.0.0.5","Groups":[{"GroupId":"sg-1"}]}]}"#;
+    let account_only = Scope {
+        account: Some(crate::model::AccountId::from("prod")),
+        region: None,
+    };
+    let mut t = read(&Arc::from("a.json"), json.as_bytes(), &account_only)
+        .unwrap()
+        .topology;
+    t.extend(
+        read(&Arc::from("b.json"), json.as_bytes(), &scoped)
+            .unwrap()
+            .topology,
+    );
+    t.extend(
+        read(&Arc::from("c.json"), eni.as_bytes(), &Scope::default())
+            .unwrap()
+            .topology,
+    );
+    t.extend(
+        read(&Arc::from("d.json"), eni.as_bytes(), &scoped)
+            .unwrap()
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    let said: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].starts_with("a.json") && said[0].contains("read here in prod,"),
+        "{said:?}"
+    );
+    assert!(
+        said[1].starts_with("c.json") && said[1].contains("ENI eni-1"),
+        "{said:?}"
     );
     // Both scoped (two accounts), or both not: nothing to say.
     let mut t = read(&Arc::from("a.json"), json.as_bytes(), &scoped)
