@@ -1796,8 +1796,9 @@ const CONFIG_TYPES: [&str; 10] = [
 /// - Other types' items name the groups they use in `relationships` (an RDS instance
 ///   "Is associated with SecurityGroup"): they become service resources.
 /// - Several items of one resource (history) are read once: the newest by
-///   `configurationItemCaptureTime` (else the first); when that one is a deletion, none.
-///   What is not read is said (info).
+///   `configurationItemCaptureTime`; when that one is a deletion, none. What is not
+///   read is said: an info, or a warning when some capture time cannot be read (the
+///   first item is then read).
 ///
 /// `Err` gives the list back when no element is a Config item (`Results` is a common
 /// word).
