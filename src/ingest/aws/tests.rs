@@ -1594,6 +1594,32 @@ fn config_group(group: &str, port: u16, extra: &str) -> String {
     serde_json::json!({ "Results": [conf] }).to_string()
 }
 
+/// A Config file (`config.json`) and a describe-* file (`ec2.json`) read in the given
+/// order, merged.
+fn merged(config: &str, describe: &str, config_first: bool) -> (Topology, Vec<Diagnostic>) {
+    let c = read(
+        &Arc::from("config.json"),
+        config.as_bytes(),
+        &Scope::default(),
+    )
+    .unwrap();
+    let d = read(
+        &Arc::from("ec2.json"),
+        describe.as_bytes(),
+        &Scope::default(),
+    )
+    .unwrap();
+    let (mut t, other) = if config_first {
+        (c.topology, d.topology)
+    } else {
+        (d.topology, c.topology)
+    };
+    t.extend(other);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    (t, diags)
+}
+
 #[test]
 fn a_live_describe_copy_wins_over_a_config_copy() {
     let config = config_group("sg-1", 443, "");
@@ -1601,26 +1627,7 @@ fn a_live_describe_copy_wins_over_a_config_copy() {
         {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}]}"#;
     // Config read first (its file name sorts first), describe second, and the reverse.
     for config_first in [true, false] {
-        let c = read(
-            &Arc::from("config.json"),
-            config.as_bytes(),
-            &Scope::default(),
-        )
-        .unwrap();
-        let d = read(
-            &Arc::from("ec2.json"),
-            describe.as_bytes(),
-            &Scope::default(),
-        )
-        .unwrap();
-        let (mut t, other) = if config_first {
-            (c.topology, d.topology)
-        } else {
-            (d.topology, c.topology)
-        };
-        t.extend(other);
-        let mut diags = Vec::new();
-        merge(&mut t, &mut diags);
+        let (t, diags) = merged(&config, describe, config_first);
         assert_eq!(t.security_groups.len(), 1);
         let g = &t.security_groups[0];
         assert_eq!(
@@ -1832,21 +1839,7 @@ fn a_config_eni_is_not_pooled_with_the_live_one() {
     let config = r#"{"configurationItems":[{"resourceType":"AWS::EC2::NetworkInterface","resourceId":"eni-1","configuration":{
         "networkInterfaceId":"eni-1","privateIpAddress":"10.0.0.5","groups":[{"groupId":"sg-2"}],"association":{"publicIp":"1.2.3.4"}}}]}"#;
     for config_first in [true, false] {
-        let c = read(
-            &Arc::from("config.json"),
-            config.as_bytes(),
-            &Scope::default(),
-        )
-        .unwrap();
-        let d = read(&Arc::from("ec2.json"), live.as_bytes(), &Scope::default()).unwrap();
-        let (mut t, other) = if config_first {
-            (c.topology, d.topology)
-        } else {
-            (d.topology, c.topology)
-        };
-        t.extend(other);
-        let mut diags = Vec::new();
-        merge(&mut t, &mut diags);
+        let (t, diags) = merged(config, live, config_first);
         assert_eq!(t.enis.len(), 1);
         assert_eq!(t.enis[0].groups, [crate::model::GroupId::from("sg-1")]);
         assert!(t.enis[0].public_ips().next().is_none());
