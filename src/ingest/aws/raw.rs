@@ -1943,8 +1943,10 @@ fn config_items<'a>(
                 .filter(|r| {
                     r.get("resourceType").and_then(Value::as_str) == Some("AWS::EC2::SecurityGroup")
                 })
+                // Snapshot and history files delivered to S3 say `name`.
                 .filter(|r| {
                     r.get("relationshipName")
+                        .or_else(|| r.get("name"))
                         .and_then(Value::as_str)
                         .is_some_and(uses_group)
                 })

@@ -1683,14 +1683,15 @@ fn config_items_take_the_file_scope_and_other_services_name_groups() {
     let extra = r#","accountId":"111122223333","awsRegion":"eu-west-1""#;
     let doc = read_ok(&config_group("sg-1", 22, extra));
     assert_eq!(doc.topology.security_groups[0].scope, Scope::default());
-    // An RDS instance's item names its groups in `relationships`, with or without its
+    // An RDS instance's item names its groups in `relationships` (`relationshipName`, or
+    // `name` in files delivered to S3), with or without its
     // configuration selected; the VPC that "Contains" a group and Config's own
     // compliance records ("Is associated with ") do not use it.
     let snapshot = r#"{"configurationItems":[
         {"resourceType":"AWS::RDS::DBInstance","resourceId":"db-ABC","resourceName":"orders","configuration":{"dBInstanceIdentifier":"orders"},
          "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-1","relationshipName":"Is associated with SecurityGroup"}]},
         {"resourceType":"AWS::ElasticLoadBalancingV2::LoadBalancer","resourceId":"arn:lb",
-         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-3","relationshipName":"Is associated with SecurityGroup"}]},
+         "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-3","name":"Is associated with SecurityGroup"}]},
         {"resourceType":"AWS::S3::Bucket","resourceId":"b","configuration":{},"relationships":[]},
         {"resourceType":"AWS::Config::ResourceCompliance","resourceId":"AWS::EC2::SecurityGroup/sg-4","configuration":{},
          "relationships":[{"resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-4","relationshipName":"Is associated with "}]},
