@@ -521,6 +521,13 @@ impl GroupCover {
     }
 }
 
+/// Sorts rule positions broadest first (by [`RuleBox::extent`]), ties by position;
+/// `boxes` are the rules' boxes, `table` the one their keys refer to.
+pub fn broadest_first(rules: &mut [u32], boxes: &[Option<RuleBox>], table: &PeerTable) {
+    let extent = |j: u32| boxes[j as usize].map_or(0.0, |o| o.extent(table));
+    rules.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
+}
+
 impl GroupCover {
     /// The tags of the pieces sharing traffic with `target` (a protocol, an L4 span and
     /// an address set or identity) that `keep` accepts, sorted, each once, into `out`

@@ -1,7 +1,7 @@
 //! SG011: Rule fully covered by other rules of the same group.
 
 use super::prelude::*;
-use crate::audit::coverage::{CoverScratch, covered};
+use crate::audit::coverage::{CoverScratch, broadest_first, covered};
 use crate::net::Direction;
 
 declare_check! {
@@ -125,8 +125,7 @@ fn covering(
         |j| j as usize != i && !gone[j as usize],
         &mut near,
     );
-    let extent = |j: u32| boxes[j as usize].map_or(0.0, |o| o.extent(table));
-    near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
+    broadest_first(&mut near, boxes, table);
     let mut chosen: Vec<u32> = Vec::new();
     for &j in &near {
         chosen.push(j);

@@ -2,7 +2,9 @@
 
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
-use crate::audit::coverage::{CoverScratch, GroupCover, PeerTable, RuleBox, covered};
+use crate::audit::coverage::{
+    CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered,
+};
 use crate::net::Direction;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -488,9 +490,8 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
             let r = &g.rules(dir)[ri];
             let evidence = ctx.evidence(gi, dir, ri as u32);
             // The groups with a rule that stays (neither reported here nor by SG011)
-            // and allows part of its traffic.
-            // Evidence: the rule, then up to `CITED` such rules per named group,
-            // broadest first.
+            // and allows part of its traffic; the evidence is the rule, then up to
+            // `CITED` such rules of each.
             named.clear();
             let mut rules = vec![evidence.clone()];
             if let Some(b) = ctx.boxes(gi, dir)[ri] {
@@ -512,15 +513,15 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
                         .take(CITED)
                         .collect();
                     if cited.len() < CITED {
-                        let boxes = ctx.boxes(og, dir);
-                        let extent = |t: u32| boxes[t as usize].map_or(0.0, |o| o.extent(table));
-                        near.sort_by(|&x, &y| extent(y).total_cmp(&extent(x)).then(x.cmp(&y)));
-                        let rest: Vec<u32> = near
-                            .iter()
-                            .copied()
-                            .filter(|t| !cited.contains(t))
-                            .collect();
-                        cited.extend(rest.into_iter().take(CITED - cited.len()));
+                        broadest_first(&mut near, ctx.boxes(og, dir), table);
+                        for &t in &near {
+                            if cited.len() == CITED {
+                                break;
+                            }
+                            if !cited.contains(&t) {
+                                cited.push(t);
+                            }
+                        }
                     }
                     rules.extend(cited.iter().map(|&t| ctx.evidence(og, dir, t)));
                 }

@@ -1421,13 +1421,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             });
                         }
                         // Not Config's: a wrapper, as any other top-level key may be.
-                        Err(v) if depth == 0 => Level {
-                            depth: 1,
-                            prefix: format!("{key}."),
-                            out: &mut *out,
-                        }
-                        .deserialize(v)
-                        .map_err(de::Error::custom)?,
+                        Err(v) if depth == 0 => wrapped(&key, v, out)?,
                         Err(_) => {}
                     }
                 }
@@ -1484,13 +1478,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                     body: Body::Users { kind, key, items },
                                 });
                             } else if depth == 0 {
-                                Level {
-                                    depth: 1,
-                                    prefix: format!("{key}."),
-                                    out: &mut *out,
-                                }
-                                .deserialize(v)
-                                .map_err(de::Error::custom)?;
+                                wrapped(key, v, out)?;
                             }
                             continue;
                         }
@@ -1590,6 +1578,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListOrOther<T> {
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
+}
+
+/// Reads `v`, the value of top-level key `key` already parsed (it was not the section
+/// the key can name), as a one-level wrapper, as any other top-level key's value is.
+fn wrapped<'de, E: de::Error>(
+    key: &str,
+    v: serde_json::Value,
+    out: &mut Vec<RawSection<'de>>,
+) -> Result<(), E> {
+    Level {
+        depth: 1,
+        prefix: format!("{key}."),
+        out,
+    }
+    .deserialize(v)
+    .map_err(E::custom)
 }
 
 /// A `SecurityGroups` value: a list of groups (describe-security-groups), a list of ids
