@@ -1454,16 +1454,36 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             // Read as resources only when one names a group; otherwise a
                             // wrapper at the top, as any other key may be.
                             let v: serde_json::Value = map.next_value()?;
-                            let one = |e: &serde_json::Value| {
-                                e.is_object()
-                                    .then(|| RawGroupUser::deserialize(e.clone()).ok())
-                                    .flatten()
+                            // An element holding the kind's own field that does not
+                            // read is an error, not a skipped element.
+                            let field = match kind {
+                                UserKind::EventTarget => "EcsParameters",
+                                _ => "resourcesVpcConfig",
+                            };
+                            let one = |at: String, e: &serde_json::Value| {
+                                if !e.is_object() {
+                                    return Ok(None);
+                                }
+                                match RawGroupUser::deserialize(e.clone()) {
+                                    Ok(u) => Ok(Some(u)),
+                                    Err(err) if e.get(field).is_some() => {
+                                        Err(de::Error::custom(format!(
+                                            "{prefix}{at}: {}",
+                                            super::plain_type_error(&err.to_string())
+                                        )))
+                                    }
+                                    Err(_) => Ok(None),
+                                }
                             };
                             let items: Vec<RawGroupUser<'de>> = match &v {
-                                serde_json::Value::Array(list) => {
-                                    list.iter().filter_map(one).collect()
+                                serde_json::Value::Array(list) => list
+                                    .iter()
+                                    .enumerate()
+                                    .filter_map(|(i, e)| one(format!("{key}[{i}]"), e).transpose())
+                                    .collect::<Result<_, M::Error>>()?,
+                                v if holds_one_object(key) => {
+                                    one(key.to_string(), v)?.into_iter().collect()
                                 }
-                                v if holds_one_object(key) => one(v).into_iter().collect(),
                                 _ => Vec::new(),
                             };
                             // Only the kind's own fields count (an ENI's `Groups` under

@@ -1820,6 +1820,14 @@ fn config_quirks_partial_selects_and_keys_that_are_not_configs() {
         let doc = read_ok(&json);
         assert_eq!(doc.topology.security_groups.len(), 1, "{json}");
     }
+    // A target whose own ECS parameters do not read fails the file, at its element.
+    let err = read(
+        &file(),
+        br#"{"data":{"Targets":[{"Id":"t","EcsParameters":{"NetworkConfiguration":{"awsvpcConfiguration":{"SecurityGroups":5}}}}]}}"#,
+        &Scope::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("data.Targets[0]: "), "{err}");
     // A field only some services have, of another type in this one, is not an error.
     let doc = read_ok(
         r#"{"services":[{"serviceName":"web","Id":5,"name":{"x":1},"networkConfiguration":{"awsvpcConfiguration":{"securityGroups":["sg-1"]}}}]}"#,
