@@ -252,3 +252,57 @@ fn explain() {
             .unwrap()
     );
 }
+
+#[test]
+fn unused_groups_need_a_list_of_interfaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = dir.path().join("groups.json");
+    std::fs::write(
+        &groups,
+        r#"{"SecurityGroups": [
+            {"GroupId": "sg-0a", "GroupName": "old", "IpPermissions": [{"IpProtocol": "tcp",
+             "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]},
+            {"GroupId": "sg-0b", "GroupName": "older"}]}"#,
+    )
+    .unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    // Groups alone: nothing says whether an interface carries them.
+    let (_, text, _) = sgcheck(&["audit", dir_arg]);
+    assert!(!text.contains("SG009 unused-group"), "{text}");
+    assert!(
+        text.contains("note: SG009 did not judge sg-0a, sg-0b (2): ")
+            && text.contains("no list of network interfaces (describe-network-interfaces) was read for the unscoped inputs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("whether it is attached is not known"),
+        "{text}"
+    );
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let n = &v["summary"]["not_judged"][0];
+    assert_eq!(n["code"], "SG009");
+    assert_eq!(n["count"], 2);
+    assert_eq!(n["resources"], serde_json::json!(["sg-0a", "sg-0b"]));
+    assert!(v["summary"]["by_code"].get("SG009").is_none());
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let note = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(note["associatedRule"]["id"], "SG009");
+    assert_eq!(note["level"], "note");
+    // With a list of interfaces (here none), they are unused.
+    std::fs::write(dir.path().join("enis.json"), r#"{"NetworkInterfaces": []}"#).unwrap();
+    let (_, text, _) = sgcheck(&["audit", dir_arg]);
+    assert_eq!(text.matches("SG009 unused-group").count(), 2, "{text}");
+    assert!(!text.contains("did not judge"), "{text}");
+    assert!(
+        text.contains("the group is attached to no network interface"),
+        "{text}"
+    );
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["summary"].get("not_judged").is_none());
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["runs"][0].get("invocations").is_none());
+}

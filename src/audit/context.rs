@@ -224,6 +224,13 @@ impl<'t> AuditCtx<'t> {
         &self.topo.security_groups[index as usize]
     }
 
+    /// Whether the network interfaces of group `index`'s scope were listed, so that one
+    /// carrying the group would have been read (see
+    /// [`crate::model::Topology::interfaces_unlisted`]).
+    pub fn interfaces_listed(&self, index: u32) -> bool {
+        self.topo.interfaces_listed(&self.group(index).scope)
+    }
+
     fn rule_info(&self, group: u32, direction: Direction, rule: u32) -> &RuleInfo {
         self.rule_info[group as usize][dir_index(direction)][rule as usize].get_or_init(|| {
             let g = self.group(group);

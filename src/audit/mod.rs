@@ -41,6 +41,7 @@ pub struct Sink {
     // Boxed where they are made, so that the sort moves pointers (see `AuditReport`).
     #[expect(clippy::vec_box, reason = "findings are large and moved by the sort")]
     findings: Vec<Box<Finding>>,
+    not_judged: Vec<(Vec<String>, String)>,
 }
 
 impl Sink {
@@ -49,9 +50,17 @@ impl Sink {
         self.findings.push(Box::new(f));
     }
 
+    /// Records that `resources` could not be judged, and why (see [`NotJudged`]).
+    pub fn not_judged(&mut self, resources: Vec<String>, reason: String) {
+        if !resources.is_empty() {
+            self.not_judged.push((resources, reason));
+        }
+    }
+
     /// Moves `other`'s findings after these.
     pub fn append(&mut self, mut other: Sink) {
         self.findings.append(&mut other.findings);
+        self.not_judged.append(&mut other.not_judged);
     }
 
     /// How many findings were recorded.
@@ -78,6 +87,20 @@ pub struct AuditReport {
     pub baselined: usize,
     /// Codes of the checks that ran.
     pub checks: Vec<&'static str>,
+    /// What checks could not judge for want of input, by check code.
+    pub not_judged: Vec<NotJudged>,
+}
+
+/// Resources a check left alone because the inputs lack what judging them needs (an
+/// unused group needs the list of network interfaces): neither a finding nor a pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotJudged {
+    /// The check's code.
+    pub code: &'static str,
+    /// The resources' ids, in input order.
+    pub resources: Vec<String>,
+    /// Why, naming what is missing.
+    pub reason: String,
 }
 
 impl AuditReport {
@@ -118,11 +141,18 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
     if enabled.iter().any(|c| c.uses_coverage) {
         ctx.prepare_coverage();
     }
-    let per_check: Vec<Vec<Box<Finding>>> = enabled
+    let per_check: Vec<(Vec<Box<Finding>>, Vec<NotJudged>)> = enabled
         .par_iter()
         .map(|check| {
             let mut sink = Sink::default();
             (check.run)(&ctx, &mut sink);
+            let not_judged = (sink.not_judged.into_iter())
+                .map(|(resources, reason)| NotJudged {
+                    code: check.code,
+                    resources,
+                    reason,
+                })
+                .collect();
             let base = config
                 .severity
                 .get(check.code)
@@ -133,11 +163,17 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
                 f.severity = f.fixed_severity.unwrap_or(base).lowered(f.demote);
                 f.fingerprint = f.compute_fingerprint();
             });
-            found
+            (found, not_judged)
         })
         .collect();
-    let mut kept: Vec<Box<Finding>> = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
-    for f in per_check.into_iter().flatten() {
+    let mut kept: Vec<Box<Finding>> =
+        Vec::with_capacity(per_check.iter().map(|(found, _)| found.len()).sum());
+    let mut found = Vec::with_capacity(per_check.len());
+    for (f, not_judged) in per_check {
+        found.push(f);
+        report.not_judged.extend(not_judged);
+    }
+    for f in found.into_iter().flatten() {
         let active = config
             .suppressions
             .iter()

@@ -404,11 +404,17 @@ impl<'t> Who<'t> {
     }
 }
 
-/// Why a group with no interface is only nominally exposed: attached to nothing, or used
-/// by other services' resources whose interfaces (and so reachability) the export lacks.
+/// Why a group with no interface is only nominally exposed: attached to nothing, used by
+/// other services' resources whose interfaces (and so reachability) the export lacks, or
+/// read without the list of its scope's interfaces.
 fn unattached_reason(ctx: &AuditCtx<'_>, g: u32) -> String {
     let group = &ctx.topo.security_groups[g as usize];
     let Some(users) = ctx.users.get(&group.id) else {
+        if !ctx.interfaces_listed(g) {
+            return "no network interface read carries the group, but no list of network \
+                    interfaces was read for its scope: whether it is attached is not known"
+                .to_string();
+        }
         return "the group is attached to no network interface".to_string();
     };
     const SHOWN: usize = 3;

@@ -132,6 +132,8 @@ pub struct Reader {
     topology: Topology,
     diagnostics: Vec<Diagnostic>,
     sources: Vec<Source>,
+    /// Scopes whose network interfaces a file listed.
+    listed: Vec<Scope>,
 }
 
 /// One input to read, in the order its results are kept.
@@ -179,6 +181,9 @@ struct Loaded {
     source: Option<Source>,
     topology: Topology,
     diagnostics: Vec<Diagnostic>,
+    /// The scope whose network interfaces the file lists, if it lists them (see
+    /// [`Topology::interfaces_unlisted`]).
+    lists_interfaces: Option<Scope>,
 }
 
 impl Reader {
@@ -206,23 +211,26 @@ impl Reader {
             })
             .collect();
         for l in loaded {
-            self.sources.extend(l.source);
-            self.topology.extend(l.topology);
-            self.diagnostics.extend(l.diagnostics);
+            self.add_loaded(l);
         }
     }
 
     /// Reads one input held in memory, with the given scope.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8], scope: Scope) {
-        let l = load_bytes(name, bytes, scope);
+        self.add_loaded(load_bytes(name, bytes, scope));
+    }
+
+    fn add_loaded(&mut self, l: Loaded) {
         self.sources.extend(l.source);
         self.topology.extend(l.topology);
         self.diagnostics.extend(l.diagnostics);
+        self.listed.extend(l.lists_interfaces);
     }
 
     /// Merges objects seen in several files, validates, and returns the result.
     pub fn finish(mut self) -> Ingest {
         aws::merge(&mut self.topology, &mut self.diagnostics);
+        self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
             topology: self.topology,
@@ -230,6 +238,19 @@ impl Reader {
             sources: self.sources,
         }
     }
+}
+
+/// The scopes of security groups for which no file listed the network interfaces of a
+/// compatible scope (see [`Topology::interfaces_unlisted`]).
+fn unlisted(topology: &Topology, listed: &[Scope]) -> Vec<Scope> {
+    let mut scopes: Vec<&Scope> = topology.security_groups.iter().map(|g| &g.scope).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
+        .into_iter()
+        .filter(|s| !listed.iter().any(|l| l.compatible(s)))
+        .cloned()
+        .collect()
 }
 
 /// A file named as an input (or standard input) that is not one gets a warning naming
@@ -378,6 +399,7 @@ fn json_loaded(read: Result<aws::AwsDoc, Diagnostic>, source: &mut Source, l: &m
         }
         Ok(doc) => {
             source.format = SourceFormat::AwsJson;
+            l.lists_interfaces = doc.lists_interfaces.then(|| source.scope.clone());
             source.sections = doc.sections;
             source.counts = doc.topology.counts();
             l.topology = doc.topology;
@@ -409,6 +431,9 @@ fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
         Sniff::Dsl(text) => match dsl::parse(&file, text) {
             Ok((topo, diags)) => {
                 source.format = SourceFormat::Dsl;
+                // The rule language describes a whole model: its interfaces are all
+                // there is (its objects take no scope from the path).
+                l.lists_interfaces = Some(Scope::default());
                 source.counts = topo.counts();
                 l.topology = topo;
                 l.diagnostics = diags;
@@ -562,6 +587,61 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(got.sources.len(), 6);
         assert!(got.has_errors());
+    }
+
+    #[test]
+    fn scopes_without_a_list_of_interfaces() {
+        let sgs = br#"{"SecurityGroups": [{"GroupId": "sg-1"}]}"#;
+        let enis = |list: &str| format!(r#"{{"NetworkInterfaces": [{list}]}}"#);
+        let eni = r#"{"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": "sg-1"}]}"#;
+        let instances = format!(
+            r#"{{"Reservations": [{{"Instances": [{{"InstanceId": "i-1",
+            "NetworkInterfaces": [{eni}]}}]}}]}}"#
+        );
+        let config = r#"{"configurationItems": [{"resourceType": "AWS::EC2::NetworkInterface",
+            "resourceId": "eni-1", "configuration": {"networkInterfaceId": "eni-1",
+            "subnetId": "subnet-1", "privateIpAddress": "10.0.0.5",
+            "groups": [{"groupId": "sg-1"}]}}]}"#;
+        let scope = |account: &str, region: &str| Scope {
+            account: Some(account.into()),
+            region: Some(region.into()),
+        };
+        let read = |files: &[(&[u8], Scope)]| {
+            let mut r = Reader::default();
+            for (k, (bytes, scope)) in files.iter().enumerate() {
+                r.add_bytes(&format!("f{k}.json"), bytes, scope.clone());
+            }
+            let got = r.finish();
+            assert!(!got.has_errors(), "{:?}", got.diagnostics);
+            got.topology.interfaces_unlisted
+        };
+        let none = Scope::default;
+        // Groups alone, or with instances (whose interfaces are not all of a scope's).
+        assert_eq!(read(&[(sgs, none())]), [none()]);
+        assert_eq!(
+            read(&[(sgs, none()), (instances.as_bytes(), none())]),
+            [none()]
+        );
+        // A list of interfaces, even empty, or AWS Config interface items.
+        assert_eq!(read(&[(sgs, none()), (enis("").as_bytes(), none())]), []);
+        assert_eq!(read(&[(sgs, none()), (enis(eni).as_bytes(), none())]), []);
+        assert_eq!(read(&[(sgs, none()), (config.as_bytes(), none())]), []);
+        // The rule language describes a whole model.
+        let mut r = Reader::default();
+        r.add_bytes("a.json", sgs, none());
+        r.add_bytes("b.sg", b"group sg-2\n", none());
+        assert_eq!(r.finish().topology.interfaces_unlisted, []);
+        // Scopes: the same or a compatible one lists; another account's does not.
+        let a = || scope("111111111111", "us-east-1");
+        let b = || scope("222222222222", "us-east-1");
+        let empty = enis("");
+        assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), a())]), []);
+        assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), none())]), []);
+        assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), b())]), [a()]);
+        assert_eq!(
+            read(&[(sgs, a()), (sgs, b()), (empty.as_bytes(), b())]),
+            [a()]
+        );
     }
 
     #[test]

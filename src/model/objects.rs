@@ -19,6 +19,17 @@ pub struct Scope {
     pub region: Option<String>,
 }
 
+impl Scope {
+    /// Whether objects of the two scopes may belong together: account and region each
+    /// equal, or unknown on one side (as an id lookup falls back across scopes).
+    pub fn compatible(&self, other: &Scope) -> bool {
+        fn agree<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+            a.is_none() || b.is_none() || a == b
+        }
+        agree(&self.account, &other.account) && agree(&self.region, &other.region)
+    }
+}
+
 impl fmt::Display for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.account, &self.region) {

@@ -38,6 +38,13 @@ pub struct Topology {
     pub group_users: Vec<GroupUser>,
     /// Flow expectations (DSL `expect`).
     pub expectations: Vec<Expectation>,
+    /// Scopes (sorted, unique) whose security groups were read without a list of the
+    /// scope's network interfaces (describe-network-interfaces, AWS Config interface
+    /// items or the rule language, in that scope or a compatible one; see
+    /// [`Scope::compatible`]): there, a group carried by no interface read may still be
+    /// attached. Filled when inputs are read ([`crate::ingest`]); empty for a topology
+    /// built by hand, whose interfaces are taken as complete.
+    pub interfaces_unlisted: Vec<Scope>,
 }
 
 /// Object counts, as `inventory` reports them.
@@ -144,6 +151,16 @@ impl Topology {
         self.prefix_lists.extend(other.prefix_lists);
         self.group_users.extend(other.group_users);
         self.expectations.extend(other.expectations);
+        self.interfaces_unlisted.extend(other.interfaces_unlisted);
+        self.interfaces_unlisted.sort_unstable();
+        self.interfaces_unlisted.dedup();
+    }
+
+    /// Whether the network interfaces of `scope` were listed (see
+    /// [`Topology::interfaces_unlisted`]): when not, "carried by no interface" means
+    /// "not known to be carried".
+    pub fn interfaces_listed(&self, scope: &Scope) -> bool {
+        self.interfaces_unlisted.binary_search(scope).is_err()
     }
 
     /// Builds the id lookup tables.

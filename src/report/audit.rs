@@ -10,27 +10,40 @@
 //!                   "message", "rules": [ { "group", "rule", "rule_id"?, "origin" } ],
 //!                   "fingerprint" } ],
 //!   "summary": { "total", "by_severity": {"critical": n, …}, "by_code": {"SG001": n, …},
-//!                "suppressed", "baselined", "checks": n } }
+//!                "suppressed", "baselined", "checks": n,
+//!                "not_judged": [ { "code", "count", "resources": [id, …], "reason" } ] } }
 //! ```
+//! `not_judged` (present when not empty) lists what checks left alone for want of input:
+//! SG009 does not call a group unused where no list of network interfaces was read.
 //! For ICMP, `ports` is the ICMP type range. `ports: null` means all ports (or that the
 //! finding is not about ports).
 
 use super::ByCode;
 use super::json::{push_protocol_text, push_uint};
-use crate::audit::{AuditReport, Finding, Severity};
+use crate::audit::{AuditReport, Finding, NotJudged, Severity};
 use crate::model::{Location, Origin};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 #[derive(serde::Serialize)]
-struct Summary {
+struct Summary<'a> {
     total: usize,
     by_severity: serde_json::Map<String, serde_json::Value>,
     by_code: serde_json::Value,
     suppressed: usize,
     baselined: usize,
     checks: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_judged: Vec<NotJudgedJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct NotJudgedJson<'a> {
+    code: &'a str,
+    count: usize,
+    resources: &'a [String],
+    reason: &'a str,
 }
 
 /// Writes the report as JSON: the document is indented, each finding is one compact
@@ -49,6 +62,14 @@ pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::R
         suppressed: report.suppressed,
         baselined: report.baselined,
         checks: report.checks.len(),
+        not_judged: (report.not_judged.iter())
+            .map(|n| NotJudgedJson {
+                code: n.code,
+                count: n.resources.len(),
+                resources: &n.resources,
+                reason: &n.reason,
+            })
+            .collect(),
     };
     out.write_all(b"{\n  \"version\": 1,\n  \"findings\": ")?;
     super::write_json_array(&report.findings, out, 4, super::json::push_finding)?;
@@ -242,7 +263,25 @@ pub fn write_text<W: Write + ?Sized>(
         let _ = write!(s, " ({})", extra.join(", "));
     }
     let _ = writeln!(s, "; {} checks run", report.checks.len());
+    for n in &report.not_judged {
+        let _ = writeln!(s, "{}", not_judged_text(n));
+    }
     out.write_all(s.as_bytes())
+}
+
+/// "note: SG009 did not judge sg-1, sg-2 (2): …", naming up to five resources.
+pub(crate) fn not_judged_text(n: &NotJudged) -> String {
+    const SHOWN: usize = 5;
+    let mut named = n.resources[..n.resources.len().min(SHOWN)].join(", ");
+    if n.resources.len() > SHOWN {
+        let _ = write!(named, " and {} more", n.resources.len() - SHOWN);
+    }
+    format!(
+        "note: {} did not judge {named} ({}): {}",
+        n.code,
+        n.resources.len(),
+        n.reason
+    )
 }
 
 /// The report as text (see [`write_text`]).
@@ -346,6 +385,7 @@ mod tests {
                 suppressed: 0,
                 baselined: 0,
                 checks: vec!["SG001"],
+                not_judged: Vec::new(),
             };
             let text = to_text(&report, color);
             let want = reference_text(&report, color);

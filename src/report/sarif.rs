@@ -183,7 +183,7 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
             })
         })
         .collect();
-    let skeleton = json!({
+    let mut skeleton = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -196,6 +196,26 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
             "results": HOLE,
         }]
     });
+    // What checks could not judge: notifications of the run, with the check as the rule
+    // they concern.
+    if !report.not_judged.is_empty() {
+        let notes: Vec<Value> = (report.not_judged.iter())
+            .map(|n| {
+                json!({
+                    "level": "note",
+                    "message": { "text": super::audit::not_judged_text(n) },
+                    "associatedRule": {
+                        "id": n.code,
+                        "index": CHECKS.iter().position(|c| c.code == n.code),
+                    },
+                })
+            })
+            .collect();
+        skeleton["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notes,
+        }]);
+    }
     let text = serde_json::to_string_pretty(&skeleton).unwrap_or_default();
     let quoted = format!("\"{HOLE}\"");
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));

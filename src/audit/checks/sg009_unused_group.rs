@@ -2,6 +2,7 @@
 //! by no other service's resource.
 
 use super::prelude::*;
+use crate::model::{Scope, SecurityGroup};
 
 declare_check! {
     /// ## What it does
@@ -15,6 +16,13 @@ declare_check! {
     /// configurations (their interfaces are often missing from an export, and a launch
     /// template has none until it launches). Default groups are skipped (they cannot be
     /// deleted).
+    ///
+    /// A group is only judged where a list of its account and region's network
+    /// interfaces was read (describe-network-interfaces, even empty; AWS Config
+    /// interface items; or the rule language): from security groups alone, or with
+    /// instances only, "carried by nothing" cannot be told from "not exported". Groups
+    /// left alone for that reason are named in the report's note (`summary.not_judged`
+    /// in JSON, a notification in SARIF), not reported.
     ///
     /// ## Why is this bad?
     /// Unused groups accumulate, confuse reviews, count against the per-Region quota, and
@@ -41,12 +49,17 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    let mut unknown: Vec<&SecurityGroup> = Vec::new();
     for (i, g) in ctx.topo.security_groups.iter().enumerate() {
         if g.is_default()
             || !ctx.members[i].is_empty()
             || ctx.referenced.contains(&g.id)
             || ctx.users.contains_key(&g.id)
         {
+            continue;
+        }
+        if !ctx.interfaces_listed(i as u32) {
+            unknown.push(g);
             continue;
         }
         out.push(
@@ -66,4 +79,38 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             .origin(&g.origin),
         );
     }
+    let reason = not_listed(unknown.iter().map(|g| &g.scope));
+    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
+}
+
+/// Why groups of `scopes` were not judged: "no list of network interfaces was read for
+/// account/region `123/us-east-1` or the unscoped inputs".
+pub(crate) fn not_listed<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
+    const SHOWN: usize = 3;
+    let mut scopes: Vec<&Scope> = scopes.collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let mut named: Vec<String> = (scopes.iter().take(SHOWN))
+        .map(|&s| {
+            if *s == Scope::default() {
+                "the unscoped inputs".to_string()
+            } else {
+                format!("`{s}`")
+            }
+        })
+        .collect();
+    if scopes.len() > SHOWN {
+        named.push(format!("{} other scopes", scopes.len() - SHOWN));
+    }
+    let last = named.pop().unwrap_or_default();
+    let named = if named.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", named.join(", "))
+    };
+    format!(
+        "carried by no network interface read, but no list of network interfaces \
+         (describe-network-interfaces) was read for {named}: whether they are attached is \
+         not known"
+    )
 }

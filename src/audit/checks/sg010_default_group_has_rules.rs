@@ -38,13 +38,18 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         if !g.is_default() || (g.ingress.is_empty() && g.egress.is_empty()) {
             continue;
         }
-        let users = ctx.members[i].len();
+        let users = match ctx.members[i].len() {
+            0 if !ctx.interfaces_listed(i as u32) => {
+                "no list of network interfaces was read for its scope".to_string()
+            }
+            n => format!("{n} network interface(s) carry it"),
+        };
         out.push(
             Finding::new(
                 CODE,
                 g.id.to_string(),
                 format!(
-                    "default group {} has {} inbound and {} outbound rules; {users} network interface(s) carry it",
+                    "default group {} has {} inbound and {} outbound rules; {users}",
                     g.id,
                     g.ingress.len(),
                     g.egress.len()

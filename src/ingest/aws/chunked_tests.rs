@@ -39,6 +39,10 @@ fn same_bytes(bytes: &[u8], chunk: usize) {
             };
             assert_eq!(a.sections, b.sections, "windowed sections, chunk {chunk}");
             assert_eq!(
+                a.lists_interfaces, b.lists_interfaces,
+                "windowed list of interfaces, chunk {chunk}"
+            );
+            assert_eq!(
                 a.diagnostics, b.diagnostics,
                 "windowed diagnostics, chunk {chunk}"
             );
@@ -52,6 +56,10 @@ fn same_bytes(bytes: &[u8], chunk: usize) {
     match (whole, split) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a.sections, b.sections, "sections, chunk {chunk}");
+            assert_eq!(
+                a.lists_interfaces, b.lists_interfaces,
+                "list of interfaces, chunk {chunk}"
+            );
             assert_eq!(a.diagnostics, b.diagnostics, "diagnostics, chunk {chunk}");
             assert!(a.topology == b.topology, "topology differs, chunk {chunk}");
         }
@@ -242,6 +250,27 @@ fn reservations_keep_nested_instance_paths() {
         "{:#?}",
         doc.diagnostics
     );
+    // Instances' interfaces are not a list of every interface.
+    assert!(!doc.lists_interfaces);
+}
+
+#[test]
+fn a_list_of_interfaces_read_in_chunks_is_one() {
+    let enis: Vec<Value> = (0..40)
+        .map(|i| json!({"NetworkInterfaceId": format!("eni-{i}"), "Groups": [{"GroupId": "sg-1"}]}))
+        .collect();
+    let text = to_aws_pretty(&json!({"NetworkInterfaces": enis}));
+    assert!(chunks(&text, 500) > 5);
+    same(&text, 500);
+    let doc = read_with(
+        &file(),
+        text.as_bytes(),
+        &Scope::default(),
+        Chunking::always(500),
+    )
+    .expect("readable");
+    assert!(doc.lists_interfaces);
+    assert_eq!(doc.topology.enis.len(), 40);
 }
 
 #[test]

@@ -132,6 +132,8 @@ pub struct AwsDoc {
     pub diagnostics: Vec<Diagnostic>,
     /// Sections recognised, e.g. `SecurityGroups`; empty = not an EC2 export.
     pub sections: Vec<String>,
+    /// Whether a section lists network interfaces (see [`raw::Body::lists_interfaces`]).
+    pub lists_interfaces: bool,
 }
 
 /// Reads one JSON document (see the module docs for what is recognised).
@@ -174,6 +176,7 @@ fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Di
     }
     Ok(AwsDoc {
         sections: section_names(&doc),
+        lists_interfaces: lists_interfaces(&doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
@@ -259,9 +262,16 @@ fn assemble(
     }
     Some(AwsDoc {
         sections: section_names(&doc),
+        // The list read in chunks keeps its section, emptied.
+        lists_interfaces: lists_interfaces(&doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
+}
+
+/// Whether a section of `doc` lists network interfaces.
+fn lists_interfaces(doc: &raw::RawDoc<'_>) -> bool {
+    doc.sections.iter().any(|sec| sec.body.lists_interfaces())
 }
 
 /// The names of the sections read, each once, in order.

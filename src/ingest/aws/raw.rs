@@ -1221,6 +1221,25 @@ pub(crate) enum ConfigObject<'a> {
 }
 
 impl Body<'_> {
+    /// Whether the section lists network interfaces (describe-network-interfaces, or AWS
+    /// Config items of type `AWS::EC2::NetworkInterface`), even none: a list of every
+    /// interface of its scope, unlike the interfaces of instances.
+    pub fn lists_interfaces(&self) -> bool {
+        match self {
+            Body::NetworkInterfaces(_) => true,
+            Body::Config { items, .. } => items.iter().any(|item| {
+                matches!(
+                    item,
+                    ConfigObject::Object {
+                        body: Body::NetworkInterfaces(_),
+                        ..
+                    }
+                )
+            }),
+            _ => false,
+        }
+    }
+
     /// The canonical section name (the AWS response key).
     pub fn name(&self) -> &'static str {
         match self {
