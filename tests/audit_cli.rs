@@ -306,3 +306,63 @@ fn unused_groups_need_a_list_of_interfaces() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["runs"][0].get("invocations").is_none());
 }
+
+#[test]
+fn shadowed_rules_need_a_list_of_interfaces() {
+    // Two groups on an instance's interface, one rule of sg-0b inside sg-0a's: with
+    // instances only, an interface not exported (a Lambda's) may carry sg-0b alone.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("groups.json"),
+        r#"{"SecurityGroups": [
+            {"GroupId": "sg-0a", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 0,
+             "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]},
+            {"GroupId": "sg-0b", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22,
+             "ToPort": 22, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]},
+            {"GroupId": "sg-0c"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("instances.json"),
+        r#"{"Reservations": [{"Instances": [{"InstanceId": "i-1",
+            "State": {"Name": "running"}, "NetworkInterfaces": [
+            {"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.0.5",
+             "Groups": [{"GroupId": "sg-0a"}, {"GroupId": "sg-0b"}]}]}]}]}"#,
+    )
+    .unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["summary"]["by_code"].get("SG012").is_none(), "{out}");
+    assert!(v["summary"]["by_code"].get("SG009").is_none(), "{out}");
+    let notes: Vec<(String, Vec<String>)> =
+        serde_json::from_value::<Vec<serde_json::Value>>(v["summary"]["not_judged"].clone())
+            .unwrap()
+            .into_iter()
+            .map(|n| {
+                (
+                    n["code"].as_str().unwrap().to_string(),
+                    serde_json::from_value(n["resources"].clone()).unwrap(),
+                )
+            })
+            .collect();
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        notes,
+        [
+            ("SG009".to_string(), ids(&["sg-0c"])),
+            ("SG012".to_string(), ids(&["sg-0a", "sg-0b"]))
+        ]
+    );
+    std::fs::write(
+        dir.path().join("enis.json"),
+        r#"{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.0.5",
+            "Groups": [{"GroupId": "sg-0a"}, {"GroupId": "sg-0b"}]}]}"#,
+    )
+    .unwrap();
+    let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["by_code"]["SG012"], 1, "{out}");
+    assert_eq!(v["summary"]["by_code"]["SG009"], 1, "{out}");
+    assert!(v["summary"].get("not_judged").is_none(), "{out}");
+}

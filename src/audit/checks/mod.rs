@@ -40,8 +40,36 @@ pub(crate) mod prelude {
 }
 
 use crate::audit::{AuditCtx, Sink};
-use crate::model::SecurityGroup;
+use crate::model::{Scope, SecurityGroup};
 use rayon::prelude::*;
+
+/// The scopes of groups read without a list of network interfaces, for a note: "the
+/// unscoped inputs", "`123/us-east-1` or the unscoped inputs", "`a`, `b`, `c` or 2 other
+/// scopes".
+pub(crate) fn unlisted_scopes<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
+    const SHOWN: usize = 3;
+    let mut scopes: Vec<&Scope> = scopes.collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let mut named: Vec<String> = (scopes.iter().take(SHOWN))
+        .map(|&s| {
+            if *s == Scope::default() {
+                "the unscoped inputs".to_string()
+            } else {
+                format!("`{s}`")
+            }
+        })
+        .collect();
+    if scopes.len() > SHOWN {
+        named.push(format!("{} other scopes", scopes.len() - SHOWN));
+    }
+    let last = named.pop().unwrap_or_default();
+    if named.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", named.join(", "))
+    }
+}
 
 /// Runs `check` on every group (position, group) on all cores and records the findings
 /// in group order, so the result does not depend on scheduling.

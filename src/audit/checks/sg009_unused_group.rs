@@ -2,7 +2,8 @@
 //! by no other service's resource.
 
 use super::prelude::*;
-use crate::model::{Scope, SecurityGroup};
+use super::unlisted_scopes;
+use crate::model::SecurityGroup;
 
 declare_check! {
     /// ## What it does
@@ -79,38 +80,11 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             .origin(&g.origin),
         );
     }
-    let reason = not_listed(unknown.iter().map(|g| &g.scope));
-    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
-}
-
-/// Why groups of `scopes` were not judged: "no list of network interfaces was read for
-/// account/region `123/us-east-1` or the unscoped inputs".
-pub(crate) fn not_listed<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
-    const SHOWN: usize = 3;
-    let mut scopes: Vec<&Scope> = scopes.collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    let mut named: Vec<String> = (scopes.iter().take(SHOWN))
-        .map(|&s| {
-            if *s == Scope::default() {
-                "the unscoped inputs".to_string()
-            } else {
-                format!("`{s}`")
-            }
-        })
-        .collect();
-    if scopes.len() > SHOWN {
-        named.push(format!("{} other scopes", scopes.len() - SHOWN));
-    }
-    let last = named.pop().unwrap_or_default();
-    let named = if named.is_empty() {
-        last
-    } else {
-        format!("{} or {last}", named.join(", "))
-    };
-    format!(
+    let reason = format!(
         "carried by no network interface read, but no list of network interfaces \
-         (describe-network-interfaces) was read for {named}: whether they are attached is \
-         not known"
-    )
+         (describe-network-interfaces) was read for {}: whether they are attached is not \
+         known",
+        unlisted_scopes(unknown.iter().map(|g| &g.scope))
+    );
+    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
 }

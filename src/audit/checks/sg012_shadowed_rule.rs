@@ -2,9 +2,11 @@
 
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
+use super::unlisted_scopes;
 use crate::audit::coverage::{
     CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered,
 };
+use crate::model::SecurityGroup;
 use crate::net::Direction;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +30,9 @@ declare_check! {
     ///
     /// A group another service's resource names (an RDS instance, a launch template) is
     /// not considered: its interfaces may be missing from the export or not exist yet.
+    /// Nor is a group where no list of its account and region's network interfaces was
+    /// read (see SG009): an interface not exported may carry it alone. Such groups are
+    /// named in the report's note.
     ///
     /// The message names the groups with a rule that stays and allows part of the
     /// rule's traffic on those interfaces; the finding's rules are the shadowed rule,
@@ -63,6 +68,23 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
+    // Groups on interfaces read, where the list of interfaces was not: an interface not
+    // exported may carry the group alone, where its rules are all it has.
+    let unknown: Vec<&SecurityGroup> = (ctx.topo.security_groups.iter().enumerate())
+        .filter(|&(gi, g)| {
+            !ctx.members[gi].is_empty()
+                && !ctx.interfaces_listed(gi as u32)
+                && !ctx.users.contains_key(&g.id)
+        })
+        .map(|(_, g)| g)
+        .collect();
+    let reason = format!(
+        "carried by network interfaces read, but no list of network interfaces \
+         (describe-network-interfaces) was read for {}: an interface not read may carry \
+         the group without the others",
+        unlisted_scopes(unknown.iter().map(|g| &g.scope))
+    );
+    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
     let alive = shadowed(ctx);
     let sg011 = ctx.config.enabled("SG011");
     let found: Vec<Vec<Finding>> = (0..ctx.topo.security_groups.len() as u32)
@@ -98,7 +120,8 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>)
     let table = ctx.peer_table();
     // A group alone on some interface adds its rules there: never shadowed. Nor is a
     // group another service's resource names (a database, a launch template): its
-    // interfaces may be missing from the export, or not exist yet.
+    // interfaces may be missing from the export, or not exist yet. Nor one read without
+    // the list of its scope's interfaces (see `run`).
     let eligible: Vec<bool> = ctx
         .members
         .iter()
@@ -107,6 +130,7 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>)
             !m.is_empty()
                 && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2)
                 && !ctx.users.contains_key(&ctx.group(gi as u32).id)
+                && ctx.interfaces_listed(gi as u32)
         })
         .collect();
     // One bit per rule with a box of an eligible group: still covered on every interface
