@@ -366,3 +366,36 @@ fn shadowed_rules_need_a_list_of_interfaces() {
     assert_eq!(v["summary"]["by_code"]["SG009"], 1, "{out}");
     assert!(v["summary"].get("not_judged").is_none(), "{out}");
 }
+
+#[test]
+fn references_to_groups_of_the_same_vpc_missing_from_an_export_are_not_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("groups.json"),
+        r#"{"SecurityGroups": [{"GroupId": "sg-0a", "VpcId": "vpc-1", "OwnerId": "111122223333",
+            "IpPermissions": [
+              {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+               "UserIdGroupPairs": [{"GroupId": "sg-0same", "UserId": "111122223333"}]},
+              {"IpProtocol": "tcp", "FromPort": 23, "ToPort": 23,
+               "UserIdGroupPairs": [{"GroupId": "sg-0samevpc", "VpcId": "vpc-1"}]},
+              {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+               "UserIdGroupPairs": [{"GroupId": "sg-0peer", "UserId": "111122223333",
+                 "VpcId": "vpc-2", "VpcPeeringConnectionId": "pcx-1", "PeeringStatus": "active"}]}
+            ]}]}"#,
+    )
+    .unwrap();
+    let (_, out, _) = sgcheck(&["audit", dir.path().to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Across the peering, the group may be gone; in its own VPC, AWS keeps it.
+    let stale: Vec<&serde_json::Value> = (v["findings"].as_array().unwrap().iter())
+        .filter(|f| f["code"] == "SG013")
+        .collect();
+    assert_eq!(stale.len(), 1, "{out}");
+    assert_eq!(stale[0]["peer"], "111122223333/sg-0peer");
+    let note = (v["summary"]["not_judged"].as_array().unwrap().iter())
+        .find(|n| n["code"] == "SG013")
+        .unwrap();
+    assert_eq!(note["resources"], serde_json::json!(["sg-0a"]));
+    let reason = note["reason"].as_str().unwrap();
+    assert!(reason.contains("(sg-0same, sg-0samevpc)"), "{reason}");
+}

@@ -41,6 +41,13 @@ fn whole_corpus_summary() {
     for (code, n) in r.by_code() {
         s.push_str(&format!("{code}: {n}\n"));
     }
+    for n in &r.not_judged {
+        s.push_str(&format!(
+            "not judged by {}: {}\n",
+            n.code,
+            n.resources.join(", ")
+        ));
+    }
     insta::assert_snapshot!("shared_corpus_summary", s);
 }
 

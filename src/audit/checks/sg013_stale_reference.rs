@@ -1,16 +1,21 @@
 //! SG013: Rule references a deleted group or a group across an inactive peering.
 
 use super::prelude::*;
-use crate::model::Peer;
+use crate::model::{Location, Peer};
 use std::collections::HashSet;
 
 declare_check! {
     /// ## What it does
     /// Reports rules that reference another security group that cannot match: across a
     /// VPC peering whose status is not `active` (deleted, rejected, expired…), or a group
-    /// of the same account that is neither in the export nor carried by any exported
-    /// interface (deleted). References to other accounts' groups that are not exported
-    /// are unknown, not stale, and are not reported.
+    /// of the same account in another VPC (across a peering) that is neither in the
+    /// export nor carried by any exported interface (deleted?). References to other
+    /// accounts' groups that are not exported are unknown, not stale, and are not
+    /// reported. Nor are references in an AWS export to groups of the referencing
+    /// group's own VPC that the export lacks: AWS refuses to delete a group that another
+    /// group of its VPC references (`DependencyViolation`), so those groups exist; the
+    /// report's note names the referencing groups. In a rule-language model, which is
+    /// the whole world, such a reference is reported.
     ///
     /// ## Why is this bad?
     /// A stale rule matches nothing: the access it documents is gone, and a group created
@@ -43,6 +48,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         .iter()
         .flat_map(|e| e.groups.iter().map(|g| g.as_str()))
         .collect();
+    // Groups whose rules reference groups of their VPC the export lacks, and those.
+    let (mut unknown, mut missing): (Vec<&str>, Vec<&str>) = Default::default();
     for g in &ctx.topo.security_groups {
         for r in g.all_rules() {
             let Peer::Group(gr) = &r.peer else { continue };
@@ -68,6 +75,20 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 {
                     continue;
                 }
+                // AWS refuses to delete a group another group of its VPC references
+                // (DependencyViolation): in an AWS export, such a group exists and the
+                // export lacks it. A rule-language model is the whole world.
+                let same_vpc = gr.peering.is_none()
+                    && gr.vpc.as_ref().is_none_or(|v| g.vpc.as_ref() == Some(v));
+                if same_vpc && matches!(g.origin.location, Location::JsonPath { .. }) {
+                    if !unknown.contains(&g.id.as_str()) {
+                        unknown.push(g.id.as_str());
+                    }
+                    if !missing.contains(&gr.group.as_str()) {
+                        missing.push(gr.group.as_str());
+                    }
+                    continue;
+                }
                 format!(
                     "{} is not in the export and no interface carries it (deleted?)",
                     gr.group
@@ -89,4 +110,15 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             );
         }
     }
+    const SHOWN: usize = 5;
+    let mut named = missing[..missing.len().min(SHOWN)].join(", ");
+    if missing.len() > SHOWN {
+        named.push_str(&format!(" and {} more", missing.len() - SHOWN));
+    }
+    let reason = format!(
+        "their rules reference groups of their own VPC that are not in the export \
+         ({named}); AWS does not delete a group that a group of its VPC references, so the \
+         export lacks them: they are not stale, and who they let in is not known"
+    );
+    out.not_judged(unknown.into_iter().map(str::to_string).collect(), reason);
 }
