@@ -953,6 +953,21 @@ impl FromStr for UserKind {
     }
 }
 
+/// A rule AWS lists as stale (describe-stale-security-groups): it references a group in
+/// another VPC across a peering (or transit gateway) that was deleted, or whose peering
+/// is gone, and matches nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaleRule {
+    /// The group holding the rule.
+    pub group: GroupId,
+    /// That group's VPC.
+    pub vpc: Option<VpcId>,
+    /// The rule (its peer is the group reference found stale).
+    pub rule: Rule,
+    /// Account/region scope.
+    pub scope: Scope,
+}
+
 /// A resource of another service (an RDS instance, a load balancer, a Lambda function, a
 /// launch template, …) that names security groups. Read from those services' exports so
 /// that a group only they use is not called unused: their network interfaces are often

@@ -38,6 +38,9 @@ pub struct Topology {
     pub group_users: Vec<GroupUser>,
     /// Flow expectations (DSL `expect`).
     pub expectations: Vec<Expectation>,
+    /// Rules AWS lists as stale (describe-stale-security-groups), of groups exported or
+    /// not.
+    pub stale_rules: Vec<StaleRule>,
     /// Scopes (sorted, unique) whose security groups were read without a list of the
     /// scope's network interfaces (describe-network-interfaces, AWS Config interface
     /// items or the rule language, in that scope or a compatible one; see
@@ -78,6 +81,8 @@ pub struct Counts {
     pub group_users: usize,
     /// Flow expectations.
     pub expectations: usize,
+    /// Rules AWS lists as stale.
+    pub stale_rules: usize,
 }
 
 impl Counts {
@@ -133,6 +138,7 @@ impl Topology {
             internet_gateways: self.internet_gateways.len(),
             group_users: self.group_users.len(),
             expectations: self.expectations.len(),
+            stale_rules: self.stale_rules.len(),
         }
     }
 
@@ -151,6 +157,7 @@ impl Topology {
         self.prefix_lists.extend(other.prefix_lists);
         self.group_users.extend(other.group_users);
         self.expectations.extend(other.expectations);
+        self.stale_rules.extend(other.stale_rules);
         self.interfaces_unlisted.extend(other.interfaces_unlisted);
         self.interfaces_unlisted.sort_unstable();
         self.interfaces_unlisted.dedup();

@@ -53,7 +53,7 @@ pub fn to_json(ingest: &Ingest) -> String {
 }
 
 /// Per kind of object: its name in the plural and the singular, and the count.
-fn count_rows(c: &Counts) -> [(&'static str, &'static str, usize); 14] {
+fn count_rows(c: &Counts) -> [(&'static str, &'static str, usize); 15] {
     [
         ("security groups", "security group", c.security_groups),
         ("rules", "rule", c.rules),
@@ -69,6 +69,7 @@ fn count_rows(c: &Counts) -> [(&'static str, &'static str, usize); 14] {
         ("internet gateways", "internet gateway", c.internet_gateways),
         ("service resources", "service resource", c.group_users),
         ("expectations", "expectation", c.expectations),
+        ("stale rules", "stale rule", c.stale_rules),
     ]
 }
 

@@ -1,8 +1,11 @@
 //! SG013: Rule references a deleted group or a group across an inactive peering.
 
 use super::prelude::*;
-use crate::model::{Location, Peer};
-use std::collections::HashSet;
+use crate::audit::RuleEvidence;
+use crate::audit::context::rule_text;
+use crate::model::{GroupId, Location, Peer, Rule, Scope, VpcId};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 declare_check! {
     /// ## What it does
@@ -16,6 +19,12 @@ declare_check! {
     /// group of its VPC references (`DependencyViolation`), so those groups exist; the
     /// report's note names the referencing groups. In a rule-language model, which is
     /// the whole world, such a reference is reported.
+    ///
+    /// When the inputs hold AWS's own list (describe-stale-security-groups,
+    /// `StaleSecurityGroupSet`, asked per VPC), it decides: a rule it lists is reported
+    /// as stale (also when the export does not hold the rule or its group), and in a
+    /// VPC it lists stale rules for, a reference it does not list is not a guess of
+    /// deletion.
     ///
     /// ## Why is this bad?
     /// A stale rule matches nothing: the access it documents is gone, and a group created
@@ -48,12 +57,32 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         .iter()
         .flat_map(|e| e.groups.iter().map(|g| g.as_str()))
         .collect();
+    // AWS's own list of stale rules (describe-stale-security-groups), by group.
+    let stale = &ctx.topo.stale_rules;
+    let mut by_group: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, s) in stale.iter().enumerate() {
+        by_group.entry(s.group.as_str()).or_default().push(k);
+    }
+    let mut matched = vec![false; stale.len()];
+    // AWS lists stale rules per VPC: in a VPC it was asked about, a rule it does not
+    // list is not stale.
+    let checked: HashSet<&VpcId> = stale.iter().filter_map(|s| s.vpc.as_ref()).collect();
     // Groups whose rules reference groups of their VPC the export lacks, and those.
     let (mut unknown, mut missing): (Vec<&str>, Vec<&str>) = Default::default();
     for g in &ctx.topo.security_groups {
         for r in g.all_rules() {
             let Peer::Group(gr) = &r.peer else { continue };
-            let why = if let Some(status) = gr
+            // Every record of the rule (several files may list it).
+            let mut listed = false;
+            for &k in by_group.get(g.id.as_str()).into_iter().flatten() {
+                if stale[k].scope.compatible(&g.scope) && same_rule(&stale[k].rule, r) {
+                    matched[k] = true;
+                    listed = true;
+                }
+            }
+            let why = if listed {
+                "AWS lists the rule as stale (describe-stale-security-groups)".to_string()
+            } else if let Some(status) = gr
                 .peering_status
                 .as_deref()
                 .filter(|s| !s.eq_ignore_ascii_case("active"))
@@ -72,6 +101,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 if !same_account
                     || ctx.lookup.has_group(gr.group.as_str())
                     || carried.contains(gr.group.as_str())
+                    || g.vpc.as_ref().is_some_and(|v| checked.contains(v))
                 {
                     continue;
                 }
@@ -110,6 +140,54 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             );
         }
     }
+    // Stale rules AWS lists that the export does not hold (once each, however many
+    // files list them).
+    let mut told: Vec<(&str, &Scope, String)> = Vec::new();
+    for (st, _) in stale.iter().zip(&matched).filter(|(_, m)| !**m) {
+        let Peer::Group(gr) = &st.rule.peer else {
+            continue;
+        };
+        let text = rule_text(&st.rule);
+        if told
+            .iter()
+            .any(|(g, sc, t)| *g == st.group.as_str() && *sc == &st.scope && *t == text)
+        {
+            continue;
+        }
+        let held = if ctx
+            .lookup
+            .group_index(st.group.as_str(), Some(&st.scope))
+            .is_some()
+        {
+            format!("the export's copy of {} does not hold it", st.group)
+        } else {
+            format!("{} is not in the export", st.group)
+        };
+        out.push(
+            Finding::new(
+                CODE,
+                st.group.to_string(),
+                format!(
+                    "{} references {gr}: AWS lists the rule `{text}` as stale \
+                     (describe-stale-security-groups), and {held}; the rule matches nothing",
+                    st.group
+                ),
+            )
+            .scope(&st.scope)
+            .traffic(
+                st.rule.protocol,
+                super::sg011_redundant_rule::port_span(&st.rule),
+            )
+            .peer(gr.to_string())
+            .rules(vec![Arc::new(RuleEvidence {
+                group: st.group.to_string(),
+                rule: text.clone(),
+                rule_id: None,
+                origin: Some(st.rule.origin.clone()),
+            })]),
+        );
+        told.push((st.group.as_str(), &st.scope, text));
+    }
     const SHOWN: usize = 5;
     let mut named = missing[..missing.len().min(SHOWN)].join(", ");
     if missing.len() > SHOWN {
@@ -121,4 +199,19 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
          export lacks them: they are not stale, and who they let in is not known"
     );
     out.not_judged(unknown.into_iter().map(str::to_string).collect(), reason);
+}
+
+/// Whether a rule of the export is the one a stale record describes: same direction,
+/// protocol, ports and referenced group.
+fn same_rule(stale: &Rule, r: &Rule) -> bool {
+    fn referenced(r: &Rule) -> Option<&GroupId> {
+        match &r.peer {
+            Peer::Group(gr) => Some(&gr.group),
+            _ => None,
+        }
+    }
+    stale.direction == r.direction
+        && stale.protocol == r.protocol
+        && stale.l4 == r.l4
+        && referenced(stale) == referenced(r)
 }

@@ -101,6 +101,11 @@ impl<'f> Lowerer<'f> {
                     self.instance(&at(i), inst, None);
                 }
             }
+            Body::StaleGroups(v) => {
+                for (i, g) in v.iter().enumerate() {
+                    self.stale_group(&at(i), g);
+                }
+            }
             Body::NetworkInterfaces(v) => {
                 for (i, e) in v.iter().enumerate() {
                     if let Some(eni) = self.eni(&at(i), e, None) {
@@ -563,6 +568,65 @@ impl<'f> Lowerer<'f> {
                 path,
                 format!("{subject}: permission with no peers (no IpRanges, Ipv6Ranges, PrefixListIds or UserIdGroupPairs); no rule created"),
             );
+        }
+    }
+
+    /// One describe-stale-security-groups element: its stale group references, each a
+    /// [`StaleRule`].
+    fn stale_group(&mut self, path: &str, g: &RawStaleGroup<'_>) {
+        let Some(id) = s(&g.group_id) else {
+            self.error(
+                &format!("{path}.GroupId"),
+                "stale security group without GroupId; skipped".to_string(),
+            );
+            return;
+        };
+        let subject = format!("stale security group {id}");
+        for (direction, key, perms) in [
+            (
+                Direction::Ingress,
+                "StaleIpPermissions",
+                &g.stale_ip_permissions,
+            ),
+            (
+                Direction::Egress,
+                "StaleIpPermissionsEgress",
+                &g.stale_ip_permissions_egress,
+            ),
+        ] {
+            for (i, p) in items(perms).iter().enumerate() {
+                let pp = child(path, key, i);
+                let Some((protocol, l4)) =
+                    self.sg_l4(&subject, &pp, s(&p.ip_protocol), p.from_port, p.to_port)
+                else {
+                    continue;
+                };
+                for (j, r) in items(&p.user_id_group_pairs).iter().enumerate() {
+                    let rp = child(&pp, "UserIdGroupPairs", j);
+                    let Some(peer) = group_ref(r) else {
+                        self.error(
+                            &format!("{rp}.GroupId"),
+                            format!("{subject}: group reference without GroupId"),
+                        );
+                        continue;
+                    };
+                    let rule = Rule {
+                        direction,
+                        protocol,
+                        l4,
+                        peer: Peer::Group(Box::new(peer)),
+                        description: owned(&r.description),
+                        rule_id: None,
+                        origin: Origin::json(self.file, rp),
+                    };
+                    self.topology.stale_rules.push(StaleRule {
+                        group: GroupId::from(id),
+                        vpc: s(&g.vpc_id).map(VpcId::from),
+                        rule,
+                        scope: self.scope.clone(),
+                    });
+                }
+            }
         }
     }
 

@@ -162,6 +162,34 @@ pub(crate) struct RawGroupPair<'a> {
     pub description: Str<'a>,
 }
 
+/// `StaleSecurityGroup` (describe-stale-security-groups): a group of one VPC with the
+/// rules AWS finds stale.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawStaleGroup<'a> {
+    #[serde(borrow)]
+    pub group_id: Str<'a>,
+    #[serde(borrow)]
+    pub vpc_id: Str<'a>,
+    #[serde(borrow)]
+    pub stale_ip_permissions: List<RawStalePermission<'a>>,
+    #[serde(borrow)]
+    pub stale_ip_permissions_egress: List<RawStalePermission<'a>>,
+}
+
+/// `StaleIpPermission`: its group references are what is stale (its `IpRanges` and
+/// `PrefixListIds` are lists of strings, and not read).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RawStalePermission<'a> {
+    #[serde(borrow)]
+    pub ip_protocol: Str<'a>,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    #[serde(borrow)]
+    pub user_id_group_pairs: List<RawGroupPair<'a>>,
+}
+
 /// `SecurityGroupRule` (describe-security-group-rules).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -1189,6 +1217,8 @@ pub(crate) enum Body<'a> {
     },
     Addresses(Vec<RawAddress<'a>>),
     Volumes(Vec<RawVolume<'a>>),
+    /// describe-stale-security-groups `StaleSecurityGroupSet`.
+    StaleGroups(Vec<RawStaleGroup<'a>>),
     /// Another service's resources, listed under `key` (`DBInstances`, `DomainStatus`).
     Users {
         kind: UserKind,
@@ -1253,6 +1283,7 @@ impl Body<'_> {
             Body::NetworkAcls(_) => "NetworkAcls",
             Body::Vpcs(_) => "Vpcs",
             Body::InternetGateways(_) => "InternetGateways",
+            Body::StaleGroups(_) => "StaleSecurityGroupSet",
             Body::PrefixLists(_) => "PrefixLists",
             Body::Entries { .. } => "Entries",
             Body::Addresses(_) => "Addresses",
@@ -1389,6 +1420,15 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                 list_id: None,
                                 entries,
                             },
+                        });
+                    }
+                }
+                "StaleSecurityGroupSet" => {
+                    let v: ListOrOther<RawStaleGroup<'de>> = map.next_value()?;
+                    if let ListOrOther(Some(groups)) = v {
+                        out.push(RawSection {
+                            path: path(),
+                            body: Body::StaleGroups(groups),
                         });
                     }
                 }
