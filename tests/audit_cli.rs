@@ -290,6 +290,34 @@ fn unused_groups_need_a_list_of_interfaces() {
     let note = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
     assert_eq!(note["associatedRule"]["id"], "SG009");
     assert_eq!(note["level"], "note");
+    // A rule-language model beside them is judged by its own interfaces, and lists no
+    // interfaces of the export.
+    let model = dir.path().join("model.sg");
+    std::fs::write(
+        &model,
+        "group sg-0d\neni eni-9 ip 10.0.0.9 groups sg-0e\ngroup sg-0e\n",
+    )
+    .unwrap();
+    let (_, text, _) = sgcheck(&["audit", dir_arg]);
+    assert_eq!(text.matches("SG009 unused-group").count(), 1, "{text}");
+    assert!(
+        text.contains("sg-0d is carried by no network interface"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: SG009 did not judge sg-0a, sg-0b (2)"),
+        "{text}"
+    );
+    std::fs::remove_file(&model).unwrap();
+    // Nor does a flows file holding only expectations.
+    std::fs::write(&model, "expect deny internet -> sg-0a 22/tcp\n").unwrap();
+    let (_, text, _) = sgcheck(&["audit", dir_arg]);
+    assert!(!text.contains("SG009 unused-group"), "{text}");
+    assert!(
+        text.contains("note: SG009 did not judge sg-0a, sg-0b (2)"),
+        "{text}"
+    );
+    std::fs::remove_file(&model).unwrap();
     // With a list of interfaces (here none), they are unused.
     std::fs::write(dir.path().join("enis.json"), r#"{"NetworkInterfaces": []}"#).unwrap();
     let (_, text, _) = sgcheck(&["audit", dir_arg]);

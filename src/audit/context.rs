@@ -228,7 +228,7 @@ impl<'t> AuditCtx<'t> {
     /// carrying the group would have been read (see
     /// [`crate::model::Topology::interfaces_unlisted`]).
     pub fn interfaces_listed(&self, index: u32) -> bool {
-        self.topo.interfaces_listed(&self.group(index).scope)
+        self.topo.interfaces_listed(self.group(index))
     }
 
     fn rule_info(&self, group: u32, direction: Direction, rule: u32) -> &RuleInfo {

@@ -240,10 +240,15 @@ impl Reader {
     }
 }
 
-/// The scopes of security groups for which no file listed the network interfaces of a
-/// compatible scope (see [`Topology::interfaces_unlisted`]).
+/// The scopes of security groups read from AWS exports for which no file listed the
+/// network interfaces of a compatible scope (see [`Topology::interfaces_unlisted`]). A
+/// rule-language file is a model written by hand: its groups are judged by its own
+/// interfaces, and its interfaces list no export's.
 fn unlisted(topology: &Topology, listed: &[Scope]) -> Vec<Scope> {
-    let mut scopes: Vec<&Scope> = topology.security_groups.iter().map(|g| &g.scope).collect();
+    let mut scopes: Vec<&Scope> = (topology.security_groups.iter())
+        .filter(|g| g.origin.is_json())
+        .map(|g| &g.scope)
+        .collect();
     scopes.sort_unstable();
     scopes.dedup();
     scopes
@@ -431,9 +436,6 @@ fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
         Sniff::Dsl(text) => match dsl::parse(&file, text) {
             Ok((topo, diags)) => {
                 source.format = SourceFormat::Dsl;
-                // The rule language describes a whole model: its interfaces are all
-                // there is (its objects take no scope from the path).
-                l.lists_interfaces = Some(Scope::default());
                 source.counts = topo.counts();
                 l.topology = topo;
                 l.diagnostics = diags;
@@ -626,11 +628,19 @@ mod tests {
         assert_eq!(read(&[(sgs, none()), (enis("").as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, none()), (enis(eni).as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, none()), (config.as_bytes(), none())]), []);
-        // The rule language describes a whole model.
+        // A rule-language model's groups are judged by its own interfaces (the audit
+        // asks their origin), and its interfaces list no export's.
         let mut r = Reader::default();
-        r.add_bytes("a.json", sgs, none());
         r.add_bytes("b.sg", b"group sg-2\n", none());
         assert_eq!(r.finish().topology.interfaces_unlisted, []);
+        let mut r = Reader::default();
+        r.add_bytes("a.json", sgs, none());
+        r.add_bytes(
+            "b.sg",
+            b"group sg-2\neni eni-9 ip 10.0.0.9 groups sg-2\n",
+            none(),
+        );
+        assert_eq!(r.finish().topology.interfaces_unlisted, [none()]);
         // Scopes: the same or a compatible one lists; another account's does not.
         let a = || scope("111111111111", "us-east-1");
         let b = || scope("222222222222", "us-east-1");

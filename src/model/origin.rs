@@ -45,6 +45,12 @@ impl Origin {
         }
     }
 
+    /// Whether this is a place in a JSON document (an object read from an AWS export),
+    /// not in a rule-language file (a model written by hand).
+    pub fn is_json(&self) -> bool {
+        matches!(self.location, Location::JsonPath { .. })
+    }
+
     /// An origin at a line and column.
     pub fn line_col(file: &Arc<str>, line: u32, column: u32) -> Origin {
         Origin {

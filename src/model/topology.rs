@@ -41,11 +41,12 @@ pub struct Topology {
     /// Rules AWS lists as stale (describe-stale-security-groups), of groups exported or
     /// not.
     pub stale_rules: Vec<StaleRule>,
-    /// Scopes (sorted, unique) whose security groups were read without a list of the
-    /// scope's network interfaces (describe-network-interfaces, AWS Config interface
-    /// items or the rule language, in that scope or a compatible one; see
-    /// [`Scope::compatible`]): there, a group carried by no interface read may still be
-    /// attached. Filled when inputs are read ([`crate::ingest`]); empty for a topology
+    /// Scopes (sorted, unique) whose security groups were read from AWS exports without
+    /// a list of the scope's network interfaces (describe-network-interfaces or AWS
+    /// Config interface items, in that scope or a compatible one; see
+    /// [`Scope::compatible`]): there, such a group carried by no interface read may still
+    /// be attached. Groups of rule-language files are models written whole and not
+    /// concerned. Filled when inputs are read ([`crate::ingest`]); empty for a topology
     /// built by hand, whose interfaces are taken as complete.
     pub interfaces_unlisted: Vec<Scope>,
 }
@@ -163,11 +164,15 @@ impl Topology {
         self.interfaces_unlisted.dedup();
     }
 
-    /// Whether the network interfaces of `scope` were listed (see
+    /// Whether the network interfaces that may carry `group` were listed (see
     /// [`Topology::interfaces_unlisted`]): when not, "carried by no interface" means
     /// "not known to be carried".
-    pub fn interfaces_listed(&self, scope: &Scope) -> bool {
-        self.interfaces_unlisted.binary_search(scope).is_err()
+    pub fn interfaces_listed(&self, group: &SecurityGroup) -> bool {
+        !group.origin.is_json()
+            || self
+                .interfaces_unlisted
+                .binary_search(&group.scope)
+                .is_err()
     }
 
     /// Builds the id lookup tables.

@@ -18,12 +18,13 @@ declare_check! {
     /// template has none until it launches). Default groups are skipped (they cannot be
     /// deleted).
     ///
-    /// A group is only judged where a list of its account and region's network
-    /// interfaces was read (describe-network-interfaces, even empty; AWS Config
-    /// interface items; or the rule language): from security groups alone, or with
-    /// instances only, "carried by nothing" cannot be told from "not exported". Groups
-    /// left alone for that reason are named in the report's note (`summary.not_judged`
-    /// in JSON, a notification in SARIF), not reported.
+    /// A group of an AWS export is only judged where a list of its account and region's
+    /// network interfaces was read (describe-network-interfaces, even empty; AWS Config
+    /// interface items): from security groups alone, or with instances only, "carried
+    /// by nothing" cannot be told from "not exported". Groups left alone for that reason
+    /// are named in the report's note (`summary.not_judged` in JSON, a notification in
+    /// SARIF), not reported. A rule-language model is written whole: its groups are
+    /// always judged.
     ///
     /// ## Why is this bad?
     /// Unused groups accumulate, confuse reviews, count against the per-Region quota, and

@@ -3,7 +3,7 @@
 use super::prelude::*;
 use crate::audit::RuleEvidence;
 use crate::audit::context::rule_text;
-use crate::model::{GroupId, Location, Peer, Rule, Scope, VpcId};
+use crate::model::{GroupId, Peer, Rule, Scope, VpcId};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -110,7 +110,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 // export lacks it. A rule-language model is the whole world.
                 let same_vpc = gr.peering.is_none()
                     && gr.vpc.as_ref().is_none_or(|v| g.vpc.as_ref() == Some(v));
-                if same_vpc && matches!(g.origin.location, Location::JsonPath { .. }) {
+                if same_vpc && g.origin.is_json() {
                     if !unknown.contains(&g.id.as_str()) {
                         unknown.push(g.id.as_str());
                     }
