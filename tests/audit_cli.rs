@@ -332,7 +332,17 @@ fn unused_groups_need_a_list_of_interfaces() {
     assert!(v["summary"].get("not_judged").is_none());
     let (_, out, _) = sgcheck(&["audit", dir_arg, "--format", "sarif"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v["runs"][0].get("invocations").is_none());
+    let run = &v["runs"][0]["invocations"][0];
+    assert_eq!(run["executionSuccessful"], true);
+    assert!(run.get("toolExecutionNotifications").is_none());
+    // A file that cannot be read fails the run (exit 2), and SARIF says so.
+    std::fs::write(dir.path().join("bad.json"), "{").unwrap();
+    let (code, out, _) = sgcheck(&["audit", dir_arg, "--format", "sarif"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &v["runs"][0]["invocations"][0];
+    assert_eq!(run["executionSuccessful"], false);
+    assert_eq!(run["toolExecutionNotifications"][0]["level"], "error");
 }
 
 #[test]
@@ -347,7 +357,9 @@ fn shadowed_rules_need_a_list_of_interfaces() {
              "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]},
             {"GroupId": "sg-0b", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22,
              "ToPort": 22, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]},
-            {"GroupId": "sg-0c"}]}"#,
+            {"GroupId": "sg-0c"},
+            {"GroupId": "sg-0d", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22,
+             "ToPort": 22, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]}]}"#,
     )
     .unwrap();
     std::fs::write(
@@ -355,7 +367,10 @@ fn shadowed_rules_need_a_list_of_interfaces() {
         r#"{"Reservations": [{"Instances": [{"InstanceId": "i-1",
             "State": {"Name": "running"}, "NetworkInterfaces": [
             {"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.0.5",
-             "Groups": [{"GroupId": "sg-0a"}, {"GroupId": "sg-0b"}]}]}]}]}"#,
+             "Groups": [{"GroupId": "sg-0a"}, {"GroupId": "sg-0b"}]}]},
+            {"InstanceId": "i-2", "State": {"Name": "running"}, "NetworkInterfaces": [
+            {"NetworkInterfaceId": "eni-2", "PrivateIpAddress": "10.0.0.6",
+             "Groups": [{"GroupId": "sg-0d"}]}]}]}]}"#,
     )
     .unwrap();
     let dir_arg = dir.path().to_str().unwrap();
@@ -448,7 +463,9 @@ fn stale_rules_as_aws_lists_them() {
         dir.path().join("groups.json"),
         format!(
             r#"{{"SecurityGroups": [{{"GroupId": "sg-0a", "VpcId": "vpc-1",
-                "OwnerId": "111122223333", "IpPermissions": [{}, {}]}},
+                "OwnerId": "111122223333", "IpPermissions": [{}, {},
+                {{"IpProtocol": "tcp", "FromPort": 25, "ToPort": 25,
+                  "UserIdGroupPairs": [{{"GroupId": "sg-0samevpc"}}]}}]}},
                 {{"GroupId": "sg-0b", "VpcId": "vpc-1", "OwnerId": "111122223333"}}]}}"#,
             perm(22, "sg-0gone"),
             perm(80, "sg-0elsewhere")
@@ -467,7 +484,14 @@ fn stale_rules_as_aws_lists_them() {
         perm(5432, "sg-0gone")
     );
     std::fs::write(dir.path().join("stale-1.json"), &stale).unwrap();
-    std::fs::write(dir.path().join("stale-2.json"), &stale).unwrap();
+    // Also in an account/region folder (a compatible scope), the pairs without UserId.
+    let scoped = dir.path().join("111122223333/us-east-1");
+    std::fs::create_dir_all(&scoped).unwrap();
+    std::fs::write(
+        scoped.join("stale-2.json"),
+        stale.replace(r#""UserId": "111122223333","#, ""),
+    )
+    .unwrap();
     let (_, out, _) = sgcheck(&["audit", dir.path().to_str().unwrap(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let mut found: Vec<(String, String)> = (v["findings"].as_array().unwrap().iter())
@@ -491,9 +515,7 @@ fn stale_rules_as_aws_lists_them() {
     );
     assert_eq!(found[1].0, "sg-0b");
     assert!(
-        found[1]
-            .1
-            .contains("`out tcp 443 to 111122223333/sg-0gone`")
+        found[1].1.contains("`out tcp 443 to sg-0gone`")
             && found[1]
                 .1
                 .contains("the export's copy of sg-0b does not hold it"),
@@ -509,9 +531,15 @@ fn stale_rules_as_aws_lists_them() {
     // sg-0a's rule on 80 references a group not exported across the peering, but AWS,
     // asked about vpc-1, does not list it: not stale.
     assert!(!out.contains("sg-0elsewhere is not in the export"), "{out}");
+    // A reference to a group of its own VPC that the export lacks is a note, list or not.
+    let note = (v["summary"]["not_judged"].as_array().unwrap().iter())
+        .find(|n| n["code"] == "SG013")
+        .unwrap();
+    assert_eq!(note["resources"], serde_json::json!(["sg-0a"]));
+    assert!(note["reason"].as_str().unwrap().contains("(sg-0samevpc)"));
     // Without AWS's list, that rule is a guess ("deleted?").
     std::fs::remove_file(dir.path().join("stale-1.json")).unwrap();
-    std::fs::remove_file(dir.path().join("stale-2.json")).unwrap();
+    std::fs::remove_file(scoped.join("stale-2.json")).unwrap();
     let (_, out, _) = sgcheck(&["audit", dir.path().to_str().unwrap(), "--format", "json"]);
     assert!(
         out.contains("sg-0elsewhere is not in the export and no interface carries it (deleted?)"),

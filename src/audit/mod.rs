@@ -89,6 +89,9 @@ pub struct AuditReport {
     pub checks: Vec<&'static str>,
     /// What checks could not judge for want of input, by check code.
     pub not_judged: Vec<NotJudged>,
+    /// Errors in the inputs, as the caller counted them (the audit ran on what could be
+    /// read): SARIF then reports the run as failed.
+    pub input_errors: usize,
 }
 
 /// Resources a check left alone because the inputs lack what judging them needs (an

@@ -95,20 +95,39 @@ impl Counts {
 
 impl std::ops::AddAssign for Counts {
     fn add_assign(&mut self, o: Counts) {
-        self.security_groups += o.security_groups;
-        self.rules += o.rules;
-        self.instances += o.instances;
-        self.enis += o.enis;
-        self.subnets += o.subnets;
-        self.route_tables += o.route_tables;
-        self.network_acls += o.network_acls;
-        self.volumes += o.volumes;
-        self.addresses += o.addresses;
-        self.prefix_lists += o.prefix_lists;
-        self.vpcs += o.vpcs;
-        self.internet_gateways += o.internet_gateways;
-        self.group_users += o.group_users;
-        self.expectations += o.expectations;
+        // Destructured, so that a field added to `Counts` cannot be left out here.
+        let Counts {
+            security_groups,
+            rules,
+            instances,
+            enis,
+            subnets,
+            route_tables,
+            network_acls,
+            volumes,
+            addresses,
+            prefix_lists,
+            vpcs,
+            internet_gateways,
+            group_users,
+            expectations,
+            stale_rules,
+        } = o;
+        self.security_groups += security_groups;
+        self.rules += rules;
+        self.instances += instances;
+        self.enis += enis;
+        self.subnets += subnets;
+        self.route_tables += route_tables;
+        self.network_acls += network_acls;
+        self.volumes += volumes;
+        self.addresses += addresses;
+        self.prefix_lists += prefix_lists;
+        self.vpcs += vpcs;
+        self.internet_gateways += internet_gateways;
+        self.group_users += group_users;
+        self.expectations += expectations;
+        self.stale_rules += stale_rules;
     }
 }
 

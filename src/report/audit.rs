@@ -386,6 +386,7 @@ mod tests {
                 baselined: 0,
                 checks: vec!["SG001"],
                 not_judged: Vec::new(),
+                input_errors: 0,
             };
             let text = to_text(&report, color);
             let want = reference_text(&report, color);

@@ -196,26 +196,36 @@ pub fn write_sarif<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::
             "results": HOLE,
         }]
     });
-    // What checks could not judge: notifications of the run, with the check as the rule
-    // they concern.
-    if !report.not_judged.is_empty() {
-        let notes: Vec<Value> = (report.not_judged.iter())
-            .map(|n| {
-                json!({
-                    "level": "note",
-                    "message": { "text": super::audit::not_judged_text(n) },
-                    "associatedRule": {
-                        "id": n.code,
-                        "index": CHECKS.iter().position(|c| c.code == n.code),
-                    },
-                })
+    // The run: failed when inputs had errors (the findings are of what could be read);
+    // what checks could not judge are notifications, with the check as the rule they
+    // concern.
+    let mut notes: Vec<Value> = (report.not_judged.iter())
+        .map(|n| {
+            json!({
+                "level": "note",
+                "message": { "text": super::audit::not_judged_text(n) },
+                "associatedRule": {
+                    "id": n.code,
+                    "index": CHECKS.iter().position(|c| c.code == n.code),
+                },
             })
-            .collect();
-        skeleton["runs"][0]["invocations"] = json!([{
-            "executionSuccessful": true,
-            "toolExecutionNotifications": notes,
-        }]);
+        })
+        .collect();
+    if report.input_errors > 0 {
+        notes.push(json!({
+            "level": "error",
+            "message": { "text": format!(
+                "{} error(s) in the inputs: the findings are of what could be read \
+                 (`sgcheck inventory` lists the errors)",
+                report.input_errors
+            ) },
+        }));
     }
+    let mut invocation = json!({ "executionSuccessful": report.input_errors == 0 });
+    if !notes.is_empty() {
+        invocation["toolExecutionNotifications"] = json!(notes);
+    }
+    skeleton["runs"][0]["invocations"] = json!([invocation]);
     let text = serde_json::to_string_pretty(&skeleton).unwrap_or_default();
     let quoted = format!("\"{HOLE}\"");
     let (head, tail) = text.split_once(&quoted).unwrap_or((&text, ""));

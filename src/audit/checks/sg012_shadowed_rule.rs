@@ -71,11 +71,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     // Groups on interfaces read, where the list of interfaces was not: an interface not
     // exported may carry the group alone, where its rules are all it has.
     let unknown: Vec<&SecurityGroup> = (ctx.topo.security_groups.iter().enumerate())
-        .filter(|&(gi, g)| {
-            !ctx.members[gi].is_empty()
-                && !ctx.interfaces_listed(gi as u32)
-                && !ctx.users.contains_key(&g.id)
-        })
+        .filter(|&(gi, _)| !ctx.interfaces_listed(gi as u32) && could_shadow(ctx, gi as u32))
         .map(|(_, g)| g)
         .collect();
     let reason = format!(
@@ -108,6 +104,19 @@ fn shadowed(ctx: &AuditCtx<'_>) -> Alive {
     alive
 }
 
+/// Whether rules of group `gi` could be shadowed on the interfaces read: it has rules
+/// and interfaces, shares each of them with another group, and no other service's
+/// resource names it.
+fn could_shadow(ctx: &AuditCtx<'_>, gi: u32) -> bool {
+    let g = ctx.group(gi);
+    let m = &ctx.members[gi as usize];
+    let has_rules = !g.ingress.is_empty() || !g.egress.is_empty();
+    has_rules
+        && !m.is_empty()
+        && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2)
+        && !ctx.users.contains_key(&g.id)
+}
+
 /// Whether SG011 runs (`sg011`) and reports rule `ri` of group `gi` in `dir`.
 fn marked(ctx: &AuditCtx<'_>, sg011: bool, gi: u32, dir: Direction, ri: usize) -> bool {
     sg011 && ctx.redundant(gi, dir)[ri]
@@ -122,16 +131,8 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>)
     // group another service's resource names (a database, a launch template): its
     // interfaces may be missing from the export, or not exist yet. Nor one read without
     // the list of its scope's interfaces (see `run`).
-    let eligible: Vec<bool> = ctx
-        .members
-        .iter()
-        .enumerate()
-        .map(|(gi, m)| {
-            !m.is_empty()
-                && m.iter().all(|&e| ctx.eni_groups[e as usize].len() >= 2)
-                && !ctx.users.contains_key(&ctx.group(gi as u32).id)
-                && ctx.interfaces_listed(gi as u32)
-        })
+    let eligible: Vec<bool> = (0..ctx.members.len() as u32)
+        .map(|gi| could_shadow(ctx, gi) && ctx.interfaces_listed(gi))
         .collect();
     // One bit per rule with a box of an eligible group: still covered on every interface
     // looked at so far. Interfaces clear bits in any order, so the result does not depend

@@ -67,8 +67,9 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     // AWS lists stale rules per VPC: in a VPC it was asked about, a rule it does not
     // list is not stale.
     let checked: HashSet<&VpcId> = stale.iter().filter_map(|s| s.vpc.as_ref()).collect();
-    // Groups whose rules reference groups of their VPC the export lacks, and those.
-    let (mut unknown, mut missing): (Vec<&str>, Vec<&str>) = Default::default();
+    // Groups whose rules reference groups of their VPC the export lacks, and those (in
+    // input order, each once).
+    let (mut unknown, mut missing) = (Firsts::default(), Firsts::default());
     for g in &ctx.topo.security_groups {
         for r in g.all_rules() {
             let Peer::Group(gr) = &r.peer else { continue };
@@ -101,7 +102,6 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 if !same_account
                     || ctx.lookup.has_group(gr.group.as_str())
                     || carried.contains(gr.group.as_str())
-                    || g.vpc.as_ref().is_some_and(|v| checked.contains(v))
                 {
                     continue;
                 }
@@ -111,12 +111,11 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 let same_vpc = gr.peering.is_none()
                     && gr.vpc.as_ref().is_none_or(|v| g.vpc.as_ref() == Some(v));
                 if same_vpc && g.origin.is_json() {
-                    if !unknown.contains(&g.id.as_str()) {
-                        unknown.push(g.id.as_str());
-                    }
-                    if !missing.contains(&gr.group.as_str()) {
-                        missing.push(gr.group.as_str());
-                    }
+                    unknown.add(g.id.as_str());
+                    missing.add(gr.group.as_str());
+                    continue;
+                }
+                if g.vpc.as_ref().is_some_and(|v| checked.contains(v)) {
                     continue;
                 }
                 format!(
@@ -140,20 +139,21 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             );
         }
     }
-    // Stale rules AWS lists that the export does not hold (once each, however many
-    // files list them).
-    let mut told: Vec<(&str, &Scope, String)> = Vec::new();
+    // Stale rules AWS lists that the export does not hold: once each, however many files
+    // (of compatible scopes) list them.
+    let mut told: HashMap<_, Vec<&Scope>> = HashMap::new();
     for (st, _) in stale.iter().zip(&matched).filter(|(_, m)| !**m) {
         let Peer::Group(gr) = &st.rule.peer else {
             continue;
         };
-        let text = rule_text(&st.rule);
-        if told
-            .iter()
-            .any(|(g, sc, t)| *g == st.group.as_str() && *sc == &st.scope && *t == text)
-        {
+        let r = &st.rule;
+        let key = (&st.group, r.direction, r.protocol, r.l4, &gr.group);
+        let scopes = told.entry(key).or_default();
+        if scopes.iter().any(|s| s.compatible(&st.scope)) {
             continue;
         }
+        scopes.push(&st.scope);
+        let text = rule_text(r);
         let held = if ctx
             .lookup
             .group_index(st.group.as_str(), Some(&st.scope))
@@ -186,8 +186,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 origin: Some(st.rule.origin.clone()),
             })]),
         );
-        told.push((st.group.as_str(), &st.scope, text));
     }
+    let (unknown, missing) = (unknown.list, missing.list);
     const SHOWN: usize = 5;
     let mut named = missing[..missing.len().min(SHOWN)].join(", ");
     if missing.len() > SHOWN {
@@ -214,4 +214,19 @@ fn same_rule(stale: &Rule, r: &Rule) -> bool {
         && stale.protocol == r.protocol
         && stale.l4 == r.l4
         && referenced(stale) == referenced(r)
+}
+
+/// Values in the order first added, each once.
+#[derive(Default)]
+struct Firsts<'a> {
+    list: Vec<&'a str>,
+    seen: HashSet<&'a str>,
+}
+
+impl<'a> Firsts<'a> {
+    fn add(&mut self, v: &'a str) {
+        if self.seen.insert(v) {
+            self.list.push(v);
+        }
+    }
 }

@@ -170,6 +170,7 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
     }
 
     let mut result = audit(&ingest.topology, &config);
+    result.input_errors = errors;
     if let Some(path) = &args.write_baseline
         && errors > 0
     {

@@ -262,13 +262,12 @@ fn a_list_of_interfaces_read_in_chunks_is_one() {
     let text = to_aws_pretty(&json!({"NetworkInterfaces": enis}));
     assert!(chunks(&text, 500) > 5);
     same(&text, 500);
-    let doc = read_with(
-        &file(),
-        text.as_bytes(),
-        &Scope::default(),
-        Chunking::always(500),
-    )
-    .expect("readable");
+    // Read in chunks, and in windows from a file: neither path gives up here.
+    let split = Split::find(text.as_bytes(), Chunking::always(500)).expect("split");
+    let doc = read_split(&file(), text.as_bytes(), &Scope::default(), &split).expect("chunked");
+    assert!(doc.lists_interfaces);
+    assert_eq!(doc.topology.enis.len(), 40);
+    let doc = windowed(text.as_bytes(), 500, Windows::DEFAULT).expect("windowed");
     assert!(doc.lists_interfaces);
     assert_eq!(doc.topology.enis.len(), 40);
 }
