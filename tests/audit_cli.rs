@@ -434,7 +434,7 @@ fn references_to_groups_of_the_same_vpc_missing_from_an_export_are_not_stale() {
         .filter(|f| f["code"] == "SG013")
         .collect();
     assert_eq!(stale.len(), 1, "{out}");
-    assert_eq!(stale[0]["peer"], "111122223333/sg-0peer");
+    assert_eq!(stale[0]["peer"], "in 111122223333/sg-0peer");
     let note = (v["summary"]["not_judged"].as_array().unwrap().iter())
         .find(|n| n["code"] == "SG013")
         .unwrap();
@@ -545,4 +545,63 @@ fn stale_rules_as_aws_lists_them() {
         out.contains("sg-0elsewhere is not in the export and no interface carries it (deleted?)"),
         "{out}"
     );
+}
+
+#[test]
+fn stale_reference_edges() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("111122223333/us-east-1");
+    let b = dir.path().join("444455556666/us-east-1");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let pair = r#"{"GroupId": "sg-0gone", "UserId": "111122223333", "VpcId": "vpc-peer",
+        "VpcPeeringConnectionId": "pcx-1", "PeeringStatus": "active"}"#;
+    let perm = format!(
+        r#"{{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{pair}]}}"#
+    );
+    // sg-0a, in a VPC shared with another account, has an inbound and an outbound rule to
+    // a group gone across a peering.
+    std::fs::write(
+        a.join("sgs.json"),
+        format!(
+            r#"{{"SecurityGroups": [{{"GroupId": "sg-0a", "VpcId": "vpc-shared",
+                "IpPermissions": [{perm}], "IpPermissionsEgress": [{perm}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    // The other account's stale list for the shared VPC does not speak for sg-0a.
+    std::fs::write(
+        b.join("stale.json"),
+        format!(
+            r#"{{"StaleSecurityGroupSet": [{{"GroupId": "sg-0z", "VpcId": "vpc-shared",
+                "StaleIpPermissions": [{perm}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    // describe-security-group-rules alone: the group's VPC is not told.
+    std::fs::write(
+        a.join("rules.json"),
+        r#"{"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-0r",
+            "IsEgress": false, "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+            "ReferencedGroupInfo": {"GroupId": "sg-0elsewhere", "UserId": "111122223333",
+            "VpcId": "vpc-1"}}]}"#,
+    )
+    .unwrap();
+    let (_, out, _) = sgcheck(&["audit", dir.path().to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<&serde_json::Value> = (v["findings"].as_array().unwrap().iter())
+        .filter(|f| f["code"] == "SG013" && f["resource"] == "sg-0a")
+        .collect();
+    assert_eq!(found.len(), 2, "{out}");
+    let mut peers: Vec<&str> = found.iter().map(|f| f["peer"].as_str().unwrap()).collect();
+    peers.sort();
+    assert_eq!(
+        peers,
+        ["in 111122223333/sg-0gone", "out 111122223333/sg-0gone"]
+    );
+    assert_ne!(found[0]["fingerprint"], found[1]["fingerprint"]);
+    let note = (v["summary"]["not_judged"].as_array().unwrap().iter())
+        .find(|n| n["code"] == "SG013")
+        .unwrap();
+    assert_eq!(note["resources"], serde_json::json!(["sg-0r"]), "{out}");
 }

@@ -241,10 +241,11 @@ impl Reader {
 }
 
 /// The scopes of security groups read from AWS exports for which no file listed the
-/// network interfaces of a compatible scope (see [`Topology::interfaces_unlisted`]). A
-/// rule-language file is a model written by hand: its groups are judged by its own
-/// interfaces, and its interfaces list no export's.
+/// network interfaces of that scope or of one it falls within (see [`Scope::within`] and
+/// [`Topology::interfaces_unlisted`]). A rule-language file is a model written by hand:
+/// its groups are judged by its own interfaces, and its interfaces list no export's.
 fn unlisted(topology: &Topology, listed: &[Scope]) -> Vec<Scope> {
+    let listed: std::collections::HashSet<&Scope> = listed.iter().collect();
     let mut scopes: Vec<&Scope> = (topology.security_groups.iter())
         .filter(|g| g.origin.is_json())
         .map(|g| &g.scope)
@@ -253,7 +254,7 @@ fn unlisted(topology: &Topology, listed: &[Scope]) -> Vec<Scope> {
     scopes.dedup();
     scopes
         .into_iter()
-        .filter(|s| !listed.iter().any(|l| l.compatible(s)))
+        .filter(|s| !s.widenings().iter().any(|w| listed.contains(w)))
         .cloned()
         .collect()
 }
@@ -648,6 +649,18 @@ mod tests {
         assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), a())]), []);
         assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), b())]), [a()]);
+        // A list of one account and region does not list unscoped groups' interfaces,
+        // nor those of the account's other regions.
+        assert_eq!(read(&[(sgs, none()), (empty.as_bytes(), a())]), [none()]);
+        let account = || Scope {
+            account: a().account,
+            region: None,
+        };
+        assert_eq!(
+            read(&[(sgs, account()), (empty.as_bytes(), a())]),
+            [account()]
+        );
+        assert_eq!(read(&[(sgs, a()), (empty.as_bytes(), account())]), []);
         assert_eq!(
             read(&[(sgs, a()), (sgs, b()), (empty.as_bytes(), b())]),
             [a()]

@@ -20,6 +20,31 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether `self` falls within `wider`: each of `wider`'s account and region is
+    /// unknown or equal to `self`'s (`111/us-east-1` is within `111` and within the
+    /// unscoped `-`, not the other way round).
+    pub fn within(&self, wider: &Scope) -> bool {
+        self.widenings().contains(wider)
+    }
+
+    /// The scopes `self` falls within, itself first: itself, without region, without
+    /// account, without both.
+    pub fn widenings(&self) -> [Scope; 4] {
+        let (account, region) = (&self.account, &self.region);
+        [
+            self.clone(),
+            Scope {
+                account: account.clone(),
+                region: None,
+            },
+            Scope {
+                account: None,
+                region: region.clone(),
+            },
+            Scope::default(),
+        ]
+    }
+
     /// Whether objects of the two scopes may belong together: account and region each
     /// equal, or unknown on one side (as an id lookup falls back across scopes).
     pub fn compatible(&self, other: &Scope) -> bool {

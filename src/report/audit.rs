@@ -14,7 +14,8 @@
 //!                "not_judged": [ { "code", "count", "resources": [id, …], "reason" } ] } }
 //! ```
 //! `not_judged` (present when not empty) lists what checks left alone for want of input:
-//! SG009 does not call a group unused where no list of network interfaces was read.
+//! SG009 and SG012 where no list of network interfaces was read, SG013 references to
+//! groups of the referencing group's VPC that an export lacks.
 //! For ICMP, `ports` is the ICMP type range. `ports: null` means all ports (or that the
 //! finding is not about ports).
 

@@ -5,7 +5,8 @@
 //! ```text
 //! { "counts": { "security_groups", "rules", "instances", "enis", "subnets",
 //!               "route_tables", "network_acls", "volumes", "addresses", "prefix_lists",
-//!               "vpcs", "internet_gateways", "expectations" },
+//!               "vpcs", "internet_gateways", "group_users", "expectations",
+//!               "stale_rules" },
 //!   "sources": [ { "file", "format": "aws-json"|"dsl"|"skipped"|"failed",
 //!                  "sections": [..], "scope": {"account", "region"}, "counts": {..} } ],
 //!   "skipped": [ { "file", "reason" } ],

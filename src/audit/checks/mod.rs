@@ -44,7 +44,7 @@ use crate::model::{Scope, SecurityGroup};
 use rayon::prelude::*;
 
 /// The scopes of groups read without a list of network interfaces, for a note: "the
-/// unscoped inputs", "`123/us-east-1` or the unscoped inputs", "`a`, `b`, `c` or 2 other
+/// unscoped inputs", "the unscoped inputs or `123/us-east-1`", "`a`, `b`, `c` or 2 other
 /// scopes".
 pub(crate) fn unlisted_scopes<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
     const SHOWN: usize = 3;

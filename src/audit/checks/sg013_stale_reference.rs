@@ -3,7 +3,8 @@
 use super::prelude::*;
 use crate::audit::RuleEvidence;
 use crate::audit::context::rule_text;
-use crate::model::{GroupId, Peer, Rule, Scope, VpcId};
+use crate::model::{GroupId, GroupRef, Peer, Rule, Scope, StaleRule, VpcId};
+use crate::net::Direction;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -64,9 +65,15 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         by_group.entry(s.group.as_str()).or_default().push(k);
     }
     let mut matched = vec![false; stale.len()];
-    // AWS lists stale rules per VPC: in a VPC it was asked about, a rule it does not
-    // list is not stale.
-    let checked: HashSet<&VpcId> = stale.iter().filter_map(|s| s.vpc.as_ref()).collect();
+    // AWS lists stale rules per VPC: in a VPC it listed some for (of a compatible
+    // scope: a shared VPC's id is the same in every account), a rule it does not list is
+    // not stale.
+    let mut checked: HashMap<&VpcId, Vec<&Scope>> = HashMap::new();
+    for s in stale {
+        if let Some(v) = &s.vpc {
+            checked.entry(v).or_default().push(&s.scope);
+        }
+    }
     // Groups whose rules reference groups of their VPC the export lacks, and those (in
     // input order, each once).
     let (mut unknown, mut missing) = (Firsts::default(), Firsts::default());
@@ -107,15 +114,22 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 }
                 // AWS refuses to delete a group another group of its VPC references
                 // (DependencyViolation): in an AWS export, such a group exists and the
-                // export lacks it. A rule-language model is the whole world.
+                // export lacks it (so too when the export does not tell either VPC). A
+                // rule-language model is the whole world.
                 let same_vpc = gr.peering.is_none()
-                    && gr.vpc.as_ref().is_none_or(|v| g.vpc.as_ref() == Some(v));
+                    && match (&g.vpc, &gr.vpc) {
+                        (Some(mine), Some(theirs)) => mine == theirs,
+                        _ => true,
+                    };
                 if same_vpc && g.origin.is_json() {
                     unknown.add(g.id.as_str());
                     missing.add(gr.group.as_str());
                     continue;
                 }
-                if g.vpc.as_ref().is_some_and(|v| checked.contains(v)) {
+                let listed_vpc = (g.vpc.as_ref())
+                    .and_then(|v| checked.get(v))
+                    .is_some_and(|scopes| scopes.iter().any(|s| s.compatible(&g.scope)));
+                if listed_vpc {
                     continue;
                 }
                 format!(
@@ -134,26 +148,41 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 )
                 .scope(&g.scope)
                 .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
-                .peer(gr.to_string())
+                .peer(peer_text(r.direction, gr))
                 .rules(vec![evidence(g, r)]),
             );
         }
     }
     // Stale rules AWS lists that the export does not hold: once each, however many files
-    // (of compatible scopes) list them.
-    let mut told: HashMap<_, Vec<&Scope>> = HashMap::new();
+    // (of compatible scopes) list them, as the most specific record tells it (its scope
+    // and the referenced group's owner), so that the finding does not change with which
+    // copy is read first.
+    let mut chosen: Vec<&StaleRule> = Vec::new();
+    let mut told: HashMap<_, Vec<usize>> = HashMap::new();
     for (st, _) in stale.iter().zip(&matched).filter(|(_, m)| !**m) {
         let Peer::Group(gr) = &st.rule.peer else {
             continue;
         };
         let r = &st.rule;
         let key = (&st.group, r.direction, r.protocol, r.l4, &gr.group);
-        let scopes = told.entry(key).or_default();
-        if scopes.iter().any(|s| s.compatible(&st.scope)) {
-            continue;
+        let copies = told.entry(key).or_default();
+        match copies
+            .iter()
+            .find(|&&c| chosen[c].scope.compatible(&st.scope))
+        {
+            Some(&c) if detail(st) > detail(chosen[c]) => chosen[c] = st,
+            Some(_) => {}
+            None => {
+                copies.push(chosen.len());
+                chosen.push(st);
+            }
         }
-        scopes.push(&st.scope);
-        let text = rule_text(r);
+    }
+    for st in chosen {
+        let Peer::Group(gr) = &st.rule.peer else {
+            continue;
+        };
+        let text = rule_text(&st.rule);
         let held = if ctx
             .lookup
             .group_index(st.group.as_str(), Some(&st.scope))
@@ -178,10 +207,10 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 st.rule.protocol,
                 super::sg011_redundant_rule::port_span(&st.rule),
             )
-            .peer(gr.to_string())
+            .peer(peer_text(st.rule.direction, gr))
             .rules(vec![Arc::new(RuleEvidence {
                 group: st.group.to_string(),
-                rule: text.clone(),
+                rule: text,
                 rule_id: None,
                 origin: Some(st.rule.origin.clone()),
             })]),
@@ -194,9 +223,10 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         named.push_str(&format!(" and {} more", missing.len() - SHOWN));
     }
     let reason = format!(
-        "their rules reference groups of their own VPC that are not in the export \
-         ({named}); AWS does not delete a group that a group of its VPC references, so the \
-         export lacks them: they are not stale, and who they let in is not known"
+        "their rules reference groups of their own VPC (as far as the export tells) that \
+         are not in the export ({named}); AWS does not delete a group that a group of its \
+         VPC references, so the export lacks them: they are not stale, and who they let in \
+         is not known"
     );
     out.not_judged(unknown.into_iter().map(str::to_string).collect(), reason);
 }
@@ -229,4 +259,19 @@ impl<'a> Firsts<'a> {
             self.list.push(v);
         }
     }
+}
+
+/// The finding's peer: the direction and the reference (`in 111122223333/sg-…`), as
+/// SG011 and SG012 write it, so that an inbound and an outbound rule to one group are
+/// two findings with two fingerprints.
+fn peer_text(direction: Direction, gr: &GroupRef) -> String {
+    format!("{} {gr}", direction.as_str())
+}
+
+/// How much a stale record tells: the parts of its scope known, then whether it names
+/// the referenced group's owner.
+fn detail(st: &StaleRule) -> (usize, bool) {
+    let known = usize::from(st.scope.account.is_some()) + usize::from(st.scope.region.is_some());
+    let owner = matches!(&st.rule.peer, Peer::Group(gr) if gr.owner.is_some());
+    (known, owner)
 }
