@@ -629,6 +629,30 @@ mod tests {
         assert_eq!(read(&[(sgs, none()), (enis("").as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, none()), (enis(eni).as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, none()), (config.as_bytes(), none())]), []);
+        // One page of a paginated listing is not the list (and is a warning); the last
+        // page (no token) is.
+        let mut r = Reader::default();
+        r.add_bytes("a.json", sgs, none());
+        let page = r#"{"NetworkInterfaces": [], "NextToken": "eyJ2IjoxfQ=="}"#;
+        r.add_bytes("b.json", page.as_bytes(), none());
+        let got = r.finish();
+        assert_eq!(got.topology.interfaces_unlisted, [none()]);
+        assert!(
+            got.diagnostics
+                .iter()
+                .any(|d| d.severity == crate::model::Severity::Warning
+                    && d.message
+                        .starts_with("NetworkInterfaces is one page of a paginated listing")
+                    && d.origin
+                        .as_ref()
+                        .is_some_and(|o| o.to_string() == "b.json: NetworkInterfaces")),
+            "{:?}",
+            got.diagnostics
+        );
+        for last in ["null", "\"\""] {
+            let page = format!(r#"{{"NetworkInterfaces": [], "NextToken": {last}}}"#);
+            assert_eq!(read(&[(sgs, none()), (page.as_bytes(), none())]), []);
+        }
         // A rule-language model's groups are judged by its own interfaces (the audit
         // asks their origin), and its interfaces list no export's.
         let mut r = Reader::default();

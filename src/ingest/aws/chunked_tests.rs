@@ -270,6 +270,18 @@ fn a_list_of_interfaces_read_in_chunks_is_one() {
     let doc = windowed(text.as_bytes(), 500, Windows::DEFAULT).expect("windowed");
     assert!(doc.lists_interfaces);
     assert_eq!(doc.topology.enis.len(), 40);
+    // One page of several: not the list, whichever way it is read.
+    let enis = (0..40)
+        .map(|i| json!({"NetworkInterfaceId": format!("eni-{i}")}))
+        .collect::<Vec<_>>();
+    let text = to_aws_pretty(&json!({"NetworkInterfaces": enis, "NextToken": "t"}));
+    same(&text, 500);
+    let split = Split::find(text.as_bytes(), Chunking::always(500)).expect("split");
+    let doc = read_split(&file(), text.as_bytes(), &Scope::default(), &split).expect("chunked");
+    assert!(!doc.lists_interfaces);
+    assert_eq!(doc.diagnostics.len(), 1);
+    let doc = windowed(text.as_bytes(), 500, Windows::DEFAULT).expect("windowed");
+    assert!(!doc.lists_interfaces);
 }
 
 #[test]

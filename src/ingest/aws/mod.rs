@@ -174,6 +174,7 @@ fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Di
     for sec in &doc.sections {
         lower.section(sec);
     }
+    page_warnings(file, &doc, &mut lower.diagnostics);
     Ok(AwsDoc {
         sections: section_names(&doc),
         lists_interfaces: lists_interfaces(&doc),
@@ -260,6 +261,7 @@ fn assemble(
             lower.diagnostics.extend(diagnostics);
         }
     }
+    page_warnings(file, &doc, &mut lower.diagnostics);
     Some(AwsDoc {
         sections: section_names(&doc),
         // The list read in chunks keeps its section, emptied.
@@ -269,9 +271,32 @@ fn assemble(
     })
 }
 
-/// Whether a section of `doc` lists network interfaces.
+/// Whether a section of `doc` lists network interfaces (all of them: not one page of a
+/// paginated listing).
 fn lists_interfaces(doc: &raw::RawDoc<'_>) -> bool {
-    doc.sections.iter().any(|sec| sec.body.lists_interfaces())
+    (doc.sections.iter()).any(|sec| !sec.paged && sec.body.lists_interfaces())
+}
+
+/// A warning for each section of `doc` that is one page of a paginated listing.
+fn page_warnings(file: &Arc<str>, doc: &raw::RawDoc<'_>, out: &mut Vec<Diagnostic>) {
+    for sec in doc.sections.iter().filter(|sec| sec.paged) {
+        let mut message = format!(
+            "{} is one page of a paginated listing (NextToken is set): objects on later \
+             pages are not in this file (the AWS CLI reads every page unless --max-items \
+             or --no-paginate is given)",
+            sec.body.name()
+        );
+        if sec.body.lists_interfaces() {
+            message.push_str(
+                "; not taken as the list of every network interface, so SG009 and SG012 \
+                 do not judge groups by it",
+            );
+        }
+        out.push(Diagnostic::warning(
+            Some(Origin::json(file, sec.path.clone())),
+            message,
+        ));
+    }
 }
 
 /// The names of the sections read, each once, in order.

@@ -1193,6 +1193,8 @@ fn list_value<'de, T: Element<'de>, M: MapAccess<'de>>(
 pub(crate) struct RawSection<'a> {
     pub path: String,
     pub body: Body<'a>,
+    /// A `NextToken` beside it says this is one page of a paginated listing.
+    pub paged: bool,
 }
 
 /// The elements of a section, by kind.
@@ -1408,6 +1410,8 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let mut mount_target: Str<'de> = None;
         // Whether a select query's fields include the whole `configuration`.
         let mut selected: Option<bool> = None;
+        // Whether a `NextToken` says the lists here are one page of several.
+        let mut paged = false;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let path = || format!("{prefix}{key}");
             match key.as_ref() {
@@ -1415,6 +1419,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: ListOrOther<RawPrefixListEntry<'de>> = map.next_value()?;
                     if let ListOrOther(Some(entries)) = v {
                         out.push(RawSection {
+                            paged: false,
                             path: path(),
                             body: Body::Entries {
                                 list_id: None,
@@ -1427,6 +1432,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: ListOrOther<RawStaleGroup<'de>> = map.next_value()?;
                     if let ListOrOther(Some(groups)) = v {
                         out.push(RawSection {
+                            paged: false,
                             path: path(),
                             body: Body::StaleGroups(groups),
                         });
@@ -1441,10 +1447,12 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                 // describe-mount-target-security-groups.
                 "SecurityGroups" => match map.next_value::<GroupsOrIds<'de>>()? {
                     GroupsOrIds::Groups(v) => out.push(RawSection {
+                        paged: false,
                         path: path(),
                         body: Body::SecurityGroups(v),
                     }),
                     GroupsOrIds::Ids(ids) => out.push(RawSection {
+                        paged: false,
                         path: path(),
                         body: Body::Users {
                             kind: UserKind::EfsMountTarget,
@@ -1471,6 +1479,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                 _ => "baseConfigurationItems (AWS Config)",
                             };
                             out.push(RawSection {
+                                paged: false,
                                 path: path(),
                                 body: Body::Config {
                                     key,
@@ -1483,6 +1492,11 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                         Err(v) if depth == 0 => wrapped(&key, v, out)?,
                         Err(_) => {}
                     }
+                }
+                // Pagination: more pages follow this one (`null` or `""` when none do).
+                "NextToken" | "nextToken" => {
+                    let v: StrOrOther<'de> = map.next_value()?;
+                    paged |= v.0.is_some_and(|t| !t.is_empty());
                 }
                 // select-resource-config: which fields the query selected.
                 "QueryInfo" => {
@@ -1506,7 +1520,11 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                         if let Some(body) =
                             with_element!(kind, T => list_value::<T<'de>, M>(&mut map))?
                         {
-                            out.push(RawSection { path: path(), body });
+                            out.push(RawSection {
+                                paged: false,
+                                path: path(),
+                                body,
+                            });
                         }
                     } else if let Some((kind, key)) = user_kind_of_key(k) {
                         if common_word(key) {
@@ -1553,6 +1571,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             };
                             if items.iter().any(|u| own(u) && !u.group_ids().0.is_empty()) {
                                 out.push(RawSection {
+                                    paged: false,
                                     path: path(),
                                     body: Body::Users { kind, key, items },
                                 });
@@ -1581,6 +1600,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                             };
                         if total == 0 || !items.is_empty() {
                             out.push(RawSection {
+                                paged: false,
                                 path: path(),
                                 body: Body::Users { kind, key, items },
                             });
@@ -1598,6 +1618,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
             }
         }
         for s in &mut out[first..] {
+            s.paged |= paged;
             match &mut s.body {
                 Body::Entries { list_id: l, .. } if list_id.is_some() => l.clone_from(&list_id),
                 Body::Users { key, items, .. }
@@ -1623,7 +1644,11 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         // `prefix` is `KEY.` for the value of a top-level key; the array itself is `KEY`.
         let path = self.prefix.strip_suffix('.').unwrap_or("").to_string();
         if let Some(body) = classify(items).map_err(de::Error::custom)? {
-            self.out.push(RawSection { path, body });
+            self.out.push(RawSection {
+                paged: false,
+                path,
+                body,
+            });
         }
         Ok(())
     }
