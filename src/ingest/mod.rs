@@ -628,7 +628,21 @@ mod tests {
         // A list of interfaces, even empty, or AWS Config interface items.
         assert_eq!(read(&[(sgs, none()), (enis("").as_bytes(), none())]), []);
         assert_eq!(read(&[(sgs, none()), (enis(eni).as_bytes(), none())]), []);
-        assert_eq!(read(&[(sgs, none()), (config.as_bytes(), none())]), []);
+        // AWS Config: a snapshot file or a select query lists every interface; a
+        // resource's history (or a batch lookup) lists the ones asked for.
+        let snapshot = config.replacen('{', r#"{"configSnapshotId": "s-1", "#, 1);
+        assert_eq!(read(&[(sgs, none()), (snapshot.as_bytes(), none())]), []);
+        assert_eq!(
+            read(&[(sgs, none()), (config.as_bytes(), none())]),
+            [none()]
+        );
+        let item = concat!(
+            r#"{\"resourceType\": \"AWS::EC2::NetworkInterface\", \"resourceId\": \"eni-1\", "#,
+            r#"\"configuration\": {\"networkInterfaceId\": \"eni-1\", \"subnetId\": \"subnet-1\", "#,
+            r#"\"privateIpAddress\": \"10.0.0.5\", \"groups\": [{\"groupId\": \"sg-1\"}]}}"#
+        );
+        let select = format!(r#"{{"Results": ["{item}"]}}"#);
+        assert_eq!(read(&[(sgs, none()), (select.as_bytes(), none())]), []);
         // One page of a paginated listing is not the list (and is a warning); the last
         // page (no token) is.
         let mut r = Reader::default();

@@ -20,7 +20,8 @@ declare_check! {
     ///
     /// A group of an AWS export is only judged where a list of its account and region's
     /// network interfaces was read (describe-network-interfaces, even empty; AWS Config
-    /// interface items), or a list from a file that names no account or region: from security groups alone, or with instances only, "carried
+    /// interface items from a select query or a snapshot), or a list from a file that
+    /// names no account or region: from security groups alone, or with instances only, "carried
     /// by nothing" cannot be told from "not exported". Groups left alone for that reason
     /// are named in the report's note (`summary.not_judged` in JSON, a notification in
     /// SARIF), not reported. A rule-language model is written whole: its groups are

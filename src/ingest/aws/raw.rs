@@ -1235,6 +1235,11 @@ pub(crate) enum Body<'a> {
         /// The select query chose only some of the configuration's fields (its
         /// `QueryInfo.SelectFields` lacks `configuration`).
         partial: bool,
+        /// The items are every resource of their types, not a few looked up: a select
+        /// query's `Results`, or a Config snapshot file (`configSnapshotId` beside
+        /// `configurationItems`), unlike a resource's history, a delivered history file
+        /// (changes only) or batch-get-resource-config.
+        whole: bool,
     },
 }
 
@@ -1254,12 +1259,15 @@ pub(crate) enum ConfigObject<'a> {
 
 impl Body<'_> {
     /// Whether the section lists network interfaces (describe-network-interfaces, or AWS
-    /// Config items of type `AWS::EC2::NetworkInterface`), even none: a list of every
-    /// interface of its scope, unlike the interfaces of instances.
+    /// Config items of type `AWS::EC2::NetworkInterface` from a select query or a
+    /// snapshot), even none: a list of every interface of its scope, unlike the
+    /// interfaces of instances or of Config items looked up one by one.
     pub fn lists_interfaces(&self) -> bool {
         match self {
             Body::NetworkInterfaces(_) => true,
-            Body::Config { items, .. } => items.iter().any(|item| {
+            Body::Config {
+                items, whole: true, ..
+            } => items.iter().any(|item| {
                 matches!(
                     item,
                     ConfigObject::Object {
@@ -1412,6 +1420,8 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let mut selected: Option<bool> = None;
         // Whether a `NextToken` says the lists here are one page of several.
         let mut paged = false;
+        // Whether this is an AWS Config snapshot file.
+        let mut snapshot = false;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let path = || format!("{prefix}{key}");
             match key.as_ref() {
@@ -1485,6 +1495,7 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                                     key,
                                     items,
                                     partial: false,
+                                    whole: false,
                                 },
                             });
                         }
@@ -1492,6 +1503,10 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                         Err(v) if depth == 0 => wrapped(&key, v, out)?,
                         Err(_) => {}
                     }
+                }
+                "configSnapshotId" => {
+                    snapshot = true;
+                    map.next_value::<IgnoredAny>()?;
                 }
                 // Pagination: more pages follow this one (`null` or `""` when none do).
                 "NextToken" | "nextToken" => {
@@ -1628,7 +1643,15 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                         u.mount_target_id.clone_from(&mount_target);
                     }
                 }
-                Body::Config { partial, .. } if selected == Some(false) => *partial = true,
+                Body::Config {
+                    key,
+                    partial,
+                    whole,
+                    ..
+                } => {
+                    *partial |= selected == Some(false);
+                    *whole = key.starts_with("Results") || snapshot;
+                }
                 _ => {}
             }
         }
