@@ -94,6 +94,16 @@ pub struct AuditReport {
     pub input_errors: usize,
 }
 
+/// The first `shown` of `items` joined by ", ", then " and N more" for the rest.
+pub(crate) fn some_of<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let named: Vec<&str> = items.iter().take(shown).map(AsRef::as_ref).collect();
+    let mut out = named.join(", ");
+    if items.len() > shown {
+        out.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    out
+}
+
 /// Resources a check left alone because the inputs lack what judging them needs (an
 /// unused group needs the list of network interfaces): neither a finding nor a pass.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,20 +181,17 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
         .collect();
     let mut kept: Vec<Box<Finding>> =
         Vec::with_capacity(per_check.iter().map(|(found, _)| found.len()).sum());
-    let mut found = Vec::with_capacity(per_check.len());
-    for (f, not_judged) in per_check {
-        found.push(f);
+    for (found, not_judged) in per_check {
         report.not_judged.extend(not_judged);
-    }
-    for f in found.into_iter().flatten() {
-        let active = config
-            .suppressions
-            .iter()
-            .any(|s| s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today));
-        if active {
-            report.suppressed += 1;
-        } else {
-            kept.push(f);
+        for f in found {
+            let active = config.suppressions.iter().any(|s| {
+                s.matches(f.code, &f.resource) && s.expires.is_none_or(|d| d >= config.today)
+            });
+            if active {
+                report.suppressed += 1;
+            } else {
+                kept.push(f);
+            }
         }
     }
     sort(&mut kept);

@@ -24,11 +24,12 @@ impl Scope {
     /// unknown or equal to `self`'s (`111/us-east-1` is within `111` and within the
     /// unscoped `-`, not the other way round).
     pub fn within(&self, wider: &Scope) -> bool {
-        self.widenings().contains(wider)
+        (wider.account.as_ref()).is_none_or(|a| self.account.as_ref() == Some(a))
+            && (wider.region.as_ref()).is_none_or(|r| self.region.as_ref() == Some(r))
     }
 
-    /// The scopes `self` falls within, itself first: itself, without region, without
-    /// account, without both.
+    /// The scopes `self` falls within (see [`Scope::within`]), itself first: itself,
+    /// without region, without account, without both.
     pub fn widenings(&self) -> [Scope; 4] {
         let (account, region) = (&self.account, &self.region);
         [

@@ -42,12 +42,13 @@ pub struct Topology {
     /// not.
     pub stale_rules: Vec<StaleRule>,
     /// Scopes (sorted, unique) whose security groups were read from AWS exports without
-    /// a list of the scope's network interfaces (describe-network-interfaces or AWS
-    /// Config interface items of a select query or snapshot, in that scope or one it falls within, such as an unscoped
-    /// file; see [`Scope::within`]): there, such a group carried by no interface read may still
-    /// be attached. Groups of rule-language files are models written whole and not
-    /// concerned. Filled when inputs are read ([`crate::ingest`]); empty for a topology
-    /// built by hand, whose interfaces are taken as complete.
+    /// a list of the scope's network interfaces (describe-network-interfaces, or AWS
+    /// Config interface items of a select query or snapshot), read in that scope or one
+    /// it falls within such as an unscoped file (see [`Scope::within`]): there, such a
+    /// group carried by no interface read may still be attached. Groups of rule-language
+    /// files are models written whole and not concerned. Filled when inputs are read
+    /// ([`crate::ingest`]); empty for a topology built by hand, whose interfaces are
+    /// taken as complete.
     pub interfaces_unlisted: Vec<Scope>,
 }
 

@@ -272,14 +272,10 @@ pub fn write_text<W: Write + ?Sized>(
 
 /// "note: SG009 did not judge sg-1, sg-2 (2): …", naming up to five resources.
 pub(crate) fn not_judged_text(n: &NotJudged) -> String {
-    const SHOWN: usize = 5;
-    let mut named = n.resources[..n.resources.len().min(SHOWN)].join(", ");
-    if n.resources.len() > SHOWN {
-        let _ = write!(named, " and {} more", n.resources.len() - SHOWN);
-    }
     format!(
-        "note: {} did not judge {named} ({}): {}",
+        "note: {} did not judge {} ({}): {}",
         n.code,
+        crate::audit::some_of(&n.resources, 5),
         n.resources.len(),
         n.reason
     )

@@ -43,10 +43,22 @@ use crate::audit::{AuditCtx, Sink};
 use crate::model::{Scope, SecurityGroup};
 use rayon::prelude::*;
 
+/// Records `groups`, read without a list of their scope's network interfaces, as not
+/// judged: "{what}, but no list of network interfaces (describe-network-interfaces) was
+/// read for {their scopes}: {so}".
+pub(crate) fn not_judged_unlisted(out: &mut Sink, groups: &[&SecurityGroup], what: &str, so: &str) {
+    let reason = format!(
+        "{what}, but no list of network interfaces (describe-network-interfaces) was read \
+         for {}: {so}",
+        unlisted_scopes(groups.iter().map(|g| &g.scope))
+    );
+    out.not_judged(groups.iter().map(|g| g.id.to_string()).collect(), reason);
+}
+
 /// The scopes of groups read without a list of network interfaces, for a note: "the
 /// unscoped inputs", "the unscoped inputs or `123/us-east-1`", "`a`, `b`, `c` or 2 other
 /// scopes".
-pub(crate) fn unlisted_scopes<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
+fn unlisted_scopes<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
     const SHOWN: usize = 3;
     let mut scopes: Vec<&Scope> = scopes.collect();
     scopes.sort_unstable();

@@ -1,8 +1,8 @@
 //! SG009: Security group carried by no network interface, referenced by no rule and used
 //! by no other service's resource.
 
+use super::not_judged_unlisted;
 use super::prelude::*;
-use super::unlisted_scopes;
 use crate::model::SecurityGroup;
 
 declare_check! {
@@ -82,11 +82,10 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             .origin(&g.origin),
         );
     }
-    let reason = format!(
-        "carried by no network interface read, but no list of network interfaces \
-         (describe-network-interfaces) was read for {}: whether they are attached is not \
-         known",
-        unlisted_scopes(unknown.iter().map(|g| &g.scope))
+    not_judged_unlisted(
+        out,
+        &unknown,
+        "carried by no network interface read",
+        "whether they are attached is not known",
     );
-    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
 }

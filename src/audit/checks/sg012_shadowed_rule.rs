@@ -1,8 +1,8 @@
 //! SG012: Rule covered by the other groups on every interface that carries its group.
 
+use super::not_judged_unlisted;
 use super::prelude::*;
 use super::sg011_redundant_rule::port_span;
-use super::unlisted_scopes;
 use crate::audit::coverage::{
     CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered,
 };
@@ -74,13 +74,12 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         .filter(|&(gi, _)| !ctx.interfaces_listed(gi as u32) && could_shadow(ctx, gi as u32))
         .map(|(_, g)| g)
         .collect();
-    let reason = format!(
-        "carried by network interfaces read, but no list of network interfaces \
-         (describe-network-interfaces) was read for {}: an interface not read may carry \
-         the group without the others",
-        unlisted_scopes(unknown.iter().map(|g| &g.scope))
+    not_judged_unlisted(
+        out,
+        &unknown,
+        "carried by network interfaces read",
+        "an interface not read may carry the group without the others",
     );
-    out.not_judged(unknown.iter().map(|g| g.id.to_string()).collect(), reason);
     let alive = shadowed(ctx);
     let sg011 = ctx.config.enabled("SG011");
     let found: Vec<Vec<Finding>> = (0..ctx.topo.security_groups.len() as u32)

@@ -216,19 +216,17 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             })]),
         );
     }
-    let (unknown, missing) = (unknown.list, missing.list);
-    const SHOWN: usize = 5;
-    let mut named = missing[..missing.len().min(SHOWN)].join(", ");
-    if missing.len() > SHOWN {
-        named.push_str(&format!(" and {} more", missing.len() - SHOWN));
-    }
     let reason = format!(
         "their rules reference groups of their own VPC (as far as the export tells) that \
-         are not in the export ({named}); AWS does not delete a group that a group of its \
-         VPC references, so the export lacks them: they are not stale, and who they let in \
-         is not known"
+         are not in the export ({}); AWS does not delete a group that a group of its VPC \
+         references, so the export lacks them: they are not stale, and who they let in is \
+         not known",
+        crate::audit::some_of(&missing.list, 5)
     );
-    out.not_judged(unknown.into_iter().map(str::to_string).collect(), reason);
+    out.not_judged(
+        unknown.list.into_iter().map(str::to_string).collect(),
+        reason,
+    );
 }
 
 /// Whether a rule of the export is the one a stale record describes: same direction,

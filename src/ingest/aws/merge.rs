@@ -142,20 +142,13 @@ fn scope_twins<T>(
     for x in items {
         seen.entry(id(x)).or_default().push(x);
     }
-    let within = |a: &Scope, b: &Scope| {
-        a != b
-            && a.account
-                .as_ref()
-                .is_none_or(|x| b.account.as_ref() == Some(x))
-            && a.region
-                .as_ref()
-                .is_none_or(|x| b.region.as_ref() == Some(x))
-    };
     for x in items {
         let Some(copies) = seen.get(id(x)).filter(|c| c.len() > 1) else {
             continue;
         };
-        if let Some(other) = copies.iter().find(|o| within(scope(x), scope(o))) {
+        // A copy in a narrower scope than this one's.
+        let narrower = |o: &&&T| scope(o) != scope(x) && scope(o).within(scope(x));
+        if let Some(other) = copies.iter().find(narrower) {
             let here = if *scope(x) == Scope::default() {
                 "with no account or region".to_string()
             } else {
