@@ -890,6 +890,11 @@ pub enum UserKind {
     EksCluster,
     /// `SecurityGroups` as a list of ids (efs describe-mount-target-security-groups).
     EfsMountTarget,
+    /// `SecurityGroups` ids beside `NotebookInstanceName` (sagemaker
+    /// describe-notebook-instance).
+    NotebookInstance,
+    /// `SecurityGroups` ids beside `BrokerId` (mq describe-broker).
+    MqBroker,
     /// `SecurityGroupReferenceSet` (ec2 describe-security-group-references): a VPC whose
     /// groups reference the group across a peering or a transit gateway.
     PeeredVpc,
@@ -899,7 +904,7 @@ pub enum UserKind {
 
 impl UserKind {
     /// Every kind, in declaration order.
-    pub const ALL: [UserKind; 17] = [
+    pub const ALL: [UserKind; 19] = [
         UserKind::RdsInstance,
         UserKind::RdsCluster,
         UserKind::LoadBalancer,
@@ -915,6 +920,8 @@ impl UserKind {
         UserKind::EventTarget,
         UserKind::EksCluster,
         UserKind::EfsMountTarget,
+        UserKind::NotebookInstance,
+        UserKind::MqBroker,
         UserKind::PeeredVpc,
         UserKind::ConfigResource,
     ];
@@ -937,6 +944,8 @@ impl UserKind {
             UserKind::EventTarget => "eventbridge-target",
             UserKind::EksCluster => "eks-cluster",
             UserKind::EfsMountTarget => "efs-mount-target",
+            UserKind::NotebookInstance => "sagemaker-notebook",
+            UserKind::MqBroker => "mq-broker",
             UserKind::PeeredVpc => "peered-vpc",
             UserKind::ConfigResource => "config-resource",
         }
@@ -960,6 +969,8 @@ impl UserKind {
             UserKind::EventTarget => "EventBridge target",
             UserKind::EksCluster => "EKS cluster",
             UserKind::EfsMountTarget => "EFS mount target",
+            UserKind::NotebookInstance => "SageMaker notebook instance",
+            UserKind::MqBroker => "Amazon MQ broker",
             UserKind::PeeredVpc => "peered VPC",
             UserKind::ConfigResource => "resource",
         }

@@ -154,8 +154,9 @@ impl<'f> Lowerer<'f> {
                     self.volume(&at(i), x);
                 }
             }
-            // describe-mount-target-security-groups: the list is the resource.
-            Body::Users { kind, key, items } if *key == MOUNT_TARGET_SECTION => {
+            // describe-mount-target-security-groups, describe-notebook-instance,
+            // describe-broker: the list is the resource's.
+            Body::Users { kind, key, items } if ID_LIST_SECTIONS.contains(key) => {
                 for x in items {
                     self.group_user(p, *kind, x);
                 }
@@ -1413,6 +1414,7 @@ impl<'f> Lowerer<'f> {
             UserKind::EventTarget => s(&u.target_id),
             UserKind::EksCluster => s(&u.eks_name),
             UserKind::EfsMountTarget => s(&u.mount_target_id),
+            UserKind::NotebookInstance | UserKind::MqBroker => s(&u.name),
             UserKind::PeeredVpc => s(&u.referencing_vpc_id),
             UserKind::ConfigResource => s(&u.name),
         };

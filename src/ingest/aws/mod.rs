@@ -22,7 +22,9 @@
 //! (see `raw::user_kind_of_key`; `Targets` and `cluster` only when an element names a
 //! group through its own fields, else they are wrappers), and `SecurityGroups` holding
 //! ids (efs describe-mount-target-security-groups; the mount target from a sibling
-//! `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file name); AWS
+//! `MountTargetId` key, an sgcheck extension, or an `fsmt-…` id in the file name; a
+//! SageMaker notebook instance beside `NotebookInstanceName`; an Amazon MQ broker beside
+//! `BrokerId` or `BrokerName`); AWS
 //! Config configuration items under `Results`, `configurationItems` and
 //! `baseConfigurationItems`: EC2 resources as their describe-* elements, other types as
 //! service resources for the groups their `relationships` name (see
@@ -120,7 +122,7 @@ use std::sync::Arc;
 /// Whether a section name (as [`AwsDoc::sections`] lists it) holds other services'
 /// resources, read only for the groups they name (`DBInstances`, `LoadBalancers`, …).
 pub fn is_service_section(name: &str) -> bool {
-    raw::user_kind_of_key(name).is_some() || name == raw::MOUNT_TARGET_SECTION
+    raw::user_kind_of_key(name).is_some() || raw::ID_LIST_SECTIONS.contains(&name)
 }
 
 /// What one JSON file held.

@@ -1020,6 +1020,18 @@ fn common_word(key: &str) -> bool {
 /// `SecurityGroups` is a list of ids rather than of groups.
 pub(crate) const MOUNT_TARGET_SECTION: &str = "SecurityGroups (EFS mount target)";
 
+/// The section name of sagemaker describe-notebook-instance output: `SecurityGroups` ids
+/// beside `NotebookInstanceName`.
+pub(crate) const NOTEBOOK_SECTION: &str = "SecurityGroups (SageMaker notebook instance)";
+
+/// The section name of mq describe-broker output: `SecurityGroups` ids beside `BrokerId`.
+pub(crate) const BROKER_SECTION: &str = "SecurityGroups (Amazon MQ broker)";
+
+/// Sections whose `SecurityGroups` ids at one level name the groups of the one resource
+/// the document describes (its sibling keys say which kind: see [`Level`]).
+pub(crate) const ID_LIST_SECTIONS: [&str; 3] =
+    [MOUNT_TARGET_SECTION, NOTEBOOK_SECTION, BROKER_SECTION];
+
 // ---------------------------------------------------------------------------------------
 // List sections
 
@@ -1416,6 +1428,10 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
         let first = out.len();
         let mut list_id: Option<String> = None;
         let mut mount_target: Str<'de> = None;
+        // The resource a document of one resource describes, from the keys beside its
+        // `SecurityGroups` ids: a SageMaker notebook instance or an Amazon MQ broker.
+        let mut notebook: Str<'de> = None;
+        let mut broker: Str<'de> = None;
         // Whether a select query's fields include the whole `configuration`.
         let mut selected: Option<bool> = None;
         // Whether a `NextToken` says the lists here are one page of several.
@@ -1530,6 +1546,17 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
                     let v: StrOrOther<'de> = map.next_value()?;
                     mount_target = v.0.map(|c| Text(Cow::Owned(c.into_owned())));
                 }
+                "NotebookInstanceName" => {
+                    let v: StrOrOther<'de> = map.next_value()?;
+                    notebook = v.0.map(|c| Text(Cow::Owned(c.into_owned())));
+                }
+                // The broker's id; its name when no id is given.
+                "BrokerId" | "BrokerName" => {
+                    let v: StrOrOther<'de> = map.next_value()?;
+                    if key == "BrokerId" || broker.is_none() {
+                        broker = v.0.map(|c| Text(Cow::Owned(c.into_owned()))).or(broker);
+                    }
+                }
                 k => {
                     if let Some(kind) = ListKind::of_key(k) {
                         if let Some(body) =
@@ -1636,11 +1663,29 @@ impl<'de> Visitor<'de> for Level<'_, 'de> {
             s.paged |= paged;
             match &mut s.body {
                 Body::Entries { list_id: l, .. } if list_id.is_some() => l.clone_from(&list_id),
-                Body::Users { key, items, .. }
-                    if *key == MOUNT_TARGET_SECTION && mount_target.is_some() =>
-                {
+                Body::Users { kind, key, items } if *key == MOUNT_TARGET_SECTION => {
+                    // A mount target's key wins: it is the sgcheck extension for this list.
+                    let (new_kind, new_key, name) = match (&mount_target, &notebook, &broker) {
+                        (Some(_), _, _) | (None, None, None) => (*kind, *key, mount_target.clone()),
+                        (None, Some(_), _) => (
+                            UserKind::NotebookInstance,
+                            NOTEBOOK_SECTION,
+                            notebook.clone(),
+                        ),
+                        (None, None, Some(_)) => {
+                            (UserKind::MqBroker, BROKER_SECTION, broker.clone())
+                        }
+                    };
+                    // An outer level (a wrapper) names nothing: the inner one may have.
+                    if name.is_none() {
+                        continue;
+                    }
+                    (*kind, *key) = (new_kind, new_key);
                     for u in items {
-                        u.mount_target_id.clone_from(&mount_target);
+                        match new_kind {
+                            UserKind::EfsMountTarget => u.mount_target_id.clone_from(&name),
+                            _ => u.name.clone_from(&name),
+                        }
                     }
                 }
                 Body::Config {

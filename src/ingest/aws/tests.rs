@@ -1237,6 +1237,39 @@ fn other_services_name_the_groups_they_use() {
             "fsmt-0123abcd",
             &["sg-1", "sg-2"],
         ),
+        // Other services describe one resource with `SecurityGroups` ids beside its
+        // name, in either order.
+        (
+            r#"{"NotebookInstanceName":"nb-1","SecurityGroups":["sg-1"],"SubnetId":"subnet-1"}"#,
+            UserKind::NotebookInstance,
+            "nb-1",
+            &["sg-1"],
+        ),
+        (
+            r#"{"SecurityGroups":["sg-1"],"NotebookInstanceArn":"arn:x","NotebookInstanceName":"nb-1"}"#,
+            UserKind::NotebookInstance,
+            "nb-1",
+            &["sg-1"],
+        ),
+        (
+            r#"{"BrokerName":"orders","SecurityGroups":["sg-1","sg-2"],"BrokerId":"b-1234"}"#,
+            UserKind::MqBroker,
+            "b-1234",
+            &["sg-1", "sg-2"],
+        ),
+        (
+            r#"{"SecurityGroups":["sg-1"],"BrokerName":"orders"}"#,
+            UserKind::MqBroker,
+            "orders",
+            &["sg-1"],
+        ),
+        // The sgcheck key for a mount target wins over any other name.
+        (
+            r#"{"SecurityGroups":["sg-1"],"BrokerId":"b-1","MountTargetId":"fsmt-1"}"#,
+            UserKind::EfsMountTarget,
+            "fsmt-1",
+            &["sg-1"],
+        ),
     ];
     for (json, kind, id, groups) in cases {
         let doc = read_ok(json);
@@ -1248,6 +1281,11 @@ fn other_services_name_the_groups_they_use() {
         let got: Vec<&str> = u.groups.iter().map(|g| g.as_str()).collect();
         assert_eq!(&got, groups, "{json}");
         assert!(!doc.sections.is_empty(), "{json}");
+        assert!(
+            doc.sections.iter().all(|s| is_service_section(s)),
+            "{json}: {:?}",
+            doc.sections
+        );
     }
 }
 
