@@ -187,11 +187,12 @@ pub struct Exposures {
     pub subjects: Vec<(Subject, Arc<Vec<ExposedRange>>)>,
     /// Static path status per ENI with exposure, IPv4 and IPv6.
     pub paths: HashMap<u32, [StaticPath; 2]>,
-    /// NACL verdicts already worked out: (NACL position, family, protocol, lo, hi).
+    /// NACL verdicts already worked out: (NACL position, route table position, family,
+    /// protocol, lo, hi).
     nacl_verdicts: std::sync::Mutex<HashMap<NaclQuery, Result<(), String>>>,
 }
 
-type NaclQuery = (usize, Family, Protocol, u16, u16);
+type NaclQuery = (usize, usize, Family, Protocol, u16, u16);
 
 /// The part of the internet path that does not depend on protocol and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +201,11 @@ pub enum StaticPath {
     Open {
         /// NACL position in `Topology::network_acls`.
         nacl: Option<usize>,
+        /// Route table position in `Topology::route_tables` (what `clients` depend on).
+        table: usize,
+        /// The public clients whose replies are routed to an internet gateway, as
+        /// ranges of addresses (IPv4 widened), sorted and disjoint.
+        clients: Arc<[(u128, u128)]>,
         /// "public 54.0.0.10, 0.0.0.0/0 via igw-1".
         detail: String,
     },
@@ -285,23 +291,38 @@ fn analyse<T: FamilySpace>(
     let mut protocols: Vec<Protocol> = contribs.iter().map(|c| c.protocol).collect();
     protocols.sort_unstable();
     protocols.dedup();
-    let all_world = {
+    // Whether the protocol `-1` rules open the whole world, counting (`assumed`) or not
+    // counting prefix lists whose entries are unknown.
+    let all_world = |assumed: bool| {
         let mut all = contribs
             .iter()
-            .filter(|c| c.protocol == Protocol::All)
+            .filter(|c| c.protocol == Protocol::All && (assumed || c.assumed.is_none()))
             .peekable();
         all.peek().is_some() && union_all(all.map(|c| &c.set)).covers(world)
     };
+    let (known_world, assumed_world) = (all_world(false), all_world(true));
     for &p in &protocols {
         // Protocol -1 already world: the specific protocols add nothing to report.
-        if all_world && p != Protocol::All {
+        if known_world && p != Protocol::All {
             continue;
         }
+        // World only if a list of unknown entries is public: that assumption is the
+        // `-1` finding's; a specific protocol is reported for what its own rules (and
+        // the known `-1` ones) open, so a certain `tcp 22 from 0.0.0.0/0` is not hidden
+        // behind a guess.
         let mut items: Vec<&Contrib<T>> = contribs
             .iter()
             .copied()
-            .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
+            .filter(|c| {
+                c.protocol == p
+                    || (p != Protocol::All
+                        && c.protocol == Protocol::All
+                        && !(assumed_world && c.assumed.is_some()))
+            })
             .collect();
+        if items.is_empty() {
+            continue;
+        }
         // In rule order: the sweep keeps its active items sorted, so what a segment
         // cites and holds comes out sorted.
         items.sort_by_key(|c| c.rule);
@@ -853,7 +874,8 @@ pub fn compute(ctx: &AuditCtx<'_>) -> Exposures {
 }
 
 /// Everything about the internet path to `eni` that does not depend on the port:
-/// instance running, public address, default route to an attached internet gateway.
+/// instance running, public address, the public clients whose replies are routed to an
+/// attached internet gateway.
 fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
     let blocked = |s: String| StaticPath::Blocked(s);
     if let Some(att) = &eni.attachment
@@ -903,43 +925,207 @@ fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
             "no route table for subnet {subnet_id} in the export"
         ));
     };
-    let is_default = |r: &&crate::model::Route| matches!(&r.destination, RouteDestination::Cidr { cidr } if cidr.prefix_len() == 0 && cidr.family() == family);
-    let default = rt.routes.iter().filter(is_default).find(|r| !r.blackhole);
-    let any = match family {
-        Family::V4 => "0.0.0.0/0",
-        Family::V6 => "::/0",
-    };
-    let Some(route) = default else {
-        // A route whose target is gone (a deleted gateway) drops the traffic.
-        if let Some(dead) = rt.routes.iter().find(is_default) {
-            return blocked(format!(
-                "the {any} route in {} to {} is a blackhole",
-                rt.id, dead.target
-            ));
-        }
-        return blocked(format!("route table {} has no {any} route", rt.id));
-    };
-    let RouteTarget::InternetGateway(igw) = &route.target else {
-        return blocked(format!(
-            "{any} in {} goes to {}, not an internet gateway",
-            rt.id, route.target
-        ));
-    };
-    if let Some(g) = ctx.lookup.internet_gateway(igw.as_str(), Some(&rt.scope))
-        && let Some(vpc) = &subnet.vpc
-        && !g.vpcs.contains(vpc)
-    {
-        return blocked(format!("{igw} is not attached to {vpc}"));
+    let routed = internet_clients(ctx, rt, subnet.vpc.as_ref(), family);
+    if routed.clients.is_empty() {
+        return blocked(route_blocked(ctx, rt, subnet.vpc.as_ref(), family));
     }
+    let any = any_route(family);
+    let whole = routed.clients.as_slice() == family_space(family).as_slice();
+    let detail = match routed.via.as_slice() {
+        [(dest, igw)] if whole && dest == any => format!("public {public}, {any} via {igw}"),
+        via => {
+            let dests: Vec<&str> = via.iter().map(|(d, _)| d.as_str()).collect();
+            let mut igws: Vec<&str> = via.iter().map(|(_, g)| g.as_str()).collect();
+            igws.dedup();
+            format!(
+                "public {public}, {} via {}{}",
+                dests.join(", "),
+                igws.join(", "),
+                if whole {
+                    ""
+                } else {
+                    " (part of the internet: more specific routes send the rest elsewhere)"
+                }
+            )
+        }
+    };
     let nacl = ctx.lookup.nacl_for_subnet(subnet).and_then(|n| {
         ctx.topo
             .network_acls
             .iter()
             .position(|x| std::ptr::eq(x, n))
     });
+    let table = (ctx.topo.route_tables.iter())
+        .position(|x| std::ptr::eq(x, rt))
+        .unwrap_or(usize::MAX);
     StaticPath::Open {
         nacl,
-        detail: format!("public {public}, {any} via {igw}"),
+        table,
+        clients: routed.clients.into(),
+        detail,
+    }
+}
+
+fn any_route(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "0.0.0.0/0",
+        Family::V6 => "::/0",
+    }
+}
+
+/// Public space of `family` as widened ranges.
+fn family_space(family: Family) -> Vec<(u128, u128)> {
+    let space = public_space();
+    match family {
+        Family::V4 => (space.v4.ranges().iter())
+            .map(|&(a, b)| (u128::from(a), u128::from(b)))
+            .collect(),
+        Family::V6 => space.v6.ranges().to_vec(),
+    }
+}
+
+/// The public clients of `family` a route table sends replies to through an internet
+/// gateway attached to the VPC (or not in the export), and the routes that do it.
+struct Routed {
+    clients: Vec<(u128, u128)>,
+    /// (destination, gateway) of the routes that win for some client.
+    via: Vec<(String, String)>,
+}
+
+/// An internet gateway `igw` that the export shows attached elsewhere, not to `vpc`.
+fn detached_igw(
+    ctx: &AuditCtx<'_>,
+    rt: &crate::model::RouteTable,
+    vpc: Option<&crate::model::VpcId>,
+    igw: &crate::model::IgwId,
+) -> bool {
+    ctx.lookup
+        .internet_gateway(igw.as_str(), Some(&rt.scope))
+        .zip(vpc)
+        .is_some_and(|(g, vpc)| !g.vpcs.contains(vpc))
+}
+
+/// Longest-prefix match over public space: the address space is cut at every route's
+/// and every public block's ends, and each piece takes its most specific route.
+fn internet_clients(
+    ctx: &AuditCtx<'_>,
+    rt: &crate::model::RouteTable,
+    vpc: Option<&crate::model::VpcId>,
+    family: Family,
+) -> Routed {
+    let widen = |c: &crate::net::Cidr| -> Option<(u128, u128)> {
+        match family {
+            Family::V4 => c
+                .v4_range()
+                .map(|r| (u128::from(r.lo()), u128::from(r.hi()))),
+            Family::V6 => c.v6_range().map(|r| (r.lo(), r.hi())),
+        }
+    };
+    // (lo, hi, prefix length, route) for every destination block of the family.
+    let mut routes: Vec<(u128, u128, u8, &crate::model::Route)> = Vec::new();
+    for r in &rt.routes {
+        match &r.destination {
+            RouteDestination::Cidr { cidr } => {
+                if let Some((lo, hi)) = widen(cidr) {
+                    routes.push((lo, hi, cidr.prefix_len(), r));
+                }
+            }
+            RouteDestination::PrefixList { id } => {
+                let entries = (ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope)))
+                    .and_then(|pl| pl.entries.as_ref());
+                for e in entries.into_iter().flatten() {
+                    if let Some((lo, hi)) = widen(&e.cidr) {
+                        routes.push((lo, hi, e.cidr.prefix_len(), r));
+                    }
+                }
+            }
+        }
+    }
+    let space = family_space(family);
+    let mut cuts: Vec<u128> = Vec::new();
+    for (lo, hi) in (space.iter().copied()).chain(routes.iter().map(|&(lo, hi, _, _)| (lo, hi))) {
+        cuts.push(lo);
+        cuts.extend(hi.checked_add(1));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let top = match family {
+        Family::V4 => u128::from(u32::MAX),
+        Family::V6 => u128::MAX,
+    };
+    let mut out = Routed {
+        clients: Vec::new(),
+        via: Vec::new(),
+    };
+    for (k, &lo) in cuts.iter().enumerate() {
+        let public = space.iter().any(|&(a, b)| a <= lo && lo <= b);
+        if !public || lo > top {
+            continue;
+        }
+        let hi = cuts.get(k + 1).map_or(top, |&next| next - 1);
+        let best = (routes.iter())
+            .filter(|(a, b, _, _)| *a <= lo && lo <= *b)
+            .max_by_key(|(_, _, len, _)| *len);
+        let Some(&(_, _, _, route)) = best else {
+            continue;
+        };
+        let RouteTarget::InternetGateway(igw) = &route.target else {
+            continue;
+        };
+        if route.blackhole || detached_igw(ctx, rt, vpc, igw) {
+            continue;
+        }
+        match out.clients.last_mut() {
+            Some(last) if last.1.checked_add(1) == Some(lo) => last.1 = hi,
+            _ => out.clients.push((lo, hi)),
+        }
+        let via = (route.destination.to_string(), igw.to_string());
+        if !out.via.contains(&via) {
+            out.via.push(via);
+        }
+    }
+    out
+}
+
+/// Why no public client's reply is routed to an internet gateway.
+fn route_blocked(
+    ctx: &AuditCtx<'_>,
+    rt: &crate::model::RouteTable,
+    vpc: Option<&crate::model::VpcId>,
+    family: Family,
+) -> String {
+    let any = any_route(family);
+    let is_default = |r: &&crate::model::Route| matches!(&r.destination, RouteDestination::Cidr { cidr } if cidr.prefix_len() == 0 && cidr.family() == family);
+    let to_igw = |r: &&crate::model::Route| {
+        !r.blackhole && matches!(r.target, RouteTarget::InternetGateway(_))
+    };
+    for r in rt.routes.iter().filter(to_igw) {
+        if let (RouteTarget::InternetGateway(igw), Some(vpc)) = (&r.target, vpc)
+            && detached_igw(ctx, rt, Some(vpc), igw)
+        {
+            return format!("{igw} is not attached to {vpc}");
+        }
+    }
+    let any_igw = rt.routes.iter().any(|r| to_igw(&r));
+    match rt.routes.iter().filter(is_default).find(|r| !r.blackhole) {
+        // A route whose target is gone (a deleted gateway) drops the traffic.
+        None if !any_igw => match rt.routes.iter().find(is_default) {
+            Some(dead) => format!(
+                "the {any} route in {} to {} is a blackhole",
+                rt.id, dead.target
+            ),
+            None => format!("route table {} has no {any} route", rt.id),
+        },
+        Some(route) if !any_igw => format!(
+            "{any} in {} goes to {}, not an internet gateway",
+            rt.id, route.target
+        ),
+        _ => format!(
+            "no public {} address is routed to an internet gateway by {}: more specific \
+             routes send them elsewhere",
+            family_name(family),
+            rt.id
+        ),
     }
 }
 
@@ -950,29 +1136,24 @@ fn family_name(f: Family) -> &'static str {
     }
 }
 
-fn probe_l4(protocol: Protocol, x: u16) -> (Protocol, PacketL4) {
+fn probe_l4(protocol: Protocol, x: u16) -> PacketL4 {
     match protocol {
-        Protocol::Tcp | Protocol::Udp => (protocol, PacketL4::Port(x)),
-        Protocol::Icmp | Protocol::Icmpv6 => (
-            protocol,
-            PacketL4::Icmp {
-                ty: (x >> 8) as u8,
-                code: (x & 0xff) as u8,
-            },
-        ),
-        Protocol::All => (Protocol::Tcp, PacketL4::Port(x)),
-        Protocol::Number(_) => (protocol, PacketL4::None),
+        Protocol::Tcp | Protocol::Udp => PacketL4::Port(x),
+        Protocol::Icmp | Protocol::Icmpv6 => PacketL4::Icmp {
+            ty: (x >> 8) as u8,
+            code: (x & 0xff) as u8,
+        },
+        Protocol::All | Protocol::Number(_) => PacketL4::None,
     }
 }
 
-fn reply_probes(protocol: Protocol, family: Family, acl: &NetworkAcl) -> Vec<(Protocol, PacketL4)> {
-    match protocol {
-        Protocol::Tcp | Protocol::Udp | Protocol::All => {
-            let p = if protocol == Protocol::All {
-                Protocol::Tcp
-            } else {
-                protocol
-            };
+/// The replies to try for a probe of `protocol` at `l4` (stateless NACLs need the reply
+/// let out): TCP and UDP to ephemeral ports (the usual ranges and every egress entry's
+/// ends), an ICMP query its reply type; `None` when nothing answers (an ICMP error or
+/// an unsolicited message).
+fn reply_probes(protocol: Protocol, l4: &PacketL4, acl: &NetworkAcl) -> Option<Vec<PacketL4>> {
+    match (protocol, l4) {
+        (Protocol::Tcp | Protocol::Udp, _) => {
             let mut ports: Vec<u16> = vec![1024, 32768, 49152, 65535];
             for e in &acl.entries {
                 if e.direction == Direction::Egress
@@ -983,106 +1164,142 @@ fn reply_probes(protocol: Protocol, family: Family, acl: &NetworkAcl) -> Vec<(Pr
             }
             ports.sort_unstable();
             ports.dedup();
-            ports.into_iter().map(|x| (p, PacketL4::Port(x))).collect()
+            Some(ports.into_iter().map(PacketL4::Port).collect())
         }
-        Protocol::Icmp | Protocol::Icmpv6 => {
-            let ty = if family == Family::V4 { 0 } else { 129 };
-            vec![(protocol, PacketL4::Icmp { ty, code: 0 })]
+        (Protocol::Icmp | Protocol::Icmpv6, &PacketL4::Icmp { ty, .. }) => {
+            crate::eval::reach::icmp_reply(protocol, ty)
+                .map(|ty| vec![PacketL4::Icmp { ty, code: 0 }])
         }
-        Protocol::Number(_) => vec![(protocol, PacketL4::None)],
+        _ => Some(vec![PacketL4::None]),
     }
 }
 
-/// Whether the NACL lets (`protocol`, L4 in `[lo, hi]`) in from some public source and
-/// the reply back out to it.
+/// The protocols a protocol `-1` exposure is tried with: TCP, UDP, the family's ICMP,
+/// every number a NACL entry names, and one number none names.
+fn all_protocols(acl: &NetworkAcl, family: Family) -> Vec<Protocol> {
+    let icmp = match family {
+        Family::V4 => Protocol::Icmp,
+        Family::V6 => Protocol::Icmpv6,
+    };
+    let mut out = vec![Protocol::Tcp, Protocol::Udp, icmp];
+    for e in &acl.entries {
+        if let Protocol::Number(_) = e.protocol
+            && !out.contains(&e.protocol)
+        {
+            out.push(e.protocol);
+        }
+    }
+    let named = |n: u8| {
+        acl.entries
+            .iter()
+            .any(|e| e.protocol == Protocol::from_number(n))
+    };
+    if let Some(n) = (0..=u8::MAX)
+        .rev()
+        .find(|&n| !named(n) && matches!(Protocol::from_number(n), Protocol::Number(_)))
+    {
+        out.push(Protocol::from_number(n));
+    }
+    out
+}
+
+/// Whether the NACL lets (`protocol`, L4 in `[lo, hi]`) in from some client in
+/// `clients` and the reply back out to it (protocol `-1`: any protocol).
 fn nacl_path(
     acl: &NetworkAcl,
     family: Family,
     protocol: Protocol,
     lo: u16,
     hi: u16,
+    clients: &[(u128, u128)],
 ) -> Result<(), String> {
     let compiled = CompiledNacl::new(acl);
-    let space = public_space();
-    let mut sources: Vec<IpAddr> = Vec::new();
-    match family {
-        Family::V4 => {
-            let mut pts: Vec<u32> = vec![space.v4.ranges()[0].0];
-            for e in &acl.entries {
-                if let Some(r) = e.cidr.v4_range() {
-                    pts.push(r.lo());
-                    pts.extend(r.hi().checked_add(1));
-                }
-            }
-            pts.sort_unstable();
-            pts.dedup();
-            sources.extend(
-                pts.into_iter()
-                    .filter(|&a| space.v4.contains(a))
-                    .map(|a| IpAddr::V4(a.into())),
-            );
-        }
-        Family::V6 => {
-            let mut pts: Vec<u128> = vec![space.v6.ranges()[0].0];
-            for e in &acl.entries {
-                if let Some(r) = e.cidr.v6_range() {
-                    pts.push(r.lo());
-                    pts.extend(r.hi().checked_add(1));
-                }
-            }
-            pts.sort_unstable();
-            pts.dedup();
-            sources.extend(
-                pts.into_iter()
-                    .filter(|&a| space.v6.contains(a))
-                    .map(|a| IpAddr::V6(a.into())),
-            );
-        }
-    }
-    let mut probes: Vec<u16> = vec![lo];
+    // The NACL decides alike between the ends of its entries' blocks: one client per
+    // piece of `clients` cut there.
+    let mut pts: Vec<u128> = clients.iter().map(|&(a, _)| a).collect();
     for e in &acl.entries {
-        if let Some((a, b)) = l4_span(e.l4) {
-            for x in [Some(a), b.checked_add(1)].into_iter().flatten() {
-                if lo <= x && x <= hi {
-                    probes.push(x);
+        let range = match family {
+            Family::V4 => (e.cidr.v4_range()).map(|r| (u128::from(r.lo()), u128::from(r.hi()))),
+            Family::V6 => e.cidr.v6_range().map(|r| (r.lo(), r.hi())),
+        };
+        if let Some((a, b)) = range {
+            pts.push(a);
+            pts.extend(b.checked_add(1));
+        }
+    }
+    pts.sort_unstable();
+    pts.dedup();
+    let sources: Vec<IpAddr> = pts
+        .into_iter()
+        .filter(|&a| clients.iter().any(|&(x, y)| x <= a && a <= y))
+        .map(|a| match family {
+            Family::V4 => IpAddr::V4(Ipv4Addr::from(a as u32)),
+            Family::V6 => IpAddr::V6(Ipv6Addr::from(a)),
+        })
+        .collect();
+    let protocols = match protocol {
+        Protocol::All => all_protocols(acl, family),
+        p => vec![p],
+    };
+    // The first protocol let in whose reply is not let out, for the message.
+    let mut refused: Option<Protocol> = None;
+    for p in protocols {
+        let (lo, hi) = if protocol == Protocol::All {
+            (0, u16::MAX)
+        } else {
+            (lo, hi)
+        };
+        let mut probes: Vec<u16> = vec![lo];
+        if p.has_ports() || matches!(p, Protocol::Icmp | Protocol::Icmpv6) {
+            for e in acl.entries.iter().filter(|e| e.protocol == p) {
+                if let Some((a, b)) = l4_span(e.l4) {
+                    for x in [Some(a), b.checked_add(1)].into_iter().flatten() {
+                        if lo <= x && x <= hi {
+                            probes.push(x);
+                        }
+                    }
                 }
             }
         }
-    }
-    probes.sort_unstable();
-    probes.dedup();
-    let replies = reply_probes(protocol, family, acl);
-    let mut got_in = false;
-    for src in &sources {
-        for &x in &probes {
-            let (p, l4) = probe_l4(protocol, x);
-            if !compiled.evaluate(Direction::Ingress, *src, p, &l4).allows() {
-                continue;
-            }
-            got_in = true;
-            if replies.iter().any(|(rp, rl4)| {
-                compiled
-                    .evaluate(Direction::Egress, *src, *rp, rl4)
-                    .allows()
-            }) {
-                return Ok(());
+        probes.sort_unstable();
+        probes.dedup();
+        for src in &sources {
+            for &x in &probes {
+                let l4 = probe_l4(p, x);
+                if !compiled.evaluate(Direction::Ingress, *src, p, &l4).allows() {
+                    continue;
+                }
+                let Some(replies) = reply_probes(p, &l4, acl) else {
+                    return Ok(());
+                };
+                if replies
+                    .iter()
+                    .any(|rl4| compiled.evaluate(Direction::Egress, *src, p, rl4).allows())
+                {
+                    return Ok(());
+                }
+                refused.get_or_insert(p);
             }
         }
     }
-    Err(if got_in {
-        format!(
+    Err(match refused {
+        Some(Protocol::Tcp | Protocol::Udp) => format!(
             "NACL {} blocks the reply to the client's ephemeral ports",
             acl.id
-        )
-    } else {
-        format!("NACL {} does not let it in from the internet", acl.id)
+        ),
+        Some(p @ (Protocol::Icmp | Protocol::Icmpv6)) => {
+            format!("NACL {} blocks the {p} reply", acl.id)
+        }
+        Some(p) => format!("NACL {} blocks the reply ({p})", acl.id),
+        None => format!("NACL {} does not let it in from the internet", acl.id),
     })
 }
 
 /// Whether (`protocol`, L4 `[lo, hi]`) reaches ENI `eni` from the internet now: instance
-/// running, a public address of the family, a default route to an internet gateway
-/// attached to the VPC, and the subnet's NACL letting it in and the reply out (a subnet
-/// without an exported NACL is assumed to have the default allow-all one).
+/// running, a public address of the family, some public client whose reply the most
+/// specific route sends to an internet gateway attached to the VPC, and the subnet's
+/// NACL letting it in from such a client and the reply out (a subnet without an
+/// exported NACL is assumed to have the default allow-all one).
 ///
 /// This is a deliberately small stand-in for the reach engine (`eval::reach`, issue 4)
 /// and is to be replaced by it.
@@ -1111,15 +1328,17 @@ pub fn internet_path(
     };
     match stat {
         StaticPath::Blocked(why) => PathStatus::Nominal(why.clone()),
-        StaticPath::Open { nacl: None, detail } => {
-            PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)"))
-        }
+        StaticPath::Open {
+            nacl: None, detail, ..
+        } => PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)")),
         &StaticPath::Open {
             nacl: Some(n),
+            table,
+            ref clients,
             ref detail,
         } => {
             let acl = &ctx.topo.network_acls[n];
-            let key = (n, family, protocol, lo, hi);
+            let key = (n, table, family, protocol, lo, hi);
             let known = ctx
                 .exposures
                 .nacl_verdicts
@@ -1127,7 +1346,7 @@ pub fn internet_path(
                 .ok()
                 .and_then(|m| m.get(&key).cloned());
             let verdict = known.unwrap_or_else(|| {
-                let v = nacl_path(acl, family, protocol, lo, hi);
+                let v = nacl_path(acl, family, protocol, lo, hi, clients);
                 if let Ok(mut m) = ctx.exposures.nacl_verdicts.lock() {
                     m.insert(key, v.clone());
                 }
@@ -1205,24 +1424,33 @@ mod tests {
         let mut protocols: Vec<Protocol> = contribs.iter().map(|c| c.protocol).collect();
         protocols.sort_unstable();
         protocols.dedup();
-        let all_world = {
+        let all_world = |with_assumed: bool| {
             let all: Vec<&Contrib<T>> = contribs
                 .iter()
                 .copied()
                 .filter(|c| c.protocol == Protocol::All)
+                .filter(|c| with_assumed || c.assumed.is_none())
                 .collect();
             !all.is_empty() && union_all(all.iter().map(|c| &c.set)).covers(world)
         };
         for &p in &protocols {
-            // Protocol -1 already world: the specific protocols add nothing to report.
-            if all_world && p != Protocol::All {
+            // Protocol -1 already world for certain: the specific protocols add nothing.
+            if all_world(false) && p != Protocol::All {
                 continue;
             }
+            // World by `-1` only with an assumption: left to the `-1` finding.
+            let guessed = |c: &Contrib<T>| all_world(true) && c.assumed.is_some();
             let items: Vec<&Contrib<T>> = contribs
                 .iter()
                 .copied()
-                .filter(|c| c.protocol == p || (p != Protocol::All && c.protocol == Protocol::All))
+                .filter(|c| {
+                    c.protocol == p
+                        || (p != Protocol::All && c.protocol == Protocol::All && !guessed(c))
+                })
                 .collect();
+            if items.is_empty() {
+                continue;
+            }
             let total = union_all(items.iter().map(|c| &c.set));
             if !total.covers(world) && T::size(&total) < broad_min {
                 continue;

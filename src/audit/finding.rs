@@ -77,8 +77,8 @@ impl FromStr for Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Exposure {
-    /// Public address, default route to an attached internet gateway, NACL lets it in
-    /// and the reply out, instance running.
+    /// Public address, the reply routed to an attached internet gateway, NACL lets it
+    /// in and the reply out, instance running.
     Effective,
     /// The groups allow it but something else blocks it today (reported one level lower).
     Nominal,

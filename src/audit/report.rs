@@ -226,6 +226,14 @@ fn all_open(world: &[&ExposedRange], family: Family, protocol: Protocol) -> bool
 /// The pieces a selection reports for one subject's segments.
 fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Piece> {
     let world: Vec<&ExposedRange> = ranges.iter().filter(|r| r.reach == Reach::World).collect();
+    // World for certain: not by assuming that a prefix list of unknown entries is
+    // public. What is all open only by such an assumption is SG005's, with the
+    // assumption said; the other checks still report what rules open for certain.
+    let certain: Vec<&ExposedRange> = world
+        .iter()
+        .copied()
+        .filter(|r| r.assumed.is_empty())
+        .collect();
     let families = [Family::V4, Family::V6];
     let mut out = Vec::new();
     match select {
@@ -247,11 +255,13 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
             for f in families {
                 for entry in ctx.config.catalogue.iter().filter(|e| e.category == cat) {
                     let p = entry.protocol;
-                    if all_open(&world, f, Protocol::All) || all_open(&world, f, p) {
+                    if all_open(&certain, f, Protocol::All) || all_open(&certain, f, p) {
                         continue;
                     }
+                    let guessed = all_open(&world, f, Protocol::All) || all_open(&world, f, p);
+                    let from = if guessed { &certain } else { &world };
                     let (a, b) = (entry.ports.lo(), entry.ports.hi());
-                    let hits: Vec<&&ExposedRange> = world
+                    let hits: Vec<&&ExposedRange> = from
                         .iter()
                         .filter(|s| s.family == f && s.protocol == p && s.lo <= b && s.hi >= a)
                         .collect();
@@ -273,9 +283,10 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
         }
         Select::Other => {
             for f in families {
-                if all_open(&world, f, Protocol::All) {
+                if all_open(&certain, f, Protocol::All) {
                     continue;
                 }
+                let guessed_all = all_open(&world, f, Protocol::All);
                 let mut protos: Vec<Protocol> = world
                     .iter()
                     .filter(|s| s.family == f)
@@ -284,14 +295,19 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                 protos.sort_unstable();
                 protos.dedup();
                 for p in protos {
-                    if p == Protocol::All || (p.has_ports() && all_open(&world, f, p)) {
+                    if p == Protocol::All || (p.has_ports() && all_open(&certain, f, p)) {
                         continue;
                     }
-                    let segs: Vec<&ExposedRange> = world
+                    let guessed = guessed_all || (p.has_ports() && all_open(&world, f, p));
+                    let from = if guessed { &certain } else { &world };
+                    let segs: Vec<&ExposedRange> = from
                         .iter()
                         .filter(|s| s.family == f && s.protocol == p)
                         .copied()
                         .collect();
+                    if segs.is_empty() {
+                        continue;
+                    }
                     for piece in merge(&segs) {
                         let mut left = vec![(piece.lo, piece.hi)];
                         if p.has_ports() {

@@ -609,7 +609,7 @@ fn packet_text(p: &Packet) -> String {
 }
 
 /// The reply of an ICMP query message, if it has one.
-fn icmp_reply(protocol: Protocol, ty: u8) -> Option<u8> {
+pub(crate) fn icmp_reply(protocol: Protocol, ty: u8) -> Option<u8> {
     match (protocol, ty) {
         (Protocol::Icmp, 8) => Some(0),
         (Protocol::Icmp, 13) => Some(14),

@@ -13,8 +13,8 @@ declare_check! {
     /// uses counts (UDP or GRE open to the world is not SSH exposure); protocol `-1`
     /// counts for every protocol.
     ///
-    /// **Effective** findings (public address, default route to an internet gateway, NACL
-    /// lets it in and the reply out, instance running) keep the default severity;
+    /// **Effective** findings (public address, the reply routed to an internet gateway,
+    /// NACL lets it in and the reply out, instance running) keep the default severity;
     /// **nominal** ones (something else blocks it today, or the group is attached to
     /// nothing) are one level lower.
     ///

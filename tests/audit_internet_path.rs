@@ -1,0 +1,239 @@
+//! Effective vs nominal exposure: the internet path the audit works out for an exposed
+//! interface (public address, the most specific route for the client's reply, a NACL
+//! that lets the traffic in and its reply out) on the cases where a shortcut goes
+//! wrong: protocol `-1` behind a NACL that admits one protocol, routes more specific
+//! than `/0`, NACL entries that hold public space without starting in it, ICMP replies
+//! by type, and a certain world-open rule beside a prefix list of unknown entries.
+
+use sgcheck::audit::{AuditConfig, AuditReport, Exposure, Finding, audit};
+use sgcheck::ingest::ingest_bytes;
+
+/// A public subnet (`rtb-pub` holds `routes`; `acl-1` holds `nacl` when given) with one
+/// running instance `i-1` whose interface `eni-1` (public 54.1.2.3) carries `sg-a`, which
+/// holds `rules`.
+fn model(routes: &str, nacl: &str, rules: &str) -> String {
+    let mut m = String::from(
+        "vpc vpc-1 cidr 10.0.0.0/16, 2600:1f18:1::/56\n\
+         igw igw-1 vpc vpc-1\n\
+         subnet subnet-pub vpc vpc-1 cidr 10.0.1.0/24 ipv6 2600:1f18:1:1::/64 az us-east-1a\n\
+         route-table rtb-pub vpc vpc-1 subnets subnet-pub\n  route 10.0.0.0/16 via local\n",
+    );
+    for r in routes.lines().filter(|l| !l.trim().is_empty()) {
+        m.push_str(&format!("  route {}\n", r.trim()));
+    }
+    if !nacl.trim().is_empty() {
+        m.push_str("nacl acl-1 vpc vpc-1 subnets subnet-pub\n");
+        for e in nacl.lines().filter(|l| !l.trim().is_empty()) {
+            m.push_str(&format!("  {}\n", e.trim()));
+        }
+    }
+    m.push_str("group sg-a vpc vpc-1\n");
+    for r in rules.lines().filter(|l| !l.trim().is_empty()) {
+        m.push_str(&format!("  {}\n", r.trim()));
+    }
+    m.push_str(
+        "instance i-1 state running subnet subnet-pub az us-east-1a\n  \
+         eni eni-1 subnet subnet-pub ip 10.0.1.10 public 54.1.2.3 ipv6 2600:1f18:1:1::10 \
+         groups sg-a index 0\n",
+    );
+    m
+}
+
+fn findings(text: &str) -> AuditReport {
+    let ingest = ingest_bytes("t.sg", text.as_bytes());
+    let errors: Vec<String> = ingest.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        ingest
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != sgcheck::model::Severity::Error),
+        "{errors:?}\n{text}"
+    );
+    audit(&ingest.topology, &AuditConfig::default())
+}
+
+/// The one finding of `code` about `eni-1`, its exposure and message.
+fn one(text: &str, code: &str) -> (Exposure, String) {
+    let found = findings(text).findings;
+    let mine: Vec<&Box<Finding>> = found
+        .iter()
+        .filter(|f| f.code == code && f.resource == "eni-1")
+        .collect();
+    assert_eq!(mine.len(), 1, "{code}: {found:#?}");
+    (
+        mine[0].exposure.expect("an exposure finding"),
+        mine[0].message.clone(),
+    )
+}
+
+const ROUTES: &str = "0.0.0.0/0 via igw-1\n::/0 via igw-1";
+
+/// Protocol `-1` open to the world is effective when the NACL lets any protocol in and
+/// its reply out, not only TCP.
+#[test]
+fn all_protocols_behind_a_nacl_that_admits_one_protocol() {
+    for (nacl, effective) in [
+        (
+            "in 100 allow udp 0-65535 from 0.0.0.0/0\nout 100 allow udp 1024-65535 to 0.0.0.0/0",
+            true,
+        ),
+        // ESP (protocol 50) has no ports and no ephemeral reply.
+        (
+            "in 100 allow 50 from 0.0.0.0/0\nout 100 allow 50 to 0.0.0.0/0",
+            true,
+        ),
+        // A protocol no entry names falls to the catch-all.
+        (
+            "in 100 deny tcp 0-65535 from 0.0.0.0/0\nin 200 allow all from 0.0.0.0/0\n\
+             out 100 allow all to 0.0.0.0/0",
+            true,
+        ),
+        // UDP let in, its reply not let out; nothing else in.
+        (
+            "in 100 allow udp 0-65535 from 0.0.0.0/0\nout 100 allow tcp 1024-65535 to 0.0.0.0/0",
+            false,
+        ),
+        (
+            "in 100 allow tcp 22 from 10.0.0.0/8\nout 100 allow all to 0.0.0.0/0",
+            false,
+        ),
+    ] {
+        let text = model(ROUTES, nacl, "in all from 0.0.0.0/0");
+        let (exposure, message) = one(&text, "SG005");
+        let want = if effective {
+            Exposure::Effective
+        } else {
+            Exposure::Nominal
+        };
+        assert_eq!(exposure, want, "{nacl}: {message}");
+    }
+    // The reply refused is said for the protocol that got in.
+    let text = model(
+        ROUTES,
+        "in 100 allow udp 0-65535 from 0.0.0.0/0\nout 100 allow tcp 1024-65535 to 0.0.0.0/0",
+        "in all from 0.0.0.0/0",
+    );
+    assert!(one(&text, "SG005").1.contains("blocks the reply"));
+}
+
+/// The reply follows the most specific route for the client's address: `/0` to the
+/// gateway does not help when both `/1` halves go elsewhere, and two `/1` halves to the
+/// gateway serve as well as `/0`.
+#[test]
+fn the_most_specific_route_decides() {
+    let cases = [
+        (
+            "0.0.0.0/0 via igw-1\n0.0.0.0/1 via nat-1\n128.0.0.0/1 via nat-1",
+            Exposure::Nominal,
+            "more specific routes send them elsewhere",
+        ),
+        (
+            "0.0.0.0/1 via igw-1\n128.0.0.0/1 via igw-1",
+            Exposure::Effective,
+            "0.0.0.0/1, 128.0.0.0/1 via igw-1, no NACL",
+        ),
+        // Half the internet still gets the reply.
+        (
+            "0.0.0.0/0 via igw-1\n0.0.0.0/1 via nat-1",
+            Exposure::Effective,
+            "0.0.0.0/0 via igw-1 (part of the internet",
+        ),
+        (
+            "0.0.0.0/0 via igw-1",
+            Exposure::Effective,
+            "0.0.0.0/0 via igw-1, no NACL",
+        ),
+        (
+            "0.0.0.0/0 via nat-1",
+            Exposure::Nominal,
+            "0.0.0.0/0 in rtb-pub goes to nat-1, not an internet gateway",
+        ),
+        (
+            "",
+            Exposure::Nominal,
+            "route table rtb-pub has no 0.0.0.0/0 route",
+        ),
+    ];
+    for (routes, want, said) in cases {
+        let (exposure, message) = one(&model(routes, "", "in tcp 22 from 0.0.0.0/0"), "SG001");
+        assert_eq!(exposure, want, "{routes}: {message}");
+        assert!(message.contains(said), "{routes}: {message}");
+    }
+    // Where more specific routes take only part of the internet elsewhere, the NACL is
+    // asked about clients whose replies do reach the gateway.
+    let routes = "0.0.0.0/0 via igw-1\n0.0.0.0/1 via nat-1";
+    for (from, want) in [
+        ("0.0.0.0/1", Exposure::Nominal),
+        ("128.0.0.0/1", Exposure::Effective),
+    ] {
+        let nacl =
+            format!("in 100 allow tcp 22 from {from}\nout 100 allow tcp 1024-65535 to 0.0.0.0/0");
+        let (exposure, message) = one(&model(routes, &nacl, "in tcp 22 from 0.0.0.0/0"), "SG001");
+        assert_eq!(exposure, want, "{from}: {message}");
+    }
+}
+
+/// A NACL entry whose block starts in private or reserved space still lets in the
+/// public addresses it holds.
+#[test]
+fn nacl_entries_holding_public_space_past_their_start() {
+    for from in ["192.0.0.0/2", "10.0.0.0/7", "224.0.0.0/3"] {
+        let nacl =
+            format!("in 100 allow tcp 22 from {from}\nout 100 allow tcp 1024-65535 to 0.0.0.0/0");
+        let (exposure, message) = one(&model(ROUTES, &nacl, "in tcp 22 from 0.0.0.0/0"), "SG001");
+        // 224.0.0.0/3 is multicast and reserved space only: no public client.
+        let want = if from == "224.0.0.0/3" {
+            Exposure::Nominal
+        } else {
+            Exposure::Effective
+        };
+        assert_eq!(exposure, want, "{from}: {message}");
+    }
+}
+
+/// ICMP replies by type: an echo or timestamp request needs its reply let out, an
+/// error message needs none; the message names ICMP, not ephemeral ports.
+#[test]
+fn icmp_replies_follow_the_type() {
+    let nacl = "in 100 allow icmp all from 0.0.0.0/0\nout 100 allow icmp 0 to 0.0.0.0/0";
+    for (rule, want) in [
+        ("in icmp 8 from 0.0.0.0/0", Exposure::Effective),
+        ("in icmp 13 from 0.0.0.0/0", Exposure::Nominal),
+        ("in icmp 3:4 from 0.0.0.0/0", Exposure::Effective),
+    ] {
+        let (exposure, message) = one(&model(ROUTES, nacl, rule), "SG006");
+        assert_eq!(exposure, want, "{rule}: {message}");
+        assert!(!message.contains("ephemeral"), "{rule}: {message}");
+    }
+    let nacl = "in 100 allow icmp all from 0.0.0.0/0\nout 100 allow icmp 14 to 0.0.0.0/0";
+    let (exposure, _) = one(&model(ROUTES, nacl, "in icmp 13 from 0.0.0.0/0"), "SG006");
+    assert_eq!(exposure, Exposure::Effective);
+}
+
+/// A certain world-open SSH rule is reported as SG001 even where a rule of protocol
+/// `-1` or `tcp` all ports from a prefix list of unknown entries is assumed public
+/// (that assumption is SG005's, said in its message).
+#[test]
+fn assumed_prefix_lists_do_not_hide_certain_exposure() {
+    for open in ["in all from pl-unk", "in tcp all from pl-unk"] {
+        let text = format!(
+            "prefix-list pl-unk name \"partners\" max 10 family ipv4 unknown\n{}",
+            model(ROUTES, "", &format!("{open}\nin tcp 22 from 0.0.0.0/0"))
+        );
+        let found = findings(&text).findings;
+        let codes: Vec<(&str, Option<(u16, u16)>)> = found
+            .iter()
+            .filter(|f| f.resource == "eni-1")
+            .map(|f| (f.code, f.ports))
+            .collect();
+        assert!(
+            codes.contains(&("SG001", Some((22, 22)))),
+            "{open}: {codes:?}"
+        );
+        let sg005: Vec<&Box<Finding>> = found.iter().filter(|f| f.code == "SG005").collect();
+        assert_eq!(sg005.len(), 1, "{open}: {codes:?}");
+        assert!(sg005[0].message.contains("assuming prefix list pl-unk"));
+        // Nothing else is reported on the strength of the assumption alone.
+        assert_eq!(codes.len(), 2, "{open}: {codes:?}");
+    }
+}
