@@ -6,10 +6,13 @@ use crate::net::Direction;
 
 declare_check! {
     /// ## What it does
-    /// For each network interface, multiplies the number of its groups by the largest
-    /// rule count of any of them (per direction and family, counted as in SG015) and
-    /// reports a product above 1000, the limit AWS sets on rules-per-group quota ×
-    /// groups-per-interface quota.
+    /// For each network interface, multiplies the number of its distinct groups (as
+    /// SG016 counts them) by the largest rule count of any of them (per direction and
+    /// family, counted as in SG015) and reports a product above 1000, the limit AWS sets
+    /// on rules-per-group quota × groups-per-interface quota. Groups the interface
+    /// carries that are not in the export count as groups, but their rule counts are
+    /// unknown: the largest is taken over the exported ones, and the finding says how
+    /// many were not exported (the real product is at least the one reported).
     ///
     /// ## Why is this bad?
     /// Such a combination cannot be configured with any valid pair of quotas: either the
@@ -33,11 +36,20 @@ declare_check! {
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     let mut max_rules: Vec<Option<u64>> = vec![None; ctx.topo.security_groups.len()];
+    let mut ids: Vec<&str> = Vec::new();
     for (i, e) in ctx.topo.enis.iter().enumerate() {
         let gs = &ctx.eni_groups[i];
         if gs.is_empty() {
             continue;
         }
+        // Every group on the interface counts, exported or not (as in SG016); the
+        // exported ones are distinct ids among them.
+        ids.clear();
+        ids.extend(e.groups.iter().map(|g| g.as_str()));
+        ids.sort_unstable();
+        ids.dedup();
+        let n = ids.len().max(gs.len());
+        let unexported = n - gs.len();
         let mut worst = (0u64, 0u32);
         for &g in gs {
             let m = *max_rules[g as usize].get_or_insert_with(|| {
@@ -55,16 +67,20 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 worst = (m, g);
             }
         }
-        let product = worst.0 * gs.len() as u64;
+        let product = worst.0 * n as u64;
         if product > 1000 {
+            let unknown = match unexported {
+                0 => String::new(),
+                1 => " (1 of them is not in the export: its rule count is unknown)".to_string(),
+                k => format!(" ({k} of them are not in the export: their rule counts are unknown)"),
+            };
             out.push(
                 Finding::new(
                     CODE,
                     e.id.to_string(),
                     format!(
-                        "{} carries {} groups and {} has {} rules in one direction and family: {} > 1000",
+                        "{} carries {n} groups{unknown} and {} has {} rules in one direction and family: {} > 1000",
                         e.id,
-                        gs.len(),
                         ctx.group(worst.1).id,
                         worst.0,
                         product

@@ -6,7 +6,8 @@ use crate::model::{Instance, Volume};
 declare_check! {
     /// ## What it does
     /// Reports EBS attachments AWS does not allow: a volume attached to several instances
-    /// without Multi-Attach; Multi-Attach enabled on a type other than io1/io2; a
+    /// without Multi-Attach; Multi-Attach enabled on a type other than io1/io2 (a
+    /// volume whose type the export does not give is not judged on its type); a
     /// Multi-Attach volume used as an instance's root (boot) volume; more than 16
     /// instances on one Multi-Attach volume. Attachments in state `detached` do not
     /// count.
@@ -73,8 +74,10 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             );
         }
         if v.multi_attach {
-            let ty = v.volume_type.as_deref().unwrap_or("unknown");
-            if !matches!(ty, "io1" | "io2") {
+            // Not a guess: a volume of unknown type is not judged on its type.
+            if let Some(ty) = v.volume_type.as_deref()
+                && !matches!(ty, "io1" | "io2")
+            {
                 push(
                     "type",
                     format!(

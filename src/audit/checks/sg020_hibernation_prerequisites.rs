@@ -1,4 +1,4 @@
-//! SG020: Hibernation with an unencrypted or too small root volume.
+//! SG020: Hibernation with an unencrypted, too small or unsupported root volume.
 
 use super::prelude::*;
 use crate::audit::instance_ram::ram_gib;
@@ -6,24 +6,33 @@ use crate::audit::instance_ram::ram_gib;
 declare_check! {
     /// ## What it does
     /// For instances with hibernation configured, checks the prerequisites that the
-    /// export shows: an EBS root volume, encrypted, at least as large as the instance's
-    /// RAM, and RAM below 150 GiB. RAM comes from an embedded table of common instance
-    /// types; for a type not in the table the finding says so (info) instead of guessing.
+    /// export shows: an EBS root volume, encrypted, of type gp2, gp3, io1 or io2, larger
+    /// than the instance's RAM, and RAM below 150 GiB.
+    ///
+    /// The root volume must hold the RAM contents plus the OS and applications, so one
+    /// no larger than RAM is certainly too small; how much more the OS and applications
+    /// need is not checked. RAM comes from an embedded table of common instance types;
+    /// for a type not in the table the finding says so (info) instead of guessing. A root
+    /// of type `standard` (magnetic), `st1` or `sc1` is reported; a root whose type the
+    /// export does not give (or names a type sgcheck does not know) is not judged on its
+    /// type.
     ///
     /// ## Why is this bad?
     /// Hibernation writes RAM to the root volume: unencrypted, the memory image (keys,
-    /// secrets) lands on disk in clear; too small, hibernation fails and the instance
-    /// stops instead.
+    /// secrets) lands on disk in clear; too small or of an unsupported type, hibernation
+    /// fails and the instance stops instead.
     ///
     /// ## Example
     /// ```text
     /// instance i-1 type m5.large hibernation
     ///   volume vol-root 8GiB gp3 root     # unencrypted, 8 GiB < 8 GiB RAM + OS
+    /// instance i-2 type m5.large hibernation
+    ///   volume vol-mag 30GiB standard encrypted root   # magnetic: not supported
     /// ```
     ///
     /// ## Remediation
-    /// Launch from an encrypted AMI/root volume sized for RAM plus the OS, or disable
-    /// hibernation (only possible at launch).
+    /// Launch from an encrypted gp2, gp3, io1 or io2 AMI/root volume sized for RAM plus
+    /// the OS, or disable hibernation (only possible at launch).
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html>
@@ -31,7 +40,7 @@ declare_check! {
         code: "SG020",
         name: "hibernation-prerequisites",
         severity: Medium,
-        summary: "Hibernation with an unencrypted or too small root volume",
+        summary: "Hibernation with an unencrypted, too small or unsupported root volume",
     }
 }
 
@@ -86,6 +95,22 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 None,
             );
         }
+        // Not a guess: a root of unknown type (or of a type not listed here) is not
+        // judged on its type.
+        if let Some(vt) = root.volume_type.as_deref()
+            && ["standard", "st1", "sc1"]
+                .iter()
+                .any(|t| vt.eq_ignore_ascii_case(t))
+        {
+            push(
+                "root-volume-type",
+                format!(
+                    "{} has hibernation configured but its root {} is of type {vt}; hibernation needs gp2, gp3, io1 or io2",
+                    i.id, root.id
+                ),
+                None,
+            );
+        }
         let ty = i.instance_type.as_deref().unwrap_or("unknown");
         match ram_gib(ty) {
             None => push(
@@ -105,13 +130,20 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 None,
             ),
             Some(ram) => {
+                // The root holds RAM plus the OS and applications: one no larger than
+                // RAM is too small (how much more is needed is not known here).
                 if let Some(size) = root.size_gib
-                    && (size as f64) < ram
+                    && (size as f64) <= ram
                 {
+                    let than = if (size as f64) < ram {
+                        "smaller than RAM"
+                    } else {
+                        "only the size of RAM"
+                    };
                     push(
                         "root-size",
                         format!(
-                            "{} ({ty}, {ram} GiB RAM) has hibernation configured but its root {} is {size} GiB, smaller than RAM",
+                            "{} ({ty}, {ram} GiB RAM) has hibernation configured but its root {} is {size} GiB, {than}; it must hold the RAM contents plus the OS and applications",
                             i.id, root.id
                         ),
                         None,

@@ -1,20 +1,23 @@
-//! SG022: Elastic IP not associated, or on a stopped instance (billed).
+//! SG022: Elastic IP not associated, or on a stopped instance or unattached interface (billed).
 
 use super::prelude::*;
 use crate::model::InstanceState;
 
 declare_check! {
     /// ## What it does
-    /// Reports Elastic IPs that are not associated with anything, or associated with a
-    /// stopped instance.
+    /// Reports Elastic IPs that are not associated with anything, associated with a
+    /// stopped (or stopping) instance, or associated with a network interface that is
+    /// attached to nothing (status `available`, no attachment other than `detached`).
     ///
     /// ## Why is this bad?
-    /// Both are billed by the hour while serving no traffic; an idle address that a DNS
-    /// record still points to can also be released and reused by someone else.
+    /// All three are billed by the hour while serving no traffic; an idle address that
+    /// a DNS record still points to can also be released and reused by someone else.
     ///
     /// ## Example
     /// ```text
     /// eip 198.51.100.7 eipalloc-1 domain vpc     # no association
+    /// eni eni-spare subnet subnet-1 ip 10.0.1.7 eip 198.51.100.8 eipalloc-2 status available
+    /// eip 198.51.100.8 eipalloc-2 eipassoc-2 eni eni-spare domain vpc   # interface attached to nothing
     /// ```
     ///
     /// ## Remediation
@@ -26,7 +29,7 @@ declare_check! {
         code: "SG022",
         name: "idle-elastic-ip",
         severity: Low,
-        summary: "Elastic IP not associated, or on a stopped instance (billed)",
+        summary: "Elastic IP not associated, or on a stopped instance or unattached interface (billed)",
     }
 }
 
@@ -47,6 +50,20 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 a.key(),
                 i.id,
                 i.state
+            )
+        } else if a.instance.is_none()
+            && let Some(eid) = &a.eni
+            && let Some(e) = ctx.lookup.eni(eid.as_str(), Some(&a.scope))
+            && e.status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("available"))
+            // An attachment (not `detached`) wins over a contradicting `available`.
+            && (e.attachment.as_ref()).is_none_or(|at| at.status.as_deref() == Some("detached"))
+        {
+            format!(
+                "Elastic IP {}{ip} is associated with {}, a network interface attached to nothing (status available); it is billed while unused",
+                a.key(),
+                e.id
             )
         } else {
             continue;
