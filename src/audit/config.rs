@@ -564,7 +564,13 @@ impl AuditConfig {
             if cat.replace {
                 self.catalogue = ports;
             } else {
-                self.catalogue.extend(ports);
+                // An entry for the same protocol and ports overrides the one before it
+                // (else both report the same traffic, with one fingerprint).
+                for p in ports {
+                    self.catalogue
+                        .retain(|e| (e.protocol, e.ports) != (p.protocol, p.ports));
+                    self.catalogue.push(p);
+                }
             }
             if cat.version != 0 {
                 self.catalogue_version = cat.version;
@@ -912,6 +918,22 @@ expires = 2030-01-01
         assert_eq!(c.broad_prefix_v4, 10);
         assert_eq!(c.world_ports.len(), 1);
         assert!(c.catalogue.iter().any(|p| p.service == "Jupyter"));
+        // An entry for the bundled entry's protocol and ports overrides it, once.
+        let ssh = |c: &AuditConfig| -> Vec<(String, Category)> {
+            (c.catalogue.iter())
+                .filter(|p| p.protocol == Protocol::Tcp && p.ports.lo() == 22 && p.ports.hi() == 22)
+                .map(|p| (p.service.clone(), p.category))
+                .collect()
+        };
+        assert_eq!(ssh(&c).len(), 1);
+        let before = c.catalogue.len();
+        c.apply_toml(
+            "[[risky_ports.port]]\nservice = \"x\"\nprotocol = \"tcp\"\nports = \"22\"\ncategory = \"database\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(ssh(&c), [("x".to_string(), Category::Database)]);
+        assert_eq!(c.catalogue.len(), before);
         assert!(c.suppressions[0].matches("SG001", "eni-123"));
         assert_eq!(c.suppressions[0].expires.unwrap().to_string(), "2030-01-01");
         for bad in [
