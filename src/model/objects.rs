@@ -838,6 +838,21 @@ pub struct PrefixList {
     pub origin: Origin,
 }
 
+impl PrefixList {
+    /// The address family: as declared, else the one all known entries share
+    /// (describe-prefix-lists gives no family; its `Cidrs` tell).
+    pub fn address_family(&self) -> Option<Family> {
+        self.family.or_else(|| {
+            let entries = self.entries.as_ref()?;
+            let first = entries.first()?.cidr.family();
+            entries
+                .iter()
+                .all(|e| e.cidr.family() == first)
+                .then_some(first)
+        })
+    }
+}
+
 /// A flow expectation from the DSL: `expect allow internet -> i-web 443/tcp`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Expectation {

@@ -46,7 +46,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 Peer::PrefixList { id } => ctx
                     .lookup
                     .prefix_list(id.as_str(), Some(&g.scope))
-                    .and_then(|p| p.family),
+                    .and_then(|p| p.address_family()),
                 Peer::Group(_) => None,
             };
             let wrong = match (r.protocol, fam) {

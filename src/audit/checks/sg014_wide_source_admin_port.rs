@@ -8,7 +8,8 @@ declare_check! {
     /// ## What it does
     /// Reports inbound rules that open a remote-admin port (the catalogue's `admin`
     /// entries: SSH, RDP, WinRM, …) to a wide block: shorter than `/16` for IPv4 or `/48`
-    /// for IPv6 (configurable), private or public. `/0` is left to SG001.
+    /// for IPv6 (configurable), private or public. A block holding all public space of its
+    /// family (`/0`, or `2000::/3` for IPv6) is the whole internet: left to SG001.
     ///
     /// ## Why is this bad?
     /// Admin access from "all of 10.0.0.0/8" lets any compromised host in any VPC, VPN or
@@ -34,6 +35,17 @@ declare_check! {
     }
 }
 
+/// Whether `cidr` holds all public space of its family (SG001's, as the world).
+fn whole_internet(cidr: &crate::net::Cidr) -> bool {
+    use crate::index::intervals::IntervalSet;
+    let space = crate::audit::exposure::public_space();
+    match (cidr.v4_range(), cidr.v6_range()) {
+        (Some(r), _) => IntervalSet::from_ranges([(r.lo(), r.hi())]).covers(&space.v4),
+        (_, Some(r)) => IntervalSet::from_ranges([(r.lo(), r.hi())]).covers(&space.v6),
+        _ => false,
+    }
+}
+
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     let admin: Vec<_> = ctx
         .config
@@ -50,7 +62,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 Family::V4 => ctx.config.wide_source_prefix_v4,
                 Family::V6 => ctx.config.wide_source_prefix_v6,
             };
-            if cidr.prefix_len() == 0 || cidr.prefix_len() >= limit {
+            if cidr.prefix_len() >= limit || whole_internet(cidr) {
                 continue;
             }
             let mut services: Vec<&str> = admin

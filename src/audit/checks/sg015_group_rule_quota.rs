@@ -78,7 +78,7 @@ pub(crate) fn buckets(ctx: &AuditCtx<'_>, g: &SecurityGroup, dir: Direction) -> 
                             .or(p.entries.as_ref().map(|e| e.len() as u64))
                     })
                     .unwrap_or(1);
-                match pl.and_then(|p| p.family) {
+                match pl.and_then(|p| p.address_family()) {
                     Some(Family::V4) => v4 += cost,
                     Some(Family::V6) => v6 += cost,
                     None => {
