@@ -341,12 +341,26 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                     .collect();
                 protos.sort_unstable();
                 protos.dedup();
+                // A piece of one protocol that only protocol `-1` rules open is the `-1`
+                // piece's finding again (it holds the same rules, so it is as broad):
+                // not reported twice.
+                let by_all_only = |s: &ExposedRange| {
+                    s.protocol != Protocol::All
+                        && s.contributors.iter().filter(|c| s.holds(c)).all(|c| {
+                            let (g, r) = c.rule;
+                            ctx.group(g).ingress[r as usize].protocol == Protocol::All
+                        })
+                };
                 for p in protos {
                     let segs: Vec<&ExposedRange> = ranges
                         .iter()
                         .filter(|s| s.family == f && s.protocol == p && s.reach == Reach::Broad)
                         .collect();
-                    out.extend(merge(&segs));
+                    out.extend(merge(&segs).into_iter().filter(|piece| {
+                        segs.iter()
+                            .filter(|s| piece.lo <= s.lo && s.hi <= piece.hi)
+                            .any(|s| !by_all_only(s))
+                    }));
                 }
             }
         }

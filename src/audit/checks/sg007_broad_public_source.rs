@@ -7,7 +7,8 @@ declare_check! {
     /// Reports ports whose allowed public sources add up to a large part of the internet
     /// without being all of it: at least a `/8` of public IPv4 (`broad_prefix_v4`) or a
     /// `/32` of global IPv6 (`broad_prefix_v6`), counted over the union of the rules on
-    /// the interface after removing private and reserved space.
+    /// the interface after removing private and reserved space. A piece of one protocol
+    /// that only protocol `-1` rules open is left to the `-1` finding.
     ///
     /// ## Why is this bad?
     /// A `/1` or a list of `/8`s is the internet for an attacker's purposes, but escapes
