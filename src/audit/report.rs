@@ -52,14 +52,20 @@ fn write_traffic(out: &mut String, protocol: Protocol, lo: u16, hi: u16) {
         Protocol::Number(n) => write!(out, "protocol {n}"),
         Protocol::Icmp | Protocol::Icmpv6 => {
             let (tl, th) = (lo >> 8, hi >> 8);
+            let (cl, ch) = (lo & 0xff, hi & 0xff);
+            let whole = cl == 0 && ch == 0xff;
             if lo == 0 && hi == u16::MAX {
                 write!(out, "{protocol} (all types)")
-            } else if tl == th && (lo & 0xff) == 0 && (hi & 0xff) == 0xff {
+            } else if tl == th && whole {
                 write!(out, "{protocol} type {tl}")
             } else if lo == hi {
-                write!(out, "{protocol} type {tl} code {}", lo & 0xff)
-            } else {
+                write!(out, "{protocol} type {tl} code {cl}")
+            } else if tl == th {
+                write!(out, "{protocol} type {tl} codes {cl}-{ch}")
+            } else if whole {
                 write!(out, "{protocol} types {tl}-{th}")
+            } else {
+                write!(out, "{protocol} type {tl} code {cl} to type {th} code {ch}")
             }
         }
         _ if lo == hi => write!(out, "{protocol} {lo}"),
@@ -574,6 +580,19 @@ fn finding(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// ICMP ranges say their codes where they do not hold whole types.
+    #[test]
+    fn icmp_traffic_names_codes() {
+        let icmp = |lo: u16, hi: u16| traffic_text(Protocol::Icmp, lo, hi);
+        assert_eq!(icmp(0, u16::MAX), "icmp (all types)");
+        assert_eq!(icmp(0x0800, 0x08ff), "icmp type 8");
+        assert_eq!(icmp(0x0304, 0x0304), "icmp type 3 code 4");
+        assert_eq!(icmp(0x0303, 0x0304), "icmp type 3 codes 3-4");
+        assert_eq!(icmp(0x0b00, 0x0cff), "icmp types 11-12");
+        assert_eq!(icmp(0x0500, 0x0600), "icmp type 5 code 0 to type 6 code 0");
+        assert_eq!(traffic_text(Protocol::Tcp, 22, 22), "tcp 22");
+    }
 
     proptest! {
         /// The count of contributing rules over a run of segments equals the size of
