@@ -97,6 +97,8 @@ struct Piece {
     label: Option<String>,
     /// Each cited rule opens it to the world on its own (see [`ExposedRange::alone`]).
     alone: bool,
+    /// Some of its segments are opened by one rule alone (the others by several).
+    partly_alone: bool,
 }
 
 impl Piece {
@@ -128,6 +130,7 @@ impl Piece {
             assumed,
             label,
             alone: hits.iter().all(|s| s.alone),
+            partly_alone: hits.iter().any(|s| s.alone),
         }
     }
 }
@@ -525,6 +528,9 @@ fn finding(
         }
     };
     match p.cited.len() {
+        n if n > 1 && select != Select::Broad && !p.alone && p.partly_alone => {
+            let _ = write!(message, " by {n} rules, together on part of it");
+        }
         n if n > 1 && select != Select::Broad && !p.alone => {
             let _ = write!(message, " by {n} rules together");
         }
