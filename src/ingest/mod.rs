@@ -134,6 +134,8 @@ pub struct Reader {
     sources: Vec<Source>,
     /// Scopes whose network interfaces a file listed.
     listed: Vec<Scope>,
+    /// Sections that are one page of a paginated listing (see [`aws::merge_pages`]).
+    pages: Vec<Origin>,
 }
 
 /// One input to read, in the order its results are kept.
@@ -184,6 +186,8 @@ struct Loaded {
     /// The scope whose network interfaces the file lists, if it lists them (see
     /// [`Topology::interfaces_unlisted`]).
     lists_interfaces: Option<Scope>,
+    /// Sections that are one page of a paginated listing.
+    pages: Vec<Origin>,
 }
 
 impl Reader {
@@ -225,11 +229,12 @@ impl Reader {
         self.topology.extend(l.topology);
         self.diagnostics.extend(l.diagnostics);
         self.listed.extend(l.lists_interfaces);
+        self.pages.extend(l.pages);
     }
 
     /// Merges objects seen in several files, validates, and returns the result.
     pub fn finish(mut self) -> Ingest {
-        aws::merge(&mut self.topology, &mut self.diagnostics);
+        aws::merge_pages(&mut self.topology, &mut self.diagnostics, &self.pages);
         self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
@@ -407,6 +412,7 @@ fn json_loaded(read: Result<aws::AwsDoc, Diagnostic>, source: &mut Source, l: &m
             source.format = SourceFormat::AwsJson;
             l.lists_interfaces = doc.lists_interfaces.then(|| source.scope.clone());
             source.sections = doc.sections;
+            l.pages = doc.pages;
             source.counts = doc.topology.counts();
             l.topology = doc.topology;
             l.diagnostics = doc.diagnostics;

@@ -8,10 +8,13 @@
 //!   are folded into their group. If the group was also described by `SecurityGroups`, the
 //!   first described copy is kept (name, VPC, description, origin) and, for each direction
 //!   that has rule records, its rules are replaced by the records (they carry rule ids);
-//!   an Info diagnostic says so. A direction with no records keeps the described rules. A
-//!   group known only from records becomes a group with only id and owner. Records with the
-//!   same `SecurityGroupRuleId` are kept once (silently if identical, with a Warning if
-//!   they differ).
+//!   an Info diagnostic says so. A direction with no records keeps the described rules.
+//!   When any of the group's records comes from one page of a paginated listing (a
+//!   section [`merge_pages`] is told of), the records are not the group's whole list:
+//!   they only add the rules the described group lacks (same direction, protocol, ports
+//!   and peer), and the Info says so. A group known only from records becomes a group
+//!   with only id and owner. Records with the same `SecurityGroupRuleId` are kept once
+//!   (silently if identical, with a Warning if they differ).
 //! - **ENIs** (describe-instances and describe-network-interfaces overlap by design): one
 //!   ENI per id; the fuller record's fields win, missing fields are filled from the other,
 //!   groups, private addresses (by address) and IPv6 addresses are unioned, the first
@@ -34,8 +37,17 @@ use crate::net::Direction;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-/// Merges duplicated objects in place (see the module docs).
+/// Merges duplicated objects in place (see the module docs), every section read being
+/// a whole listing: [`merge_pages`] with no pages.
 pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
+    merge_pages(topology, diagnostics, &[]);
+}
+
+/// Merges duplicated objects in place (see the module docs); `pages` are the sections
+/// read that are one page of a paginated listing, at their JSON paths
+/// ([`AwsDoc::pages`](super::AwsDoc::pages)): `describe-security-group-rules` records from
+/// them add rules to a described group, never replace its rules.
+pub fn merge_pages(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>, pages: &[Origin]) {
     // The first copy read is kept; a live describe-* copy goes before an AWS Config one,
     // which may lag behind the account.
     let t = &mut *topology;
@@ -49,7 +61,7 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
     config_last(&mut t.internet_gateways, |x| &x.origin);
     config_last(&mut t.volumes, |x| &x.origin);
     config_last(&mut t.addresses, |x| &x.origin);
-    merge_groups(&mut topology.security_groups, diagnostics);
+    merge_groups(&mut topology.security_groups, diagnostics, pages);
     merge_enis(&mut topology.enis, diagnostics);
     merge_instances(&mut topology.instances, diagnostics);
     merge_prefix_lists(&mut topology.prefix_lists, diagnostics);
@@ -318,7 +330,32 @@ fn is_rule_record(g: &SecurityGroup) -> bool {
     }
 }
 
-fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnostic>) {
+/// Whether a rule record was read from one of `pages` (its path is the section's, plus
+/// an index).
+fn on_page(record: &SecurityGroup, pages: &[Origin]) -> bool {
+    let Location::JsonPath { path } = &record.origin.location else {
+        return false;
+    };
+    let Some((section, _)) = path.rsplit_once('[') else {
+        return false;
+    };
+    pages.iter().any(|p| {
+        p.file == record.origin.file
+            && matches!(&p.location, Location::JsonPath { path } if path == section)
+    })
+}
+
+/// Whether two rules allow the same traffic (direction, protocol, ports and peer),
+/// whatever their ids, descriptions and origins.
+fn same_rule(a: &Rule, b: &Rule) -> bool {
+    a.direction == b.direction && a.protocol == b.protocol && a.l4 == b.l4 && a.peer == b.peer
+}
+
+fn merge_groups(
+    groups: &mut Vec<SecurityGroup>,
+    diagnostics: &mut Vec<Diagnostic>,
+    pages: &[Origin],
+) {
     if !groups.iter().any(is_rule_record) && all_distinct(groups, |g| (g.id.as_str(), &g.scope)) {
         return;
     }
@@ -352,6 +389,7 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
             groups.extend(base);
             continue;
         }
+        let paged = !pages.is_empty() && records.iter().any(|r| on_page(r, pages));
         // Fold the records, one rule each, deduplicated by rule id.
         let mut ingress: Vec<Rule> = Vec::new();
         let mut egress: Vec<Rule> = Vec::new();
@@ -391,6 +429,39 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
             }
         }
         match &mut base {
+            Some(g) if paged => {
+                // One page is not the group's list: its rules only add to the described.
+                let records_n = ingress.len() + egress.len();
+                let described = g.ingress.len() + g.egress.len();
+                let mut added = 0;
+                for rule in ingress.into_iter().chain(egress) {
+                    let list = match rule.direction {
+                        Direction::Ingress => &mut g.ingress,
+                        Direction::Egress => &mut g.egress,
+                    };
+                    if !list.iter().any(|r| same_rule(r, &rule)) {
+                        list.push(rule);
+                        added += 1;
+                    }
+                }
+                if g.owner.is_none() {
+                    g.owner = owner;
+                }
+                let from = first_record
+                    .as_ref()
+                    .map(|(_, _, o)| o.file.to_string())
+                    .unwrap_or_default();
+                diagnostics.push(Diagnostic::info(
+                    Some(g.origin.clone()),
+                    format!(
+                        "security group {}: {records_n} rules from describe-security-group-rules \
+                         ({from}) come from one page of a paginated listing, so they do not \
+                         replace the {described} rules described here: {added} of them not \
+                         described here are added",
+                        g.id
+                    ),
+                ));
+            }
             Some(g) => {
                 let replaced = [
                     (!ingress.is_empty()).then_some(g.ingress.len()),

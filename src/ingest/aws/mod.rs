@@ -114,7 +114,7 @@ mod chunked_tests;
 #[cfg(test)]
 mod tests;
 
-pub use merge::merge;
+pub use merge::{merge, merge_pages};
 
 use crate::model::{Diagnostic, Origin, Scope, Topology};
 use std::sync::Arc;
@@ -136,6 +136,9 @@ pub struct AwsDoc {
     pub sections: Vec<String>,
     /// Whether a section lists network interfaces (see [`raw::Body::lists_interfaces`]).
     pub lists_interfaces: bool,
+    /// The sections that are one page of a paginated listing (a non-empty `NextToken`
+    /// beside them), at their JSON paths: pass them to [`merge_pages`].
+    pub pages: Vec<Origin>,
 }
 
 /// Reads one JSON document (see the module docs for what is recognised).
@@ -180,6 +183,7 @@ fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Di
     Ok(AwsDoc {
         sections: section_names(&doc),
         lists_interfaces: lists_interfaces(&doc),
+        pages: pages(file, &doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
@@ -268,9 +272,18 @@ fn assemble(
         sections: section_names(&doc),
         // The list read in chunks keeps its section, emptied.
         lists_interfaces: lists_interfaces(&doc),
+        pages: pages(file, &doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
+}
+
+/// The sections of `doc` that are one page of a paginated listing.
+fn pages(file: &Arc<str>, doc: &raw::RawDoc<'_>) -> Vec<Origin> {
+    (doc.sections.iter())
+        .filter(|sec| sec.paged)
+        .map(|sec| Origin::json(file, sec.path.clone()))
+        .collect()
 }
 
 /// Whether a section of `doc` lists network interfaces (all of them: not one page of a
@@ -288,6 +301,12 @@ fn page_warnings(file: &Arc<str>, doc: &raw::RawDoc<'_>, out: &mut Vec<Diagnosti
              or --no-paginate is given)",
             sec.body.name()
         );
+        if matches!(sec.body, raw::Body::SecurityGroupRules(_)) {
+            message.push_str(
+                "; its rules add to those describe-security-groups describes for their \
+                 groups, never replace them",
+            );
+        }
         if sec.body.lists_interfaces() {
             message.push_str(
                 "; not taken as the list of every network interface, so SG009 and SG012 \

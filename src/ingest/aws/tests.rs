@@ -588,6 +588,71 @@ fn rule_records_replace_described_rules() {
 }
 
 #[test]
+fn rule_records_on_one_page_only_add_to_described_rules() {
+    // A page of describe-security-group-rules (NextToken set) is not the group's list:
+    // the world-open RDP rule described must stay.
+    let described = sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]},
+        {"IpProtocol":"tcp","FromPort":3389,"ToPort":3389,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}"#,
+    );
+    let page = |token: &str| {
+        format!(
+            r#"{{"SecurityGroupRules":[
+            {{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"}},
+            {{"SecurityGroupRuleId":"sgr-3","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":443,"ToPort":443,"CidrIpv4":"0.0.0.0/0"}}],
+            "NextToken": {token}}}"#
+        )
+    };
+    let merged = |token: &str| {
+        let mut t = read_ok(&described).topology;
+        let doc = read(
+            &Arc::from("r.json"),
+            page(token).as_bytes(),
+            &Scope::default(),
+        )
+        .expect("ok");
+        let warnings: Vec<String> = (doc.diagnostics.iter())
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.clone())
+            .collect();
+        t.extend(doc.topology);
+        let mut diags = Vec::new();
+        merge_pages(&mut t, &mut diags, &doc.pages);
+        assert_eq!(t.security_groups.len(), 1);
+        let g = &t.security_groups[0];
+        let rules: Vec<String> = (g.ingress.iter())
+            .map(|r| format!("{} {}", r.l4, r.rule_id.as_deref().unwrap_or("-")))
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Info);
+        (rules, warnings, diags[0].message.clone())
+    };
+    let (got, warnings, info) = merged(r#""eyJ2IjoxfQ==""#);
+    assert_eq!(
+        got,
+        ["22 -", "3389 -", "443 sgr-3"],
+        "the page adds, never replaces"
+    );
+    assert!(info.contains("one page of a paginated listing"), "{info}");
+    assert!(
+        info.contains("1 of them not described here are added"),
+        "{info}"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("never replace them"),
+        "{}",
+        warnings[0]
+    );
+    // The whole listing (no token, or an empty one) replaces the described rules.
+    for last in ["null", r#""""#] {
+        let (got, warnings, _) = merged(last);
+        assert_eq!(got, ["22 sgr-1", "443 sgr-3"]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}
+
+#[test]
 fn enis_and_instances() {
     let json = r#"{"Reservations":[{"OwnerId":"111122223333","Instances":[
         {"InstanceId":"i-1","State":{"Code":16,"Name":"running"},"InstanceType":"t3.micro",
