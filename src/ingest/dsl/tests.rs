@@ -629,6 +629,8 @@ fn never_panics_on_odd_input() {
     for text in odd {
         let _ = parse(&file(), text);
         let _ = looks_like_dsl(text);
+        let _ = mostly_dsl(text);
+        let _ = parse_bytes(&file(), text.as_bytes());
     }
 }
 
@@ -656,4 +658,57 @@ fn parse_is_linear_enough() {
     }
     let (t, _) = ok(&text);
     assert_eq!(t.security_groups[0].ingress.len(), 20_000);
+}
+
+#[test]
+fn recognises_mostly_dsl_with_a_bad_first_statement() {
+    for (text, want) in [
+        // A typo in the first statement of a file that is otherwise the rule language.
+        (
+            "# admin\ngruop sg-9 vpc vpc-1\n  in tcp 22 from 0.0.0.0/0\ngroup sg-8\n  in tcp 3389 from 0.0.0.0/0\n",
+            true,
+        ),
+        (
+            "instanse i-1\n  eni eni-1 ip 10.0.0.1\nexpect deny internet -> i-1 22/tcp\n",
+            true,
+        ),
+        // Prose, CSV, YAML and Markdown with an example are not.
+        (
+            "# sgcheck\nThis folder holds exports.\nRun it like this:\n\ngroup sg-1\nThanks.\n",
+            false,
+        ),
+        ("id,cidr,port\nsg-1,0.0.0.0/0,22\ngroup,sg-2,443\n", false),
+        (
+            "Resources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n",
+            false,
+        ),
+        ("group: sg-1\n  in: tcp\n", false),
+        ("", false),
+        ("# only comments\n", false),
+    ] {
+        assert_eq!(mostly_dsl(text), want, "{text:?}");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_error_at_the_byte() {
+    let text = b"group sg-1\n  in tcp 443 from 0.0.0.0/0\r\n\n  in tcp 22 from 0.0.0.0/0   # caf\xe9 office\n";
+    let e = parse_bytes(&file(), text).expect_err("not UTF-8");
+    assert_eq!((e.line, e.column, e.width), (4, 35, 1));
+    assert_eq!(
+        e.message(),
+        "expected UTF-8 text (save the file as UTF-8), found the byte 0xE9"
+    );
+    assert!(e.to_string().contains("--> t.sg:4:35"), "{e}");
+    // On the first line, and as the last byte.
+    let e = parse_bytes(&file(), b"\xffgroup sg-1").expect_err("not UTF-8");
+    assert_eq!((e.line, e.column), (1, 1));
+    let e = parse_bytes(&file(), b"group sg-1\n\xc3").expect_err("not UTF-8");
+    assert_eq!(
+        (e.line, e.column, e.found.as_str()),
+        (2, 1, "the byte 0xC3")
+    );
+    // UTF-8 is parsed as `parse` does.
+    let (t, _) = parse_bytes(&file(), "group sg-1 \"café\"\n".as_bytes()).expect("UTF-8");
+    assert_eq!(t.security_groups.len(), 1);
 }
