@@ -16,9 +16,16 @@
 //!   with only id and owner. Records with the same `SecurityGroupRuleId` are kept once
 //!   (silently if identical, with a Warning if they differ).
 //! - **ENIs** (describe-instances and describe-network-interfaces overlap by design): one
-//!   ENI per id; the fuller record's fields win, missing fields are filled from the other,
-//!   groups, private addresses (by address) and IPv6 addresses are unioned, the first
-//!   origin is kept; no diagnostic.
+//!   ENI per id; the fuller record's fields win (more fields set; the first read on a
+//!   tie), missing fields are filled from the other, groups, private addresses (by
+//!   address) and IPv6 addresses are unioned, the first origin is kept. Groups are
+//!   unioned even when the copies disagree (exports taken at different times), so a rule
+//!   of either copy's groups is audited: the audit may over-report, never hide an open
+//!   port. Copies that disagree on groups, public addresses, private or IPv6 addresses
+//!   (see [`eni_differences`]; what one copy lacks is no disagreement) give a Warning
+//!   naming both origins, what differs and which copy's public address was kept; other
+//!   copies give no diagnostic. Records that cannot be one interface (attached
+//!   to different instances, …) are not merged: the first is kept, with a Warning.
 //! - **Instances**: the first is kept; a Warning naming both origins only when the copies
 //!   disagree on state, type, AZ, subnet, VPC or ENIs.
 //! - **Prefix lists**: metadata (describe-managed-prefix-lists) and entries
@@ -609,6 +616,55 @@ fn eni_conflict(a: &Eni, b: &Eni) -> Option<String> {
     None
 }
 
+/// What two copies of one interface disagree on, as `this copy's, not the kept one's`
+/// phrases: groups (when both list some), the public address of a private address both
+/// list (when both give one), private and IPv6 addresses (when neither copy's are a
+/// subset of the other's). What one copy lacks is no disagreement (a minimal
+/// describe-instances record lists only the primary address, with no association); the
+/// merge fills it from the other.
+fn eni_differences(kept: &Eni, other: &Eni) -> Vec<String> {
+    fn list<T: ToString>(items: &[T]) -> String {
+        let v: Vec<String> = items.iter().map(T::to_string).collect();
+        v.join(", ")
+    }
+    fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    }
+    /// Neither is empty nor holds all of the other.
+    fn disagree<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+        let within = |x: &[T], y: &[T]| x.iter().all(|i| y.contains(i));
+        !a.is_empty() && !b.is_empty() && !within(a, b) && !within(b, a)
+    }
+    let mut out = Vec::new();
+    let (a, b) = (sorted(&kept.groups), sorted(&other.groups));
+    if !a.is_empty() && !b.is_empty() && a != b {
+        out.push(format!("groups {}, not {}", list(&b), list(&a)));
+    }
+    for p in &other.private_ips {
+        let Some(q) = kept.private_ips.iter().find(|q| q.ip == p.ip) else {
+            continue;
+        };
+        if let (Some(x), Some(y)) = (&p.public, &q.public)
+            && x.ip != y.ip
+        {
+            out.push(format!("public address {} of {}, not {}", x.ip, p.ip, y.ip));
+        }
+    }
+    let ips = |e: &Eni| sorted(&e.private_ips.iter().map(|p| p.ip).collect::<Vec<_>>());
+    let (a, b) = (ips(kept), ips(other));
+    if disagree(&a, &b) {
+        out.push(format!("private addresses {}, not {}", list(&b), list(&a)));
+    }
+    let (a, b) = (sorted(&kept.ipv6), sorted(&other.ipv6));
+    if disagree(&a, &b) {
+        out.push(format!("IPv6 addresses {}, not {}", list(&b), list(&a)));
+    }
+    out
+}
+
 /// Merges the records of each ENI id; a record that cannot be the same interface as
 /// the first one read (see [`eni_conflict`]) is ignored with a warning, as other
 /// duplicated objects with different content are: pooling two interfaces' groups onto
@@ -643,7 +699,30 @@ fn merge_enis(enis: &mut Vec<Eni>, diagnostics: &mut Vec<Diagnostic>) {
                             other.id
                         ),
                     )),
-                    None => absorb_eni(&mut first, other),
+                    None => {
+                        let differences = eni_differences(&first, &other);
+                        if !differences.is_empty() {
+                            // `absorb_eni` keeps the fuller copy's values (the first on a tie).
+                            let winner = if eni_fullness(&other) > eni_fullness(&first) {
+                                "this copy's (it has more fields set)".to_string()
+                            } else {
+                                format!("the one from {kept}")
+                            };
+                            diagnostics.push(Diagnostic::warning(
+                                Some(other.origin.clone()),
+                                format!(
+                                    "ENI {} is also read from {kept} with different content \
+                                     (here: {}); the copies are merged: the groups and \
+                                     addresses of both are kept (a rule of either copy's \
+                                     groups is audited), and where both give a public \
+                                     address, {winner} is kept",
+                                    other.id,
+                                    differences.join("; ")
+                                ),
+                            ));
+                        }
+                        absorb_eni(&mut first, other);
+                    }
                 }
             }
             enis.push(first);

@@ -781,7 +781,17 @@ fn eni_merge_across_files() {
     );
     let mut diags = Vec::new();
     merge(&mut t, &mut diags);
-    assert!(diags.is_empty(), "{diags:?}");
+    // The groups differ: pooled, with a warning (see
+    // `eni_copies_that_disagree_are_merged_with_a_warning`); the addresses the instance's
+    // record lacks are no disagreement.
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]
+            .message
+            .contains("(here: groups sg-1, sg-2, not sg-1)"),
+        "{}",
+        diags[0].message
+    );
     assert_eq!(t.enis.len(), 1);
     let e = &t.enis[0];
     assert_eq!(e.groups.len(), 2);
@@ -793,6 +803,81 @@ fn eni_merge_across_files() {
         e.origin.to_string(),
         "t.json: Reservations[0].Instances[0].NetworkInterfaces[0]"
     );
+}
+
+#[test]
+fn eni_copies_that_disagree_are_merged_with_a_warning() {
+    // describe-instances and describe-network-interfaces taken at different times.
+    let eni = |groups: &str, public: &str, ipv6: &str| {
+        format!(
+            r#"{{"NetworkInterfaceId":"eni-1","SubnetId":"subnet-1","Groups":[{groups}],
+            "PrivateIpAddresses":[{{"PrivateIpAddress":"10.0.1.10","Primary":true,
+              "Association":{{"PublicIp":"{public}"}}}}],
+            "Ipv6Addresses":[{ipv6}],"Attachment":{{"DeviceIndex":0,"InstanceId":"i-1"}}}}"#
+        )
+    };
+    let instances = format!(
+        r#"{{"Reservations":[{{"Instances":[{{"InstanceId":"i-1","State":{{"Name":"running"}},
+        "SubnetId":"subnet-1","NetworkInterfaces":[{}]}}]}}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-1"}"#,
+            "54.1.2.3",
+            r#"{"Ipv6Address":"2600::1"}"#
+        )
+    );
+    let enis = format!(
+        r#"{{"NetworkInterfaces":[{}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-2"}"#,
+            "54.9.9.9",
+            r#"{"Ipv6Address":"2600::2"}"#
+        )
+    );
+    let mut t = read_ok(&instances).topology;
+    t.extend(
+        read(&Arc::from("b.json"), enis.as_bytes(), &Scope::default())
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.origin.as_ref().map(|o| o.to_string()).as_deref(),
+        Some("b.json: NetworkInterfaces[0]")
+    );
+    assert_eq!(
+        d.message,
+        "ENI eni-1 is also read from t.json: Reservations[0].Instances[0].NetworkInterfaces[0] \
+         with different content (here: groups sg-2, not sg-1; public address 54.9.9.9 of \
+         10.0.1.10, not 54.1.2.3; IPv6 addresses 2600::2, not 2600::1); the copies are merged: \
+         the groups and addresses of both are kept (a rule of either copy's groups is \
+         audited), and where both give a public address, the one from t.json: \
+         Reservations[0].Instances[0].NetworkInterfaces[0] is kept"
+    );
+    assert_eq!(t.enis.len(), 1);
+    let e = &t.enis[0];
+    let groups: Vec<&str> = e.groups.iter().map(|g| g.as_str()).collect();
+    assert_eq!(groups, ["sg-1", "sg-2"]);
+    let public: Vec<String> = e.public_ips().map(|p| p.ip.to_string()).collect();
+    assert_eq!(public, ["54.1.2.3"]);
+    assert_eq!(e.ipv6.len(), 2);
+    // Copies that agree give no diagnostic.
+    let mut t = read_ok(&instances).topology;
+    let same = format!(
+        r#"{{"NetworkInterfaces":[{}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-1"}"#,
+            "54.1.2.3",
+            r#"{"Ipv6Address":"2600::1"}"#
+        )
+    );
+    t.extend(read_ok(&same).topology);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
 }
 
 #[test]
