@@ -881,10 +881,43 @@ impl<'f> Lowerer<'f> {
                 by_name.or(by_code)
             }
         };
+        let placement = r.placement.as_ref();
+        let ctx = InstanceCtx {
+            id: InstanceId::from(id),
+            subnet: s(&r.subnet_id).map(SubnetId::from),
+            vpc: s(&r.vpc_id).map(VpcId::from),
+            az: placement.and_then(|p| owned(&p.availability_zone)),
+            owner: s(&r.owner_id).or(reservation_owner).map(AccountId::from),
+        };
+        // The interfaces are read whatever the state: an instance left out must not take
+        // its interfaces (and their exposure) with it.
+        let mut enis: Vec<(Option<u32>, EniId)> = Vec::new();
+        for (i, e) in items(&r.network_interfaces).iter().enumerate() {
+            if let Some(eni) = self.eni(&format!("{path}.NetworkInterfaces[{i}]"), e, Some(&ctx)) {
+                let idx = eni.attachment.as_ref().and_then(|a| a.device_index);
+                enis.push((idx, eni.id.clone()));
+                self.topology.enis.push(eni);
+            }
+        }
         let Some(state) = state else {
+            // The model has no unknown state: the instance is left out, and its
+            // interfaces, attached to an instance not in the input, are taken to be on a
+            // running one (as the README says of any such interface).
+            let kept = match enis.len() {
+                0 => "it has no network interface to keep".to_string(),
+                n => {
+                    let ids: Vec<&str> = enis.iter().map(|(_, e)| e.as_str()).collect();
+                    format!(
+                        "its {n} network interface(s) ({}) are kept, taken as attached to a \
+                         running instance",
+                        ids.join(", ")
+                    )
+                }
+            };
             let msg = format!(
                 "{subject}: expected State.Name (pending, running, shutting-down, terminated, \
-                 stopping, stopped) or State.Code; instance skipped"
+                 stopping, stopped) or State.Code; the instance is left out (its state, type \
+                 and block devices are not read) and {kept}"
             );
             // A minimal export without any State is tolerated (warning); a State that is
             // present but unreadable is an error.
@@ -895,22 +928,6 @@ impl<'f> Lowerer<'f> {
             }
             return;
         };
-        let placement = r.placement.as_ref();
-        let ctx = InstanceCtx {
-            id: InstanceId::from(id),
-            subnet: s(&r.subnet_id).map(SubnetId::from),
-            vpc: s(&r.vpc_id).map(VpcId::from),
-            az: placement.and_then(|p| owned(&p.availability_zone)),
-            owner: s(&r.owner_id).or(reservation_owner).map(AccountId::from),
-        };
-        let mut enis: Vec<(Option<u32>, EniId)> = Vec::new();
-        for (i, e) in items(&r.network_interfaces).iter().enumerate() {
-            if let Some(eni) = self.eni(&format!("{path}.NetworkInterfaces[{i}]"), e, Some(&ctx)) {
-                let idx = eni.attachment.as_ref().and_then(|a| a.device_index);
-                enis.push((idx, eni.id.clone()));
-                self.topology.enis.push(eni);
-            }
-        }
         if items(&r.network_interfaces).is_empty()
             && state != InstanceState::Terminated
             && (r.private_ip_address.is_some()

@@ -58,7 +58,9 @@
 //!   the end of the array; the message names the element index).
 //! - A State that is present but unreadable (`"Name": "exploded"`, code 7) is an error;
 //!   an instance with no `State` at all (minimal exports, e.g. Cloud Custodian recordings
-//!   holding only `InstanceId` and `KeyName`) is skipped with a warning.
+//!   holding only `InstanceId` and `KeyName`) is a warning. Either way the instance is
+//!   left out (the model has no unknown state) and its network interfaces are kept:
+//!   attached to an instance not in the input, they are taken to be on a running one.
 //! - Warnings, read anyway: host bits in a CIDR (masked, as AWS stores it); TCP/UDP with
 //!   `FromPort`/`ToPort` -1 or missing (read as 0 and 65535, as Batfish does); ports on
 //!   protocol -1 or other numbers other than -1/-1 (ignored, as AWS does); ICMP type -1

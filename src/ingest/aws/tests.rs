@@ -765,6 +765,58 @@ fn instance_state_problems() {
 }
 
 #[test]
+fn an_instance_without_a_state_keeps_its_interfaces() {
+    // The instance is left out (the model has no unknown state), but not its interfaces:
+    // a world-open group on one of them must still be audited.
+    let eni = |id: &str| {
+        format!(
+            r#"{{"NetworkInterfaceId":"{id}","SubnetId":"subnet-1","PrivateIpAddress":"10.0.1.10",
+            "Association":{{"PublicIp":"54.1.2.3"}},"Groups":[{{"GroupId":"sg-1"}}],
+            "Attachment":{{"DeviceIndex":0}}}}"#
+        )
+    };
+    for (state, sev) in [
+        ("", Severity::Warning),
+        (r#""State":{"Code":7},"#, Severity::Error),
+    ] {
+        let doc = read_ok(&format!(
+            r#"{{"Reservations":[{{"Instances":[{{"InstanceId":"i-1",{state}"InstanceType":"t3.micro",
+            "NetworkInterfaces":[{},{}]}}]}}]}}"#,
+            eni("eni-1"),
+            eni("eni-2")
+        ));
+        assert!(doc.topology.instances.is_empty());
+        let enis: Vec<(&str, Option<&str>)> = (doc.topology.enis.iter())
+            .map(|e| {
+                let instance = e.attachment.as_ref().and_then(|a| a.instance.as_ref());
+                (e.id.as_str(), instance.map(|i| i.as_str()))
+            })
+            .collect();
+        assert_eq!(enis, [("eni-1", Some("i-1")), ("eni-2", Some("i-1"))]);
+        let d: Vec<&Diagnostic> = doc.diagnostics.iter().collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, sev);
+        assert!(
+            d[0].message.ends_with(
+                "the instance is left out (its state, type and block devices are not read) \
+                 and its 2 network interface(s) (eni-1, eni-2) are kept, taken as attached to \
+                 a running instance"
+            ),
+            "{}",
+            d[0].message
+        );
+    }
+    let doc = read_ok(r#"{"Instances":[{"InstanceId":"i-1"}]}"#);
+    assert!(
+        doc.diagnostics[0]
+            .message
+            .ends_with("and it has no network interface to keep"),
+        "{:?}",
+        doc.diagnostics
+    );
+}
+
+#[test]
 fn eni_merge_across_files() {
     let a = r#"{"Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Name":"running"},"SubnetId":"subnet-1",
         "NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupId":"sg-1"}],"PrivateIpAddress":"10.0.0.5",
