@@ -662,6 +662,27 @@ impl<'f> Lowerer<'f> {
         else {
             return;
         };
+        // A record names one peer; two would be two rules, one of them read as the other.
+        let peers: Vec<&str> = [
+            ("CidrIpv4", r.cidr_ipv4.is_some()),
+            ("CidrIpv6", r.cidr_ipv6.is_some()),
+            ("PrefixListId", r.prefix_list_id.is_some()),
+            ("ReferencedGroupInfo", r.referenced_group_info.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if peers.len() > 1 {
+            self.error(
+                path,
+                format!(
+                    "{subject}: expected exactly one of CidrIpv4, CidrIpv6, PrefixListId and \
+                     ReferencedGroupInfo, found {}; rule skipped",
+                    peers.join(" and ")
+                ),
+            );
+            return;
+        }
         let peer = if r.cidr_ipv4.is_some() {
             let p = format!("{path}.CidrIpv4");
             self.cidr(&subject, &p, s(&r.cidr_ipv4), Want::V4)
@@ -1113,6 +1134,33 @@ impl<'f> Lowerer<'f> {
     }
 
     fn route(&mut self, subject: &str, path: &str, r: &RawRoute<'_>) -> Option<Route> {
+        // A route has one destination; two would be two routes, one read as the other.
+        let destinations: Vec<&str> = [
+            ("DestinationCidrBlock", r.destination_cidr_block.is_some()),
+            (
+                "DestinationIpv6CidrBlock",
+                r.destination_ipv6_cidr_block.is_some(),
+            ),
+            (
+                "DestinationPrefixListId",
+                r.destination_prefix_list_id.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if destinations.len() > 1 {
+            self.error(
+                path,
+                format!(
+                    "{subject}: expected exactly one of DestinationCidrBlock, \
+                     DestinationIpv6CidrBlock and DestinationPrefixListId, found {}; route \
+                     skipped",
+                    destinations.join(" and ")
+                ),
+            );
+            return None;
+        }
         let destination = if r.destination_cidr_block.is_some() {
             let p = format!("{path}.DestinationCidrBlock");
             RouteDestination::Cidr {

@@ -51,7 +51,8 @@
 //!   wrong type also names its JSON path, found by parsing the file again with path
 //!   tracking: see `raw::error_path`).
 //! - Valid JSON with a bad value (CIDR `10.0.0.0/33`, port 70000, ICMP type 300, protocol
-//!   `"tcpx"`, a missing id): an error at the JSON path
+//!   `"tcpx"`, a missing id, two destinations in one `SecurityGroupRules` record, route or
+//!   NACL entry): an error at the JSON path
 //!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
 //!   rule / NACL entry / route / prefix-list entry / object is not created, the rest is.
 //!   A bare array whose later element has the wrong shape fails the file (the position is

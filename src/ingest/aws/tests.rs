@@ -1010,6 +1010,77 @@ fn instance_duplicates_warn_only_on_disagreement() {
 }
 
 #[test]
+fn a_rule_record_or_route_with_two_destinations_is_an_error() {
+    // Reading one destination and dropping the other would hide a rule or a route.
+    let rec = |peers: &str| {
+        format!(
+            r#"{{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp",
+            "FromPort":22,"ToPort":22,{peers}}}"#
+        )
+    };
+    let records = [
+        rec(r#""CidrIpv4":"10.0.0.0/8","CidrIpv6":"::/0""#),
+        rec(r#""CidrIpv4":"10.0.0.0/8","ReferencedGroupInfo":{"GroupId":"sg-7"}"#),
+        rec(r#""PrefixListId":"pl-1","CidrIpv6":"::/0""#),
+        rec(r#""CidrIpv4":"0.0.0.0/0""#),
+    ];
+    let doc = read_ok(&format!(
+        r#"{{"SecurityGroupRules":[{}]}}"#,
+        records.join(",")
+    ));
+    let errors: Vec<String> = (doc.diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.origin.as_ref().expect("origin"), d.message))
+        .collect();
+    let want = |i: usize, found: &str| {
+        format!(
+            "t.json: SecurityGroupRules[{i}]: security group sg-1 rule sgr-1: expected exactly \
+             one of CidrIpv4, CidrIpv6, PrefixListId and ReferencedGroupInfo, found {found}; \
+             rule skipped"
+        )
+    };
+    assert_eq!(
+        errors,
+        [
+            want(0, "CidrIpv4 and CidrIpv6"),
+            want(1, "CidrIpv4 and ReferencedGroupInfo"),
+            want(2, "CidrIpv6 and PrefixListId"),
+        ]
+    );
+    let rules: Vec<String> = (doc.topology.security_groups.iter())
+        .flat_map(|g| g.all_rules())
+        .map(|r| r.peer.to_string())
+        .collect();
+    assert_eq!(rules, ["0.0.0.0/0"]);
+
+    let routes = r#"{"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1","Routes":[
+        {"DestinationCidrBlock":"192.0.2.0/24","DestinationIpv6CidrBlock":"::/0","GatewayId":"igw-1"},
+        {"DestinationCidrBlock":"192.0.2.0/24","DestinationPrefixListId":"pl-1","GatewayId":"igw-1"},
+        {"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1"}]}]}"#;
+    let doc = read_ok(routes);
+    let errors: Vec<String> = (doc.diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.origin.as_ref().expect("origin"), d.message))
+        .collect();
+    let want = |i: usize, found: &str| {
+        format!(
+            "t.json: RouteTables[0].Routes[{i}]: route table rtb-1: expected exactly one of \
+             DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId, found \
+             {found}; route skipped"
+        )
+    };
+    assert_eq!(
+        errors,
+        [
+            want(0, "DestinationCidrBlock and DestinationIpv6CidrBlock"),
+            want(1, "DestinationCidrBlock and DestinationPrefixListId"),
+        ]
+    );
+    let rt = &doc.topology.route_tables[0];
+    assert_eq!(rt.routes.len(), 1);
+}
+
+#[test]
 fn route_tables() {
     let json = r#"{"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1",
         "Associations":[{"Main":true},{"SubnetId":"subnet-1"}],
