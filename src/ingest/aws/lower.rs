@@ -1746,15 +1746,8 @@ fn cidr_form_problem(text: &str) -> Option<&'static str> {
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return Some("spaces");
     }
-    let Some((addr, len)) = text.split_once('/') else {
+    if !text.contains('/') {
         return Some("no prefix length: AWS writes ADDRESS/LENGTH");
-    };
-    let leading_zero = |part: &str| part.len() > 1 && part.starts_with('0');
-    if leading_zero(len) {
-        return Some("a prefix length with a leading zero");
     }
-    if !addr.contains(':') && addr.split('.').any(leading_zero) {
-        return Some("an IPv4 octet with a leading zero, which some tools read as octal");
-    }
-    None
+    Cidr::leading_zero_problem(text)
 }

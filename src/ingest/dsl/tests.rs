@@ -430,6 +430,26 @@ const NEGATIVE: &[(&str, u32, u32, &str)] = &[
         18,
         "a CIDR block",
     ),
+    // leading zeros: decimal to sgcheck, octal to some tools (the AWS reader rejects them)
+    (
+        "group sg-1\n  in tcp 22 from 10.0.0.0/8, 010.0.0.0/8",
+        2,
+        30,
+        "a CIDR block",
+    ),
+    (
+        "group sg-1\n  in tcp 22 from 10.0.0.0/08",
+        2,
+        18,
+        "a CIDR block",
+    ),
+    (
+        "prefix-list pl-1 10.0.0.0/8, 192.168.01.0/24",
+        1,
+        30,
+        "a CIDR block",
+    ),
+    ("subnet subnet-1 cidr 10.00.0.0/16", 1, 22, "a CIDR block"),
     ("group sg-1\n  in tcp 22 from bastion", 2, 18, "a peer"),
     ("group sg-1\n  in tcp 22 from", 2, 17, "a peer"),
     ("group sg-1\n  in tcp 22 from 10.0.0.0/8,", 2, 29, "a peer"),
@@ -711,4 +731,25 @@ fn bytes_that_are_not_utf8_are_an_error_at_the_byte() {
     // UTF-8 is parsed as `parse` does.
     let (t, _) = parse_bytes(&file(), "group sg-1 \"café\"\n".as_bytes()).expect("UTF-8");
     assert_eq!(t.security_groups.len(), 1);
+}
+
+#[test]
+fn cidrs_with_leading_zeros_say_why() {
+    let e =
+        parse(&file(), "group sg-1\n  in tcp 22 from 010.0.0.0/8\n").expect_err("octal-looking");
+    assert_eq!((e.line, e.column, e.width), (2, 18, 11));
+    assert_eq!(
+        e.message(),
+        "expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found \"010.0.0.0/8\" \
+         (an IPv4 octet with a leading zero, which some tools read as octal)"
+    );
+    let e = parse(&file(), "group sg-1\n  in tcp 22 from 10.0.0.0/08\n").expect_err("/08");
+    assert!(
+        e.message()
+            .ends_with("(a prefix length with a leading zero)"),
+        "{e}"
+    );
+    // A zero octet, a zero length and IPv6 groups with leading zeros are fine.
+    let (t, _) = ok("group sg-1\n  in tcp 22 from 10.0.0.0/8, 0.0.0.0/0, 2001:0db8::/32\n");
+    assert_eq!(t.security_groups[0].ingress.len(), 3);
 }
