@@ -55,8 +55,10 @@
 //!   NACL entry): an error at the JSON path
 //!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
 //!   rule / NACL entry / route / prefix-list entry / object is not created, the rest is.
-//!   A bare array whose later element has the wrong shape fails the file (the position is
-//!   the end of the array; the message names the element index).
+//!   A bare array whose element has a field of the wrong JSON type fails the file; the
+//!   error names the file and the JSON path (`[1].IpPermissions[0].FromPort`) but no
+//!   line:column (the elements are read through a generic value, whose position would be
+//!   the end of the array).
 //! - A State that is present but unreadable (`"Name": "exploded"`, code 7) is an error;
 //!   an instance with no `State` at all (minimal exports, e.g. Cloud Custodian recordings
 //!   holding only `InstanceId` and `KeyName`) is a warning. Either way the instance is
@@ -356,16 +358,23 @@ fn json_error(file: &Arc<str>, e: &serde_json::Error, path: Option<&str>) -> Dia
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
     // A bare array's element error (`element [1].IpPermissions[0]: …`) continues the
-    // path of the array itself.
-    let (at, msg) = match msg.strip_prefix("element ") {
-        Some(rest) => (format!(" at {}", path.unwrap_or("")), rest.to_string()),
-        None => (path.map(|p| format!(" at {p}")).unwrap_or_default(), msg),
+    // path of the array itself. Its elements were read through a generic value, so the
+    // parser's position is the end of the array, not the bad value's: the error names the
+    // file and the JSON path, without a misleading line:column.
+    let (at, msg, origin) = match msg.strip_prefix("element ") {
+        Some(rest) => (
+            format!(" at {}", path.unwrap_or("")),
+            rest.to_string(),
+            Origin::file(file),
+        ),
+        None => (
+            path.map(|p| format!(" at {p}")).unwrap_or_default(),
+            msg,
+            Origin::line_col(file, line, column),
+        ),
     };
     let sep = if msg.starts_with('[') { "" } else { ": " };
-    Diagnostic::error(
-        Some(Origin::line_col(file, line, column)),
-        format!("{what}{at}{sep}{msg}"),
-    )
+    Diagnostic::error(Some(origin), format!("{what}{at}{sep}{msg}"))
 }
 
 /// serde's `invalid type: string "22", expected i64` as `expected an integer, found the

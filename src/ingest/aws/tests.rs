@@ -379,6 +379,21 @@ fn wrong_json_types_name_the_path_in_aws_terms() {
         "unexpected value in an AWS export at [0].IpPermissions[0].FromPort: \
          expected an integer, found the string \"x\""
     );
+    // No line:column: the parser's position is the end of the array, not the bad value
+    // (line 3 here, not 4).
+    let err = read(
+        &file(),
+        b"[\n {\"GroupId\":\"sg-1\",\"IpPermissions\":[]},\n {\"GroupId\":\"sg-2\",\
+          \"IpPermissions\":[{\"FromPort\":\"22\"}]}\n]\n",
+        &Scope::default(),
+    )
+    .expect_err("bare array");
+    assert_eq!(err.origin, Some(Origin::file(&file())));
+    assert_eq!(
+        err.to_string(),
+        "t.json: error: unexpected value in an AWS export at [1].IpPermissions[0].FromPort: \
+         expected an integer, found the string \"22\""
+    );
     // Under a key (cartography's fixtures), the array's path comes first.
     let err = read(
         &file(),
