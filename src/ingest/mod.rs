@@ -5,7 +5,10 @@
 //! - JSON (first non-blank byte `{` or `[`) goes to [`aws`], which recognises the AWS
 //!   describe-* sections it holds (`SecurityGroups`, `Reservations`, …) or reports the file
 //!   as skipped when it holds none;
-//! - text whose first statement is a rule-language keyword goes to [`dsl`];
+//! - a file named `*.sg`, text whose first statement is a rule-language keyword, and text
+//!   most of whose lines are statements and block bodies (a typo in the first statement
+//!   is then an error, not a skipped file) go to [`dsl`], UTF-8 or not (a bad byte is an
+//!   error at its line:column);
 //! - anything else is skipped and listed, never an error; a file named on the command
 //!   line (or standard input) that is skipped also gets a warning.
 //!
@@ -134,6 +137,8 @@ pub struct Reader {
     sources: Vec<Source>,
     /// Scopes whose network interfaces a file listed.
     listed: Vec<Scope>,
+    /// Sections that are one page of a paginated listing (see [`aws::merge_pages`]).
+    pages: Vec<Origin>,
 }
 
 /// One input to read, in the order its results are kept.
@@ -184,6 +189,8 @@ struct Loaded {
     /// The scope whose network interfaces the file lists, if it lists them (see
     /// [`Topology::interfaces_unlisted`]).
     lists_interfaces: Option<Scope>,
+    /// Sections that are one page of a paginated listing.
+    pages: Vec<Origin>,
 }
 
 impl Reader {
@@ -225,11 +232,12 @@ impl Reader {
         self.topology.extend(l.topology);
         self.diagnostics.extend(l.diagnostics);
         self.listed.extend(l.lists_interfaces);
+        self.pages.extend(l.pages);
     }
 
     /// Merges objects seen in several files, validates, and returns the result.
     pub fn finish(mut self) -> Ingest {
-        aws::merge(&mut self.topology, &mut self.diagnostics);
+        aws::merge_pages(&mut self.topology, &mut self.diagnostics, &self.pages);
         self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
@@ -407,6 +415,7 @@ fn json_loaded(read: Result<aws::AwsDoc, Diagnostic>, source: &mut Source, l: &m
             source.format = SourceFormat::AwsJson;
             l.lists_interfaces = doc.lists_interfaces.then(|| source.scope.clone());
             source.sections = doc.sections;
+            l.pages = doc.pages;
             source.counts = doc.topology.counts();
             l.topology = doc.topology;
             l.diagnostics = doc.diagnostics;
@@ -432,9 +441,9 @@ fn load_bytes(name: &str, bytes: &[u8], scope: Scope) -> Loaded {
         scope: scope.clone(),
         counts: Counts::default(),
     };
-    match sniff(bytes) {
+    match sniff(name, bytes) {
         Sniff::Json => json_loaded(aws::read(&file, bytes, &scope), &mut source, &mut l),
-        Sniff::Dsl(text) => match dsl::parse(&file, text) {
+        Sniff::Dsl => match dsl::parse_bytes(&file, bytes) {
             Ok((topo, diags)) => {
                 source.format = SourceFormat::Dsl;
                 source.counts = topo.counts();
@@ -472,14 +481,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-enum Sniff<'a> {
+enum Sniff {
     Json,
-    Dsl(&'a str),
+    Dsl,
     Other(&'static str),
 }
 
-/// Recognises a file by its content (after a UTF-8 byte-order mark, if any).
-fn sniff(bytes: &[u8]) -> Sniff<'_> {
+/// Recognises a file by its content (after a UTF-8 byte-order mark, if any), and a
+/// rule-language file also by its `.sg` name: JSON by its first byte; the rule language
+/// when the file is named `*.sg`, when its first statement is a keyword
+/// ([`dsl::looks_like_dsl`]) or when most of its lines are statements and block bodies
+/// (a typo in the first one, see `dsl::mostly_dsl`), whether or not it is UTF-8 (the
+/// parser then reports the first bad byte); anything else is skipped.
+fn sniff(name: &str, bytes: &[u8]) -> Sniff {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Sniff::Other("UTF-16 text: sgcheck reads UTF-8 (save the export as UTF-8)");
     }
@@ -487,11 +501,20 @@ fn sniff(bytes: &[u8]) -> Sniff<'_> {
     match first {
         None => Sniff::Other("empty file"),
         Some(b'{') | Some(b'[') => Sniff::Json,
-        Some(_) => match std::str::from_utf8(bytes) {
-            Ok(text) if dsl::looks_like_dsl(text) => Sniff::Dsl(text),
-            Ok(_) => Sniff::Other("neither JSON nor sgcheck rule language"),
-            Err(_) => Sniff::Other("binary file"),
-        },
+        Some(_) => {
+            let named = Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("sg"));
+            // Borrowed when UTF-8 (the common case).
+            let text = String::from_utf8_lossy(bytes);
+            if named || dsl::looks_like_dsl(&text) || dsl::mostly_dsl(&text) {
+                Sniff::Dsl
+            } else if matches!(text, std::borrow::Cow::Borrowed(_)) {
+                Sniff::Other("neither JSON nor sgcheck rule language")
+            } else {
+                Sniff::Other("binary file")
+            }
+        }
     }
 }
 
@@ -702,6 +725,77 @@ mod tests {
         assert_eq!(
             read(&[(sgs, a()), (sgs, b()), (empty.as_bytes(), b())]),
             [a()]
+        );
+    }
+
+    #[test]
+    fn rule_language_files_in_a_directory_are_read_not_skipped() {
+        // A `.sg` file that is not UTF-8 or has a typo in its first statement, and an
+        // unnamed file that is mostly the rule language, are errors at their line and
+        // column; prose and CSV stay skipped.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files: [(&str, &[u8]); 6] = [
+            (
+                "admin.sg",
+                b"group sg-9 vpc vpc-1\n  in tcp 22 from 0.0.0.0/0   # caf\xe9 office\n",
+            ),
+            (
+                "typo.SG",
+                b"# admin hosts\ngruop sg-8 vpc vpc-1\n  in tcp 22 from 0.0.0.0/0\n",
+            ),
+            (
+                "rules",
+                b"gruop sg-7\n  in tcp 22 from 0.0.0.0/0\ngroup sg-6\n  in tcp 80 from 0.0.0.0/0\n",
+            ),
+            (
+                "web.sg",
+                b"group sg-1 vpc vpc-1\n  in tcp 443 from 0.0.0.0/0\n",
+            ),
+            (
+                "README.md",
+                b"# Exports\nThese files hold the rules.\ngroup sg-1 is the web tier.\n",
+            ),
+            ("notes.csv", b"group,cidr\nsg-1,0.0.0.0/0\n"),
+        ];
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).expect("written");
+        }
+        let got = ingest_paths(&[dir.path()]);
+        let formats: Vec<(String, SourceFormat)> = (got.sources.iter())
+            .map(|s| {
+                let name = Path::new(&*s.file).file_name().expect("name");
+                (name.to_string_lossy().into_owned(), s.format.clone())
+            })
+            .collect();
+        let want = [
+            ("README.md", SourceFormat::Skipped),
+            ("admin.sg", SourceFormat::Failed),
+            ("notes.csv", SourceFormat::Skipped),
+            ("rules", SourceFormat::Failed),
+            ("typo.SG", SourceFormat::Failed),
+            ("web.sg", SourceFormat::Dsl),
+        ];
+        let want: Vec<(String, SourceFormat)> = (want.into_iter())
+            .map(|(n, f)| (n.to_string(), f))
+            .collect();
+        assert_eq!(formats, want);
+        let prefix = format!("{}/", dir.path().to_string_lossy());
+        let errors: Vec<String> = (got.diagnostics.iter())
+            .filter(|d| d.severity == crate::model::Severity::Error)
+            .map(|d| d.to_string().replacen(&prefix, "", 1))
+            .collect();
+        let statement = "error: expected a statement (group, prefix-list, nacl, vpc, igw, \
+                         subnet, route-table, instance, eni, volume, eip, address, service or \
+                         expect), found \"gruop\"";
+        assert_eq!(
+            errors,
+            [
+                "admin.sg:2:35: error: expected UTF-8 text (save the file as UTF-8), found \
+                 the byte 0xE9"
+                    .to_string(),
+                format!("rules:1:1: {statement}"),
+                format!("typo.SG:2:1: {statement}"),
+            ]
         );
     }
 

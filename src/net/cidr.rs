@@ -47,6 +47,31 @@ impl Cidr {
     /// What a CIDR block looks like, for errors.
     pub(crate) const EXPECTED: &str = "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
 
+    /// Why `text` (a CIDR block or a bare address) is ambiguous, or `None`: an IPv4
+    /// octet or a prefix length with a leading zero (`010.0.0.0/8`, `10.0.0.0/08`).
+    /// [`FromStr`] reads them as decimal, but `010.0.0.0/8` means 8.0.0.0/8 to tools that
+    /// read octal, and AWS never writes them: ingest rejects them (AWS exports and the
+    /// rule language alike).
+    ///
+    /// ```
+    /// use sgcheck::net::Cidr;
+    /// assert!(Cidr::leading_zero_problem("010.0.0.0/8").is_some());
+    /// assert!(Cidr::leading_zero_problem("10.0.0.0/08").is_some());
+    /// assert!(Cidr::leading_zero_problem("10.0.0.0/8").is_none());
+    /// assert!(Cidr::leading_zero_problem("2001:0db8::/32").is_none());
+    /// ```
+    pub fn leading_zero_problem(text: &str) -> Option<&'static str> {
+        let (addr, len) = text.split_once('/').unwrap_or((text, ""));
+        let leading_zero = |part: &str| part.len() > 1 && part.starts_with('0');
+        if leading_zero(len) {
+            return Some("a prefix length with a leading zero");
+        }
+        if !addr.contains(':') && addr.split('.').any(leading_zero) {
+            return Some("an IPv4 octet with a leading zero, which some tools read as octal");
+        }
+        None
+    }
+
     /// Parses and reports whether host bits were cleared.
     ///
     /// # Errors

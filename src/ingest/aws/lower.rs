@@ -662,6 +662,27 @@ impl<'f> Lowerer<'f> {
         else {
             return;
         };
+        // A record names one peer; two would be two rules, one of them read as the other.
+        let peers: Vec<&str> = [
+            ("CidrIpv4", r.cidr_ipv4.is_some()),
+            ("CidrIpv6", r.cidr_ipv6.is_some()),
+            ("PrefixListId", r.prefix_list_id.is_some()),
+            ("ReferencedGroupInfo", r.referenced_group_info.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if peers.len() > 1 {
+            self.error(
+                path,
+                format!(
+                    "{subject}: expected exactly one of CidrIpv4, CidrIpv6, PrefixListId and \
+                     ReferencedGroupInfo, found {}; rule skipped",
+                    peers.join(" and ")
+                ),
+            );
+            return;
+        }
         let peer = if r.cidr_ipv4.is_some() {
             let p = format!("{path}.CidrIpv4");
             self.cidr(&subject, &p, s(&r.cidr_ipv4), Want::V4)
@@ -881,10 +902,43 @@ impl<'f> Lowerer<'f> {
                 by_name.or(by_code)
             }
         };
+        let placement = r.placement.as_ref();
+        let ctx = InstanceCtx {
+            id: InstanceId::from(id),
+            subnet: s(&r.subnet_id).map(SubnetId::from),
+            vpc: s(&r.vpc_id).map(VpcId::from),
+            az: placement.and_then(|p| owned(&p.availability_zone)),
+            owner: s(&r.owner_id).or(reservation_owner).map(AccountId::from),
+        };
+        // The interfaces are read whatever the state: an instance left out must not take
+        // its interfaces (and their exposure) with it.
+        let mut enis: Vec<(Option<u32>, EniId)> = Vec::new();
+        for (i, e) in items(&r.network_interfaces).iter().enumerate() {
+            if let Some(eni) = self.eni(&format!("{path}.NetworkInterfaces[{i}]"), e, Some(&ctx)) {
+                let idx = eni.attachment.as_ref().and_then(|a| a.device_index);
+                enis.push((idx, eni.id.clone()));
+                self.topology.enis.push(eni);
+            }
+        }
         let Some(state) = state else {
+            // The model has no unknown state: the instance is left out, and its
+            // interfaces, attached to an instance not in the input, are taken to be on a
+            // running one (as the README says of any such interface).
+            let kept = match enis.len() {
+                0 => "it has no network interface to keep".to_string(),
+                n => {
+                    let ids: Vec<&str> = enis.iter().map(|(_, e)| e.as_str()).collect();
+                    format!(
+                        "its {n} network interface(s) ({}) are kept, taken as attached to a \
+                         running instance",
+                        ids.join(", ")
+                    )
+                }
+            };
             let msg = format!(
                 "{subject}: expected State.Name (pending, running, shutting-down, terminated, \
-                 stopping, stopped) or State.Code; instance skipped"
+                 stopping, stopped) or State.Code; the instance is left out (its state, type \
+                 and block devices are not read) and {kept}"
             );
             // A minimal export without any State is tolerated (warning); a State that is
             // present but unreadable is an error.
@@ -895,22 +949,6 @@ impl<'f> Lowerer<'f> {
             }
             return;
         };
-        let placement = r.placement.as_ref();
-        let ctx = InstanceCtx {
-            id: InstanceId::from(id),
-            subnet: s(&r.subnet_id).map(SubnetId::from),
-            vpc: s(&r.vpc_id).map(VpcId::from),
-            az: placement.and_then(|p| owned(&p.availability_zone)),
-            owner: s(&r.owner_id).or(reservation_owner).map(AccountId::from),
-        };
-        let mut enis: Vec<(Option<u32>, EniId)> = Vec::new();
-        for (i, e) in items(&r.network_interfaces).iter().enumerate() {
-            if let Some(eni) = self.eni(&format!("{path}.NetworkInterfaces[{i}]"), e, Some(&ctx)) {
-                let idx = eni.attachment.as_ref().and_then(|a| a.device_index);
-                enis.push((idx, eni.id.clone()));
-                self.topology.enis.push(eni);
-            }
-        }
         if items(&r.network_interfaces).is_empty()
             && state != InstanceState::Terminated
             && (r.private_ip_address.is_some()
@@ -1096,6 +1134,33 @@ impl<'f> Lowerer<'f> {
     }
 
     fn route(&mut self, subject: &str, path: &str, r: &RawRoute<'_>) -> Option<Route> {
+        // A route has one destination; two would be two routes, one read as the other.
+        let destinations: Vec<&str> = [
+            ("DestinationCidrBlock", r.destination_cidr_block.is_some()),
+            (
+                "DestinationIpv6CidrBlock",
+                r.destination_ipv6_cidr_block.is_some(),
+            ),
+            (
+                "DestinationPrefixListId",
+                r.destination_prefix_list_id.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if destinations.len() > 1 {
+            self.error(
+                path,
+                format!(
+                    "{subject}: expected exactly one of DestinationCidrBlock, \
+                     DestinationIpv6CidrBlock and DestinationPrefixListId, found {}; route \
+                     skipped",
+                    destinations.join(" and ")
+                ),
+            );
+            return None;
+        }
         let destination = if r.destination_cidr_block.is_some() {
             let p = format!("{path}.DestinationCidrBlock");
             RouteDestination::Cidr {
@@ -1681,15 +1746,8 @@ fn cidr_form_problem(text: &str) -> Option<&'static str> {
     if text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) {
         return Some("spaces");
     }
-    let Some((addr, len)) = text.split_once('/') else {
+    if !text.contains('/') {
         return Some("no prefix length: AWS writes ADDRESS/LENGTH");
-    };
-    let leading_zero = |part: &str| part.len() > 1 && part.starts_with('0');
-    if leading_zero(len) {
-        return Some("a prefix length with a leading zero");
     }
-    if !addr.contains(':') && addr.split('.').any(leading_zero) {
-        return Some("an IPv4 octet with a leading zero, which some tools read as octal");
-    }
-    None
+    Cidr::leading_zero_problem(text)
 }

@@ -8,14 +8,24 @@
 //!   are folded into their group. If the group was also described by `SecurityGroups`, the
 //!   first described copy is kept (name, VPC, description, origin) and, for each direction
 //!   that has rule records, its rules are replaced by the records (they carry rule ids);
-//!   an Info diagnostic says so. A direction with no records keeps the described rules. A
-//!   group known only from records becomes a group with only id and owner. Records with the
-//!   same `SecurityGroupRuleId` are kept once (silently if identical, with a Warning if
-//!   they differ).
+//!   an Info diagnostic says so. A direction with no records keeps the described rules.
+//!   When any of the group's records comes from one page of a paginated listing (a
+//!   section [`merge_pages`] is told of), the records are not the group's whole list:
+//!   they only add the rules the described group lacks (same direction, protocol, ports
+//!   and peer), and the Info says so. A group known only from records becomes a group
+//!   with only id and owner. Records with the same `SecurityGroupRuleId` are kept once
+//!   (silently if identical, with a Warning if they differ).
 //! - **ENIs** (describe-instances and describe-network-interfaces overlap by design): one
-//!   ENI per id; the fuller record's fields win, missing fields are filled from the other,
-//!   groups, private addresses (by address) and IPv6 addresses are unioned, the first
-//!   origin is kept; no diagnostic.
+//!   ENI per id; the fuller record's fields win (more fields set; the first read on a
+//!   tie), missing fields are filled from the other, groups, private addresses (by
+//!   address) and IPv6 addresses are unioned, the first origin is kept. Groups are
+//!   unioned even when the copies disagree (exports taken at different times), so a rule
+//!   of either copy's groups is audited: the audit may over-report, never hide an open
+//!   port. Copies that disagree on groups, public addresses, private or IPv6 addresses
+//!   (see [`eni_differences`]; what one copy lacks is no disagreement) give a Warning
+//!   naming both origins, what differs and which copy's public address was kept; other
+//!   copies give no diagnostic. Records that cannot be one interface (attached
+//!   to different instances, …) are not merged: the first is kept, with a Warning.
 //! - **Instances**: the first is kept; a Warning naming both origins only when the copies
 //!   disagree on state, type, AZ, subnet, VPC or ENIs.
 //! - **Prefix lists**: metadata (describe-managed-prefix-lists) and entries
@@ -34,8 +44,17 @@ use crate::net::Direction;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-/// Merges duplicated objects in place (see the module docs).
+/// Merges duplicated objects in place (see the module docs), every section read being
+/// a whole listing: [`merge_pages`] with no pages.
 pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
+    merge_pages(topology, diagnostics, &[]);
+}
+
+/// Merges duplicated objects in place (see the module docs); `pages` are the sections
+/// read that are one page of a paginated listing, at their JSON paths
+/// ([`AwsDoc::pages`](super::AwsDoc::pages)): `describe-security-group-rules` records from
+/// them add rules to a described group, never replace its rules.
+pub fn merge_pages(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>, pages: &[Origin]) {
     // The first copy read is kept; a live describe-* copy goes before an AWS Config one,
     // which may lag behind the account.
     let t = &mut *topology;
@@ -49,7 +68,7 @@ pub fn merge(topology: &mut Topology, diagnostics: &mut Vec<Diagnostic>) {
     config_last(&mut t.internet_gateways, |x| &x.origin);
     config_last(&mut t.volumes, |x| &x.origin);
     config_last(&mut t.addresses, |x| &x.origin);
-    merge_groups(&mut topology.security_groups, diagnostics);
+    merge_groups(&mut topology.security_groups, diagnostics, pages);
     merge_enis(&mut topology.enis, diagnostics);
     merge_instances(&mut topology.instances, diagnostics);
     merge_prefix_lists(&mut topology.prefix_lists, diagnostics);
@@ -318,7 +337,32 @@ fn is_rule_record(g: &SecurityGroup) -> bool {
     }
 }
 
-fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnostic>) {
+/// Whether a rule record was read from one of `pages` (its path is the section's, plus
+/// an index).
+fn on_page(record: &SecurityGroup, pages: &[Origin]) -> bool {
+    let Location::JsonPath { path } = &record.origin.location else {
+        return false;
+    };
+    let Some((section, _)) = path.rsplit_once('[') else {
+        return false;
+    };
+    pages.iter().any(|p| {
+        p.file == record.origin.file
+            && matches!(&p.location, Location::JsonPath { path } if path == section)
+    })
+}
+
+/// Whether two rules allow the same traffic (direction, protocol, ports and peer),
+/// whatever their ids, descriptions and origins.
+fn same_rule(a: &Rule, b: &Rule) -> bool {
+    a.direction == b.direction && a.protocol == b.protocol && a.l4 == b.l4 && a.peer == b.peer
+}
+
+fn merge_groups(
+    groups: &mut Vec<SecurityGroup>,
+    diagnostics: &mut Vec<Diagnostic>,
+    pages: &[Origin],
+) {
     if !groups.iter().any(is_rule_record) && all_distinct(groups, |g| (g.id.as_str(), &g.scope)) {
         return;
     }
@@ -352,6 +396,7 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
             groups.extend(base);
             continue;
         }
+        let paged = !pages.is_empty() && records.iter().any(|r| on_page(r, pages));
         // Fold the records, one rule each, deduplicated by rule id.
         let mut ingress: Vec<Rule> = Vec::new();
         let mut egress: Vec<Rule> = Vec::new();
@@ -391,6 +436,39 @@ fn merge_groups(groups: &mut Vec<SecurityGroup>, diagnostics: &mut Vec<Diagnosti
             }
         }
         match &mut base {
+            Some(g) if paged => {
+                // One page is not the group's list: its rules only add to the described.
+                let records_n = ingress.len() + egress.len();
+                let described = g.ingress.len() + g.egress.len();
+                let mut added = 0;
+                for rule in ingress.into_iter().chain(egress) {
+                    let list = match rule.direction {
+                        Direction::Ingress => &mut g.ingress,
+                        Direction::Egress => &mut g.egress,
+                    };
+                    if !list.iter().any(|r| same_rule(r, &rule)) {
+                        list.push(rule);
+                        added += 1;
+                    }
+                }
+                if g.owner.is_none() {
+                    g.owner = owner;
+                }
+                let from = first_record
+                    .as_ref()
+                    .map(|(_, _, o)| o.file.to_string())
+                    .unwrap_or_default();
+                diagnostics.push(Diagnostic::info(
+                    Some(g.origin.clone()),
+                    format!(
+                        "security group {}: {records_n} rules from describe-security-group-rules \
+                         ({from}) come from one page of a paginated listing, so they do not \
+                         replace the {described} rules described here: {added} of them not \
+                         described here are added",
+                        g.id
+                    ),
+                ));
+            }
             Some(g) => {
                 let replaced = [
                     (!ingress.is_empty()).then_some(g.ingress.len()),
@@ -538,6 +616,55 @@ fn eni_conflict(a: &Eni, b: &Eni) -> Option<String> {
     None
 }
 
+/// What two copies of one interface disagree on, as `this copy's, not the kept one's`
+/// phrases: groups (when both list some), the public address of a private address both
+/// list (when both give one), private and IPv6 addresses (when neither copy's are a
+/// subset of the other's). What one copy lacks is no disagreement (a minimal
+/// describe-instances record lists only the primary address, with no association); the
+/// merge fills it from the other.
+fn eni_differences(kept: &Eni, other: &Eni) -> Vec<String> {
+    fn list<T: ToString>(items: &[T]) -> String {
+        let v: Vec<String> = items.iter().map(T::to_string).collect();
+        v.join(", ")
+    }
+    fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    }
+    /// Neither is empty nor holds all of the other.
+    fn disagree<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+        let within = |x: &[T], y: &[T]| x.iter().all(|i| y.contains(i));
+        !a.is_empty() && !b.is_empty() && !within(a, b) && !within(b, a)
+    }
+    let mut out = Vec::new();
+    let (a, b) = (sorted(&kept.groups), sorted(&other.groups));
+    if !a.is_empty() && !b.is_empty() && a != b {
+        out.push(format!("groups {}, not {}", list(&b), list(&a)));
+    }
+    for p in &other.private_ips {
+        let Some(q) = kept.private_ips.iter().find(|q| q.ip == p.ip) else {
+            continue;
+        };
+        if let (Some(x), Some(y)) = (&p.public, &q.public)
+            && x.ip != y.ip
+        {
+            out.push(format!("public address {} of {}, not {}", x.ip, p.ip, y.ip));
+        }
+    }
+    let ips = |e: &Eni| sorted(&e.private_ips.iter().map(|p| p.ip).collect::<Vec<_>>());
+    let (a, b) = (ips(kept), ips(other));
+    if disagree(&a, &b) {
+        out.push(format!("private addresses {}, not {}", list(&b), list(&a)));
+    }
+    let (a, b) = (sorted(&kept.ipv6), sorted(&other.ipv6));
+    if disagree(&a, &b) {
+        out.push(format!("IPv6 addresses {}, not {}", list(&b), list(&a)));
+    }
+    out
+}
+
 /// Merges the records of each ENI id; a record that cannot be the same interface as
 /// the first one read (see [`eni_conflict`]) is ignored with a warning, as other
 /// duplicated objects with different content are: pooling two interfaces' groups onto
@@ -572,7 +699,30 @@ fn merge_enis(enis: &mut Vec<Eni>, diagnostics: &mut Vec<Diagnostic>) {
                             other.id
                         ),
                     )),
-                    None => absorb_eni(&mut first, other),
+                    None => {
+                        let differences = eni_differences(&first, &other);
+                        if !differences.is_empty() {
+                            // `absorb_eni` keeps the fuller copy's values (the first on a tie).
+                            let winner = if eni_fullness(&other) > eni_fullness(&first) {
+                                "this copy's (it has more fields set)".to_string()
+                            } else {
+                                format!("the one from {kept}")
+                            };
+                            diagnostics.push(Diagnostic::warning(
+                                Some(other.origin.clone()),
+                                format!(
+                                    "ENI {} is also read from {kept} with different content \
+                                     (here: {}); the copies are merged: the groups and \
+                                     addresses of both are kept (a rule of either copy's \
+                                     groups is audited), and where both give a public \
+                                     address, {winner} is kept",
+                                    other.id,
+                                    differences.join("; ")
+                                ),
+                            ));
+                        }
+                        absorb_eni(&mut first, other);
+                    }
                 }
             }
             enis.push(first);

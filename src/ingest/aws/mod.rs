@@ -51,14 +51,19 @@
 //!   wrong type also names its JSON path, found by parsing the file again with path
 //!   tracking: see `raw::error_path`).
 //! - Valid JSON with a bad value (CIDR `10.0.0.0/33`, port 70000, ICMP type 300, protocol
-//!   `"tcpx"`, a missing id): an error at the JSON path
+//!   `"tcpx"`, a missing id, two destinations in one `SecurityGroupRules` record, route or
+//!   NACL entry): an error at the JSON path
 //!   (`SecurityGroups[3].IpPermissions[0].FromPort`) naming the owning object; that one
 //!   rule / NACL entry / route / prefix-list entry / object is not created, the rest is.
-//!   A bare array whose later element has the wrong shape fails the file (the position is
-//!   the end of the array; the message names the element index).
+//!   A bare array whose element has a field of the wrong JSON type fails the file; the
+//!   error names the file and the JSON path (`[1].IpPermissions[0].FromPort`) but no
+//!   line:column (the elements are read through a generic value, whose position would be
+//!   the end of the array).
 //! - A State that is present but unreadable (`"Name": "exploded"`, code 7) is an error;
 //!   an instance with no `State` at all (minimal exports, e.g. Cloud Custodian recordings
-//!   holding only `InstanceId` and `KeyName`) is skipped with a warning.
+//!   holding only `InstanceId` and `KeyName`) is a warning. Either way the instance is
+//!   left out (the model has no unknown state) and its network interfaces are kept:
+//!   attached to an instance not in the input, they are taken to be on a running one.
 //! - Warnings, read anyway: host bits in a CIDR (masked, as AWS stores it); TCP/UDP with
 //!   `FromPort`/`ToPort` -1 or missing (read as 0 and 65535, as Batfish does); ports on
 //!   protocol -1 or other numbers other than -1/-1 (ignored, as AWS does); ICMP type -1
@@ -114,7 +119,7 @@ mod chunked_tests;
 #[cfg(test)]
 mod tests;
 
-pub use merge::merge;
+pub use merge::{merge, merge_pages};
 
 use crate::model::{Diagnostic, Origin, Scope, Topology};
 use std::sync::Arc;
@@ -136,6 +141,9 @@ pub struct AwsDoc {
     pub sections: Vec<String>,
     /// Whether a section lists network interfaces (see [`raw::Body::lists_interfaces`]).
     pub lists_interfaces: bool,
+    /// The sections that are one page of a paginated listing (a non-empty `NextToken`
+    /// beside them), at their JSON paths: pass them to [`merge_pages`].
+    pub pages: Vec<Origin>,
 }
 
 /// Reads one JSON document (see the module docs for what is recognised).
@@ -180,6 +188,7 @@ fn read_whole(file: &Arc<str>, bytes: &[u8], scope: &Scope) -> Result<AwsDoc, Di
     Ok(AwsDoc {
         sections: section_names(&doc),
         lists_interfaces: lists_interfaces(&doc),
+        pages: pages(file, &doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
@@ -268,9 +277,18 @@ fn assemble(
         sections: section_names(&doc),
         // The list read in chunks keeps its section, emptied.
         lists_interfaces: lists_interfaces(&doc),
+        pages: pages(file, &doc),
         topology: lower.topology,
         diagnostics: lower.diagnostics,
     })
+}
+
+/// The sections of `doc` that are one page of a paginated listing.
+fn pages(file: &Arc<str>, doc: &raw::RawDoc<'_>) -> Vec<Origin> {
+    (doc.sections.iter())
+        .filter(|sec| sec.paged)
+        .map(|sec| Origin::json(file, sec.path.clone()))
+        .collect()
 }
 
 /// Whether a section of `doc` lists network interfaces (all of them: not one page of a
@@ -288,6 +306,12 @@ fn page_warnings(file: &Arc<str>, doc: &raw::RawDoc<'_>, out: &mut Vec<Diagnosti
              or --no-paginate is given)",
             sec.body.name()
         );
+        if matches!(sec.body, raw::Body::SecurityGroupRules(_)) {
+            message.push_str(
+                "; its rules add to those describe-security-groups describes for their \
+                 groups, never replace them",
+            );
+        }
         if sec.body.lists_interfaces() {
             message.push_str(
                 "; not taken as the list of every network interface, so SG009 and SG012 \
@@ -334,16 +358,23 @@ fn json_error(file: &Arc<str>, e: &serde_json::Error, path: Option<&str>) -> Dia
     let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
     // A bare array's element error (`element [1].IpPermissions[0]: …`) continues the
-    // path of the array itself.
-    let (at, msg) = match msg.strip_prefix("element ") {
-        Some(rest) => (format!(" at {}", path.unwrap_or("")), rest.to_string()),
-        None => (path.map(|p| format!(" at {p}")).unwrap_or_default(), msg),
+    // path of the array itself. Its elements were read through a generic value, so the
+    // parser's position is the end of the array, not the bad value's: the error names the
+    // file and the JSON path, without a misleading line:column.
+    let (at, msg, origin) = match msg.strip_prefix("element ") {
+        Some(rest) => (
+            format!(" at {}", path.unwrap_or("")),
+            rest.to_string(),
+            Origin::file(file),
+        ),
+        None => (
+            path.map(|p| format!(" at {p}")).unwrap_or_default(),
+            msg,
+            Origin::line_col(file, line, column),
+        ),
     };
     let sep = if msg.starts_with('[') { "" } else { ": " };
-    Diagnostic::error(
-        Some(Origin::line_col(file, line, column)),
-        format!("{what}{at}{sep}{msg}"),
-    )
+    Diagnostic::error(Some(origin), format!("{what}{at}{sep}{msg}"))
 }
 
 /// serde's `invalid type: string "22", expected i64` as `expected an integer, found the

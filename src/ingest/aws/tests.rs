@@ -379,6 +379,21 @@ fn wrong_json_types_name_the_path_in_aws_terms() {
         "unexpected value in an AWS export at [0].IpPermissions[0].FromPort: \
          expected an integer, found the string \"x\""
     );
+    // No line:column: the parser's position is the end of the array, not the bad value
+    // (line 3 here, not 4).
+    let err = read(
+        &file(),
+        b"[\n {\"GroupId\":\"sg-1\",\"IpPermissions\":[]},\n {\"GroupId\":\"sg-2\",\
+          \"IpPermissions\":[{\"FromPort\":\"22\"}]}\n]\n",
+        &Scope::default(),
+    )
+    .expect_err("bare array");
+    assert_eq!(err.origin, Some(Origin::file(&file())));
+    assert_eq!(
+        err.to_string(),
+        "t.json: error: unexpected value in an AWS export at [1].IpPermissions[0].FromPort: \
+         expected an integer, found the string \"22\""
+    );
     // Under a key (cartography's fixtures), the array's path comes first.
     let err = read(
         &file(),
@@ -588,6 +603,71 @@ fn rule_records_replace_described_rules() {
 }
 
 #[test]
+fn rule_records_on_one_page_only_add_to_described_rules() {
+    // A page of describe-security-group-rules (NextToken set) is not the group's list:
+    // the world-open RDP rule described must stay.
+    let described = sg_with(
+        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]},
+        {"IpProtocol":"tcp","FromPort":3389,"ToPort":3389,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}"#,
+    );
+    let page = |token: &str| {
+        format!(
+            r#"{{"SecurityGroupRules":[
+            {{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"}},
+            {{"SecurityGroupRuleId":"sgr-3","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":443,"ToPort":443,"CidrIpv4":"0.0.0.0/0"}}],
+            "NextToken": {token}}}"#
+        )
+    };
+    let merged = |token: &str| {
+        let mut t = read_ok(&described).topology;
+        let doc = read(
+            &Arc::from("r.json"),
+            page(token).as_bytes(),
+            &Scope::default(),
+        )
+        .expect("ok");
+        let warnings: Vec<String> = (doc.diagnostics.iter())
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.clone())
+            .collect();
+        t.extend(doc.topology);
+        let mut diags = Vec::new();
+        merge_pages(&mut t, &mut diags, &doc.pages);
+        assert_eq!(t.security_groups.len(), 1);
+        let g = &t.security_groups[0];
+        let rules: Vec<String> = (g.ingress.iter())
+            .map(|r| format!("{} {}", r.l4, r.rule_id.as_deref().unwrap_or("-")))
+            .collect();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Info);
+        (rules, warnings, diags[0].message.clone())
+    };
+    let (got, warnings, info) = merged(r#""eyJ2IjoxfQ==""#);
+    assert_eq!(
+        got,
+        ["22 -", "3389 -", "443 sgr-3"],
+        "the page adds, never replaces"
+    );
+    assert!(info.contains("one page of a paginated listing"), "{info}");
+    assert!(
+        info.contains("1 of them not described here are added"),
+        "{info}"
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("never replace them"),
+        "{}",
+        warnings[0]
+    );
+    // The whole listing (no token, or an empty one) replaces the described rules.
+    for last in ["null", r#""""#] {
+        let (got, warnings, _) = merged(last);
+        assert_eq!(got, ["22 sgr-1", "443 sgr-3"]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}
+
+#[test]
 fn enis_and_instances() {
     let json = r#"{"Reservations":[{"OwnerId":"111122223333","Instances":[
         {"InstanceId":"i-1","State":{"Code":16,"Name":"running"},"InstanceType":"t3.micro",
@@ -700,6 +780,58 @@ fn instance_state_problems() {
 }
 
 #[test]
+fn an_instance_without_a_state_keeps_its_interfaces() {
+    // The instance is left out (the model has no unknown state), but not its interfaces:
+    // a world-open group on one of them must still be audited.
+    let eni = |id: &str| {
+        format!(
+            r#"{{"NetworkInterfaceId":"{id}","SubnetId":"subnet-1","PrivateIpAddress":"10.0.1.10",
+            "Association":{{"PublicIp":"54.1.2.3"}},"Groups":[{{"GroupId":"sg-1"}}],
+            "Attachment":{{"DeviceIndex":0}}}}"#
+        )
+    };
+    for (state, sev) in [
+        ("", Severity::Warning),
+        (r#""State":{"Code":7},"#, Severity::Error),
+    ] {
+        let doc = read_ok(&format!(
+            r#"{{"Reservations":[{{"Instances":[{{"InstanceId":"i-1",{state}"InstanceType":"t3.micro",
+            "NetworkInterfaces":[{},{}]}}]}}]}}"#,
+            eni("eni-1"),
+            eni("eni-2")
+        ));
+        assert!(doc.topology.instances.is_empty());
+        let enis: Vec<(&str, Option<&str>)> = (doc.topology.enis.iter())
+            .map(|e| {
+                let instance = e.attachment.as_ref().and_then(|a| a.instance.as_ref());
+                (e.id.as_str(), instance.map(|i| i.as_str()))
+            })
+            .collect();
+        assert_eq!(enis, [("eni-1", Some("i-1")), ("eni-2", Some("i-1"))]);
+        let d: Vec<&Diagnostic> = doc.diagnostics.iter().collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, sev);
+        assert!(
+            d[0].message.ends_with(
+                "the instance is left out (its state, type and block devices are not read) \
+                 and its 2 network interface(s) (eni-1, eni-2) are kept, taken as attached to \
+                 a running instance"
+            ),
+            "{}",
+            d[0].message
+        );
+    }
+    let doc = read_ok(r#"{"Instances":[{"InstanceId":"i-1"}]}"#);
+    assert!(
+        doc.diagnostics[0]
+            .message
+            .ends_with("and it has no network interface to keep"),
+        "{:?}",
+        doc.diagnostics
+    );
+}
+
+#[test]
 fn eni_merge_across_files() {
     let a = r#"{"Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Name":"running"},"SubnetId":"subnet-1",
         "NetworkInterfaces":[{"NetworkInterfaceId":"eni-1","Groups":[{"GroupId":"sg-1"}],"PrivateIpAddress":"10.0.0.5",
@@ -716,7 +848,17 @@ fn eni_merge_across_files() {
     );
     let mut diags = Vec::new();
     merge(&mut t, &mut diags);
-    assert!(diags.is_empty(), "{diags:?}");
+    // The groups differ: pooled, with a warning (see
+    // `eni_copies_that_disagree_are_merged_with_a_warning`); the addresses the instance's
+    // record lacks are no disagreement.
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0]
+            .message
+            .contains("(here: groups sg-1, sg-2, not sg-1)"),
+        "{}",
+        diags[0].message
+    );
     assert_eq!(t.enis.len(), 1);
     let e = &t.enis[0];
     assert_eq!(e.groups.len(), 2);
@@ -728,6 +870,81 @@ fn eni_merge_across_files() {
         e.origin.to_string(),
         "t.json: Reservations[0].Instances[0].NetworkInterfaces[0]"
     );
+}
+
+#[test]
+fn eni_copies_that_disagree_are_merged_with_a_warning() {
+    // describe-instances and describe-network-interfaces taken at different times.
+    let eni = |groups: &str, public: &str, ipv6: &str| {
+        format!(
+            r#"{{"NetworkInterfaceId":"eni-1","SubnetId":"subnet-1","Groups":[{groups}],
+            "PrivateIpAddresses":[{{"PrivateIpAddress":"10.0.1.10","Primary":true,
+              "Association":{{"PublicIp":"{public}"}}}}],
+            "Ipv6Addresses":[{ipv6}],"Attachment":{{"DeviceIndex":0,"InstanceId":"i-1"}}}}"#
+        )
+    };
+    let instances = format!(
+        r#"{{"Reservations":[{{"Instances":[{{"InstanceId":"i-1","State":{{"Name":"running"}},
+        "SubnetId":"subnet-1","NetworkInterfaces":[{}]}}]}}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-1"}"#,
+            "54.1.2.3",
+            r#"{"Ipv6Address":"2600::1"}"#
+        )
+    );
+    let enis = format!(
+        r#"{{"NetworkInterfaces":[{}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-2"}"#,
+            "54.9.9.9",
+            r#"{"Ipv6Address":"2600::2"}"#
+        )
+    );
+    let mut t = read_ok(&instances).topology;
+    t.extend(
+        read(&Arc::from("b.json"), enis.as_bytes(), &Scope::default())
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.origin.as_ref().map(|o| o.to_string()).as_deref(),
+        Some("b.json: NetworkInterfaces[0]")
+    );
+    assert_eq!(
+        d.message,
+        "ENI eni-1 is also read from t.json: Reservations[0].Instances[0].NetworkInterfaces[0] \
+         with different content (here: groups sg-2, not sg-1; public address 54.9.9.9 of \
+         10.0.1.10, not 54.1.2.3; IPv6 addresses 2600::2, not 2600::1); the copies are merged: \
+         the groups and addresses of both are kept (a rule of either copy's groups is \
+         audited), and where both give a public address, the one from t.json: \
+         Reservations[0].Instances[0].NetworkInterfaces[0] is kept"
+    );
+    assert_eq!(t.enis.len(), 1);
+    let e = &t.enis[0];
+    let groups: Vec<&str> = e.groups.iter().map(|g| g.as_str()).collect();
+    assert_eq!(groups, ["sg-1", "sg-2"]);
+    let public: Vec<String> = e.public_ips().map(|p| p.ip.to_string()).collect();
+    assert_eq!(public, ["54.1.2.3"]);
+    assert_eq!(e.ipv6.len(), 2);
+    // Copies that agree give no diagnostic.
+    let mut t = read_ok(&instances).topology;
+    let same = format!(
+        r#"{{"NetworkInterfaces":[{}]}}"#,
+        eni(
+            r#"{"GroupId":"sg-1"}"#,
+            "54.1.2.3",
+            r#"{"Ipv6Address":"2600::1"}"#
+        )
+    );
+    t.extend(read_ok(&same).topology);
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
 }
 
 #[test]
@@ -805,6 +1022,77 @@ fn instance_duplicates_warn_only_on_disagreement() {
     assert_eq!(t.instances.len(), 1);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].severity, Severity::Warning);
+}
+
+#[test]
+fn a_rule_record_or_route_with_two_destinations_is_an_error() {
+    // Reading one destination and dropping the other would hide a rule or a route.
+    let rec = |peers: &str| {
+        format!(
+            r#"{{"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp",
+            "FromPort":22,"ToPort":22,{peers}}}"#
+        )
+    };
+    let records = [
+        rec(r#""CidrIpv4":"10.0.0.0/8","CidrIpv6":"::/0""#),
+        rec(r#""CidrIpv4":"10.0.0.0/8","ReferencedGroupInfo":{"GroupId":"sg-7"}"#),
+        rec(r#""PrefixListId":"pl-1","CidrIpv6":"::/0""#),
+        rec(r#""CidrIpv4":"0.0.0.0/0""#),
+    ];
+    let doc = read_ok(&format!(
+        r#"{{"SecurityGroupRules":[{}]}}"#,
+        records.join(",")
+    ));
+    let errors: Vec<String> = (doc.diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.origin.as_ref().expect("origin"), d.message))
+        .collect();
+    let want = |i: usize, found: &str| {
+        format!(
+            "t.json: SecurityGroupRules[{i}]: security group sg-1 rule sgr-1: expected exactly \
+             one of CidrIpv4, CidrIpv6, PrefixListId and ReferencedGroupInfo, found {found}; \
+             rule skipped"
+        )
+    };
+    assert_eq!(
+        errors,
+        [
+            want(0, "CidrIpv4 and CidrIpv6"),
+            want(1, "CidrIpv4 and ReferencedGroupInfo"),
+            want(2, "CidrIpv6 and PrefixListId"),
+        ]
+    );
+    let rules: Vec<String> = (doc.topology.security_groups.iter())
+        .flat_map(|g| g.all_rules())
+        .map(|r| r.peer.to_string())
+        .collect();
+    assert_eq!(rules, ["0.0.0.0/0"]);
+
+    let routes = r#"{"RouteTables":[{"RouteTableId":"rtb-1","VpcId":"vpc-1","Routes":[
+        {"DestinationCidrBlock":"192.0.2.0/24","DestinationIpv6CidrBlock":"::/0","GatewayId":"igw-1"},
+        {"DestinationCidrBlock":"192.0.2.0/24","DestinationPrefixListId":"pl-1","GatewayId":"igw-1"},
+        {"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-1"}]}]}"#;
+    let doc = read_ok(routes);
+    let errors: Vec<String> = (doc.diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.origin.as_ref().expect("origin"), d.message))
+        .collect();
+    let want = |i: usize, found: &str| {
+        format!(
+            "t.json: RouteTables[0].Routes[{i}]: route table rtb-1: expected exactly one of \
+             DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId, found \
+             {found}; route skipped"
+        )
+    };
+    assert_eq!(
+        errors,
+        [
+            want(0, "DestinationCidrBlock and DestinationIpv6CidrBlock"),
+            want(1, "DestinationCidrBlock and DestinationPrefixListId"),
+        ]
+    );
+    let rt = &doc.topology.route_tables[0];
+    assert_eq!(rt.routes.len(), 1);
 }
 
 #[test]

@@ -329,6 +329,13 @@ impl Builder<'_> {
     fn cidr(&mut self, c: &mut Cur<'_, '_>, what: &str) -> PResult<Cidr> {
         let tok = c.word(what)?;
         match Cidr::parse_reporting(tok.raw) {
+            // Read as decimal, but octal to some tools; the AWS reader rejects it too.
+            Ok(_) if let Some(problem) = Cidr::leading_zero_problem(tok.raw) => Err(c.err_span(
+                tok.start,
+                tok.end,
+                Cidr::EXPECTED,
+                format!("{} ({problem})", describe(Some(tok))),
+            )),
             Ok(p) => {
                 if p.had_host_bits {
                     self.diags.push(Diagnostic::warning(

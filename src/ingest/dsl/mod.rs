@@ -56,6 +56,104 @@ pub fn looks_like_dsl(text: &str) -> bool {
     }
 }
 
+/// Whether `text` is mostly the rule language although its first statement may not be
+/// one (a typo such as `gruop sg-9`): some line at column 1 is a statement keyword
+/// followed by an id (`group sg-8`, `expect allow …`, `service rds …`), and at least two
+/// thirds of the lines that are neither blank nor comments are such statements or
+/// indented (block bodies). Prose (a README), CSV and other text files are not: their
+/// lines start at column 1 with words that are not statements. Only the first 1,000
+/// such lines are looked at.
+pub(crate) fn mostly_dsl(text: &str) -> bool {
+    let mut lines = 0usize;
+    let mut statements = 0usize;
+    let mut indented = 0usize;
+    for (_, l) in lex::lines(text) {
+        let body = l.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        lines += 1;
+        if body.len() != l.len() {
+            indented += 1;
+        } else if is_statement(l) {
+            statements += 1;
+        }
+        if lines == 1000 {
+            break;
+        }
+    }
+    statements > 0 && 3 * (statements + indented) >= 2 * lines
+}
+
+/// Whether a line at column 1 is a statement keyword followed by an id (or, for
+/// `expect` and `service`, by `allow`/`deny` or a service kind).
+fn is_statement(line: &str) -> bool {
+    let mut words = line
+        .split(|c: char| c.is_whitespace() || c == '#')
+        .filter(|w| !w.is_empty());
+    let (Some(kw), Some(next)) = (words.next(), words.next()) else {
+        return false;
+    };
+    match kw {
+        "expect" => matches!(next, "allow" | "deny"),
+        "service" => next.parse::<crate::model::UserKind>().is_ok(),
+        kw if grammar::KEYWORDS.contains(&kw) => {
+            next.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && !next.ends_with([':', '=', ','])
+        }
+        _ => false,
+    }
+}
+
+/// Parses a rule-language file from its bytes: [`parse`] once they are UTF-8.
+///
+/// # Errors
+/// Bytes that are not UTF-8, at the line and column of the first bad byte; else
+/// [`parse`]'s errors.
+///
+/// # Example
+/// ```
+/// use sgcheck::ingest::dsl;
+/// use std::sync::Arc;
+/// let file: Arc<str> = Arc::from("admin.sg");
+/// let err = dsl::parse_bytes(&file, b"group sg-9\n  in tcp 22 from 0.0.0.0/0 # caf\xe9\n")
+///     .unwrap_err();
+/// assert_eq!((err.line, err.column), (2, 33));
+/// assert_eq!(err.message(), "expected UTF-8 text (save the file as UTF-8), found the byte 0xE9");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_bytes(
+    file: &Arc<str>,
+    bytes: &[u8],
+) -> Result<(Topology, Vec<Diagnostic>), ParseError> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return parse(file, text),
+        Err(e) => e,
+    };
+    let bad = e.valid_up_to();
+    // The bytes before the first bad one are UTF-8, so offsets within the line agree
+    // with its lossy text.
+    let start = bytes[..bad]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = (bytes[bad..].iter())
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| bad + i);
+    let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+    let text = String::from_utf8_lossy(&bytes[start..end]);
+    let text = text.strip_suffix('\r').unwrap_or(&text);
+    Err(ParseError::at(
+        file,
+        u32::try_from(line).unwrap_or(u32::MAX),
+        text,
+        bad - start,
+        bad - start + 1,
+        "UTF-8 text (save the file as UTF-8)",
+        format!("the byte 0x{:02X}", bytes[bad]),
+    ))
+}
+
 /// Parses a rule-language file.
 ///
 /// Returns the topology and the non-fatal diagnostics (warnings for CIDRs with host bits

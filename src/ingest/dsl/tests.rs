@@ -430,6 +430,26 @@ const NEGATIVE: &[(&str, u32, u32, &str)] = &[
         18,
         "a CIDR block",
     ),
+    // leading zeros: decimal to sgcheck, octal to some tools (the AWS reader rejects them)
+    (
+        "group sg-1\n  in tcp 22 from 10.0.0.0/8, 010.0.0.0/8",
+        2,
+        30,
+        "a CIDR block",
+    ),
+    (
+        "group sg-1\n  in tcp 22 from 10.0.0.0/08",
+        2,
+        18,
+        "a CIDR block",
+    ),
+    (
+        "prefix-list pl-1 10.0.0.0/8, 192.168.01.0/24",
+        1,
+        30,
+        "a CIDR block",
+    ),
+    ("subnet subnet-1 cidr 10.00.0.0/16", 1, 22, "a CIDR block"),
     ("group sg-1\n  in tcp 22 from bastion", 2, 18, "a peer"),
     ("group sg-1\n  in tcp 22 from", 2, 17, "a peer"),
     ("group sg-1\n  in tcp 22 from 10.0.0.0/8,", 2, 29, "a peer"),
@@ -629,6 +649,8 @@ fn never_panics_on_odd_input() {
     for text in odd {
         let _ = parse(&file(), text);
         let _ = looks_like_dsl(text);
+        let _ = mostly_dsl(text);
+        let _ = parse_bytes(&file(), text.as_bytes());
     }
 }
 
@@ -656,4 +678,78 @@ fn parse_is_linear_enough() {
     }
     let (t, _) = ok(&text);
     assert_eq!(t.security_groups[0].ingress.len(), 20_000);
+}
+
+#[test]
+fn recognises_mostly_dsl_with_a_bad_first_statement() {
+    for (text, want) in [
+        // A typo in the first statement of a file that is otherwise the rule language.
+        (
+            "# admin\ngruop sg-9 vpc vpc-1\n  in tcp 22 from 0.0.0.0/0\ngroup sg-8\n  in tcp 3389 from 0.0.0.0/0\n",
+            true,
+        ),
+        (
+            "instanse i-1\n  eni eni-1 ip 10.0.0.1\nexpect deny internet -> i-1 22/tcp\n",
+            true,
+        ),
+        // Prose, CSV, YAML and Markdown with an example are not.
+        (
+            "# sgcheck\nThis folder holds exports.\nRun it like this:\n\ngroup sg-1\nThanks.\n",
+            false,
+        ),
+        ("id,cidr,port\nsg-1,0.0.0.0/0,22\ngroup,sg-2,443\n", false),
+        (
+            "Resources:\n  Web:\n    Type: AWS::EC2::SecurityGroup\n",
+            false,
+        ),
+        ("group: sg-1\n  in: tcp\n", false),
+        ("", false),
+        ("# only comments\n", false),
+    ] {
+        assert_eq!(mostly_dsl(text), want, "{text:?}");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_error_at_the_byte() {
+    let text = b"group sg-1\n  in tcp 443 from 0.0.0.0/0\r\n\n  in tcp 22 from 0.0.0.0/0   # caf\xe9 office\n";
+    let e = parse_bytes(&file(), text).expect_err("not UTF-8");
+    assert_eq!((e.line, e.column, e.width), (4, 35, 1));
+    assert_eq!(
+        e.message(),
+        "expected UTF-8 text (save the file as UTF-8), found the byte 0xE9"
+    );
+    assert!(e.to_string().contains("--> t.sg:4:35"), "{e}");
+    // On the first line, and as the last byte.
+    let e = parse_bytes(&file(), b"\xffgroup sg-1").expect_err("not UTF-8");
+    assert_eq!((e.line, e.column), (1, 1));
+    let e = parse_bytes(&file(), b"group sg-1\n\xc3").expect_err("not UTF-8");
+    assert_eq!(
+        (e.line, e.column, e.found.as_str()),
+        (2, 1, "the byte 0xC3")
+    );
+    // UTF-8 is parsed as `parse` does.
+    let (t, _) = parse_bytes(&file(), "group sg-1 \"café\"\n".as_bytes()).expect("UTF-8");
+    assert_eq!(t.security_groups.len(), 1);
+}
+
+#[test]
+fn cidrs_with_leading_zeros_say_why() {
+    let e =
+        parse(&file(), "group sg-1\n  in tcp 22 from 010.0.0.0/8\n").expect_err("octal-looking");
+    assert_eq!((e.line, e.column, e.width), (2, 18, 11));
+    assert_eq!(
+        e.message(),
+        "expected a CIDR block such as 10.0.0.0/16 or 2001:db8::/32, found \"010.0.0.0/8\" \
+         (an IPv4 octet with a leading zero, which some tools read as octal)"
+    );
+    let e = parse(&file(), "group sg-1\n  in tcp 22 from 10.0.0.0/08\n").expect_err("/08");
+    assert!(
+        e.message()
+            .ends_with("(a prefix length with a leading zero)"),
+        "{e}"
+    );
+    // A zero octet, a zero length and IPv6 groups with leading zeros are fine.
+    let (t, _) = ok("group sg-1\n  in tcp 22 from 10.0.0.0/8, 0.0.0.0/0, 2001:0db8::/32\n");
+    assert_eq!(t.security_groups[0].ingress.len(), 3);
 }
