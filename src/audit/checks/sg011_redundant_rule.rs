@@ -127,37 +127,51 @@ fn covering(
     );
     broadest_first(&mut near, boxes, table);
     // The shortest run of `near` from the start that covers it (adding rules only adds
-    // coverage, so a binary search finds it): thousands of narrow rules that cover it
-    // together take a dozen coverage tests, not one per rule.
+    // coverage): runs of 1, 2, 4, … rules, then halving between the last two, so one
+    // broad rule takes one coverage test and thousands of narrow rules a few dozen.
     let mut taken = vec![false; boxes.len()];
-    let covers_first = |n: usize, taken: &mut Vec<bool>, s: &mut CoverScratch| {
-        taken.iter_mut().for_each(|t| *t = false);
+    let mut covers_first = |n: usize, s: &mut CoverScratch| {
         for &j in &near[..n] {
             taken[j as usize] = true;
         }
-        covered(b, table, cover, |t| taken[t as usize], s)
+        let yes = covered(b, table, cover, |t| taken[t as usize], s);
+        for &j in &near[..n] {
+            taken[j as usize] = false;
+        }
+        yes
     };
-    let (mut lo, mut hi) = (1, near.len());
-    if near.is_empty() || !covers_first(hi, &mut taken, s) {
-        // Not covered by the rules sharing traffic (cannot be for a redundant rule):
-        // cite them all.
-        let mut all = near;
-        all.sort_unstable();
-        return all;
+    let (mut lo, mut hi) = (0, 1);
+    loop {
+        if hi >= near.len() {
+            hi = near.len();
+            if near.is_empty() || !covers_first(hi, s) {
+                // Not covered by the rules sharing traffic (cannot be for a redundant
+                // rule): cite them all.
+                let mut all = near.clone();
+                all.sort_unstable();
+                return all;
+            }
+            break;
+        }
+        if covers_first(hi, s) {
+            break;
+        }
+        (lo, hi) = (hi, hi * 2);
     }
-    while lo < hi {
+    // Covered by the first `hi`, not by the first `lo`.
+    while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if covers_first(mid, &mut taken, s) {
+        if covers_first(mid, s) {
             hi = mid;
         } else {
-            lo = mid + 1;
+            lo = mid;
         }
     }
-    let mut chosen: Vec<u32> = near[..lo].to_vec();
+    let mut chosen: Vec<u32> = near[..hi].to_vec();
     // A broad rule taken first may make a narrower one taken later unneeded, or the
     // other way round: drop each one the rest cover without (for a handful of rules:
     // the message names three, and counts the others).
-    taken.iter_mut().for_each(|t| *t = false);
+    let mut taken = vec![false; boxes.len()];
     for &j in &chosen {
         taken[j as usize] = true;
     }
