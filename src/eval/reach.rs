@@ -2152,7 +2152,7 @@ impl<'t> Reach<'t> {
         p: &Packet,
     ) -> Option<(String, &'t Rule, String)> {
         let mut best: Option<(u32, String, &'t Rule, String)> = None;
-        for gid in &e.groups {
+        'groups: for gid in &e.groups {
             let Some(g) = self.lookup.group(gid.as_str(), Some(&e.scope)) else {
                 continue;
             };
@@ -2170,24 +2170,10 @@ impl<'t> Reach<'t> {
                     Peer::Cidr { cidr } => cidr.family() == family(p.peer),
                     _ => true,
                 };
-                let (score, why) = if proto_ok && l4_ok {
-                    if fam_ok {
-                        (
-                            0,
-                            format!(
-                                "right port, wrong {peer_kw} ({} does not hold {})",
-                                r.peer, p.peer
-                            ),
-                        )
-                    } else {
-                        (
-                            1,
-                            format!(
-                                "right port, wrong address family ({} vs {})",
-                                r.peer, p.peer
-                            ),
-                        )
-                    }
+                // The score first: the reason is written only for a new best (a block
+                // of addresses asks this once per sub-range, over every rule).
+                let score = if proto_ok && l4_ok {
+                    if fam_ok { 0 } else { 1 }
                 } else if proto_ok && peer_ok {
                     let dist = match (l4, p.l4) {
                         (L4::Ports(rg), PacketL4::Port(x)) => {
@@ -2199,20 +2185,31 @@ impl<'t> Reach<'t> {
                         }
                         _ => 1,
                     };
-                    (
-                        10 + dist.min(1_000_000),
-                        format!("right {peer_kw}, wrong port ({l4})"),
-                    )
+                    10 + dist.min(1_000_000)
                 } else if peer_ok {
-                    (
-                        2_000_000,
-                        format!("right {peer_kw}, wrong protocol ({})", r.protocol),
-                    )
+                    2_000_000
                 } else {
                     continue;
                 };
-                if best.as_ref().is_none_or(|b| score < b.0) {
-                    best = Some((score, g.id.to_string(), r, why));
+                if best.as_ref().is_some_and(|b| score >= b.0) {
+                    continue;
+                }
+                let why = match score {
+                    0 => format!(
+                        "right port, wrong {peer_kw} ({} does not hold {})",
+                        r.peer, p.peer
+                    ),
+                    1 => format!(
+                        "right port, wrong address family ({} vs {})",
+                        r.peer, p.peer
+                    ),
+                    2_000_000 => format!("right {peer_kw}, wrong protocol ({})", r.protocol),
+                    _ => format!("right {peer_kw}, wrong port ({l4})"),
+                };
+                best = Some((score, g.id.to_string(), r, why));
+                if score == 0 {
+                    // Nothing comes nearer than the right port from another source.
+                    break 'groups;
                 }
             }
         }
