@@ -237,3 +237,78 @@ fn assumed_prefix_lists_do_not_hide_certain_exposure() {
         assert_eq!(codes.len(), 2, "{open}: {codes:?}");
     }
 }
+
+/// A piece over several ICMP types is effective when one of them gets in and needs no
+/// reply, or has its reply let out.
+#[test]
+fn icmp_pieces_over_several_types() {
+    let nacl = "in 100 allow icmp all from 0.0.0.0/0";
+    for rules in [
+        "in icmp 8 from 0.0.0.0/0\nin icmp 9 from 0.0.0.0/0",
+        "in icmp 13 from 0.0.0.0/0\nin icmp 14 from 0.0.0.0/0",
+    ] {
+        let (exposure, message) = one(&model(ROUTES, nacl, rules), "SG006");
+        assert_eq!(exposure, Exposure::Effective, "{rules}: {message}");
+    }
+    let (exposure, _) = one(&model(ROUTES, nacl, "in icmp 8 from 0.0.0.0/0"), "SG006");
+    assert_eq!(exposure, Exposure::Nominal);
+}
+
+/// Of a CIDR route and a prefix list's route of equal length, the CIDR route wins
+/// whatever their order; a route to the gateway through a prefix list whose entries are
+/// unknown is said to be unknown.
+#[test]
+fn route_ties_and_unknown_prefix_lists() {
+    let pl = "prefix-list pl-1 name \"eight\" max 1 8.0.0.0/8\n";
+    for routes in [
+        "8.0.0.0/8 via igw-1\npl-1 via nat-1",
+        "pl-1 via nat-1\n8.0.0.0/8 via igw-1",
+    ] {
+        let text = format!("{pl}{}", model(routes, "", "in tcp 22 from 8.0.0.0/8"));
+        let (exposure, message) = one(&text, "SG007");
+        assert_eq!(exposure, Exposure::Effective, "{routes}: {message}");
+    }
+    let text = format!(
+        "prefix-list pl-1 name \"unknown\" max 5 family ipv4 unknown\n{}",
+        model("pl-1 via igw-1", "", "in tcp 22 from 0.0.0.0/0")
+    );
+    let (exposure, message) = one(&text, "SG001");
+    assert_eq!(exposure, Exposure::Nominal);
+    assert!(
+        message.contains("whose entries are not in the export"),
+        "{message}"
+    );
+}
+
+/// A broad range (not the world) reaches the interface only from the addresses it
+/// admits: routes and NACLs that serve other clients do not make it effective.
+#[test]
+fn broad_ranges_count_only_the_clients_they_admit() {
+    let rule = "in tcp 22 from 8.0.0.0/8";
+    let cases = [
+        (
+            "0.0.0.0/0 via igw-1\n8.0.0.0/8 via nat-1",
+            "",
+            Exposure::Nominal,
+        ),
+        (
+            "0.0.0.0/0 via igw-1\n9.0.0.0/8 via nat-1",
+            "",
+            Exposure::Effective,
+        ),
+        (
+            ROUTES,
+            "in 100 allow tcp 22 from 9.0.0.0/8\nout 100 allow tcp 1024-65535 to 0.0.0.0/0",
+            Exposure::Nominal,
+        ),
+        (
+            ROUTES,
+            "in 100 allow tcp 22 from 8.8.0.0/16\nout 100 allow tcp 1024-65535 to 0.0.0.0/0",
+            Exposure::Effective,
+        ),
+    ];
+    for (routes, nacl, want) in cases {
+        let (exposure, message) = one(&model(routes, nacl, rule), "SG007");
+        assert_eq!(exposure, want, "{routes} / {nacl}: {message}");
+    }
+}

@@ -430,3 +430,25 @@ fn expectations_pass_and_fail() {
     assert!(!c[1].passed);
     assert!(!c[2].passed && c[2].error.is_some());
 }
+
+/// Of a CIDR route and a prefix list's route of equal length, the CIDR route wins,
+/// whatever their order in the table.
+#[test]
+fn a_cidr_route_wins_over_an_equal_prefix_list_route() {
+    for routes in [
+        "  route 8.0.0.0/8 via igw-1\n  route pl-1 via nat-1\n",
+        "  route pl-1 via nat-1\n  route 8.0.0.0/8 via igw-1\n",
+    ] {
+        let text = format!(
+            "prefix-list pl-1 name \"eight\" max 1 8.0.0.0/8\n\
+             vpc vpc-1 cidr 10.0.0.0/16\nigw igw-1 vpc vpc-1\n\
+             subnet subnet-pub vpc vpc-1 cidr 10.0.1.0/24 az us-east-1a\n\
+             route-table rtb-pub vpc vpc-1 subnets subnet-pub\n  route 10.0.0.0/16 via local\n\
+             {routes}group sg-a vpc vpc-1\n  in tcp 22 from 8.0.0.0/8\n\
+             instance i-1 state running subnet subnet-pub az us-east-1a\n  \
+             eni eni-1 subnet subnet-pub ip 10.0.1.10 public 54.1.2.3 groups sg-a index 0\n"
+        );
+        let a = ask_with(&text, "8.8.8.8 -> i-1 22/tcp", None);
+        assert_eq!(result(&a, Layer::Route), Outcome::Allow, "{routes}{a:?}");
+    }
+}

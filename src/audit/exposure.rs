@@ -192,7 +192,8 @@ pub struct Exposures {
     nacl_verdicts: std::sync::Mutex<HashMap<NaclQuery, Result<(), String>>>,
 }
 
-type NaclQuery = (usize, usize, Family, Protocol, u16, u16);
+/// (NACL, route table, family, protocol, lo, hi, hash of the sources asked about or 0).
+type NaclQuery = (usize, usize, Family, Protocol, u16, u16, u64);
 
 /// The part of the internet path that does not depend on protocol and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -973,6 +974,54 @@ fn any_route(family: Family) -> &'static str {
     }
 }
 
+/// The intersection of two sorted lists of disjoint ranges.
+fn intersect(a: &[(u128, u128)], b: &[(u128, u128)]) -> Vec<(u128, u128)> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        let (lo, hi) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The public addresses of `family` that ingress rule `rule` (group position, rule
+/// position) admits, as sorted disjoint widened ranges; a prefix list whose entries are
+/// unknown admits none for certain.
+pub(crate) fn rule_public_sources(
+    ctx: &AuditCtx<'_>,
+    (g, r): (u32, u32),
+    family: Family,
+) -> Vec<(u128, u128)> {
+    let Some(rule) = ctx.group(g).ingress.get(r as usize) else {
+        return Vec::new();
+    };
+    let space = public_space();
+    match (ctx.resolver.resolve(rule), family) {
+        (Resolved::Cidr(c), Family::V4) => c.v4_range().map_or_else(Vec::new, |x| {
+            let set = IntervalSet::from_ranges([(x.lo(), x.hi())]).intersect(&space.v4);
+            (set.ranges().iter())
+                .map(|&(a, b)| (u128::from(a), u128::from(b)))
+                .collect()
+        }),
+        (Resolved::Cidr(c), Family::V6) => c.v6_range().map_or_else(Vec::new, |x| {
+            let set = IntervalSet::from_ranges([(x.lo(), x.hi())]).intersect(&space.v6);
+            set.ranges().to_vec()
+        }),
+        (Resolved::Addrs(a), Family::V4) => (a.v4.intersect(&space.v4).ranges().iter())
+            .map(|&(x, y)| (u128::from(x), u128::from(y)))
+            .collect(),
+        (Resolved::Addrs(a), Family::V6) => a.v6.intersect(&space.v6).ranges().to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// Public space of `family` as widened ranges.
 fn family_space(family: Family) -> Vec<(u128, u128)> {
     let space = public_space();
@@ -1063,9 +1112,12 @@ fn internet_clients(
             continue;
         }
         let hi = cuts.get(k + 1).map_or(top, |&next| next - 1);
+        // Of equally specific routes, a CIDR route wins over a prefix list's.
         let best = (routes.iter())
             .filter(|(a, b, _, _)| *a <= lo && lo <= *b)
-            .max_by_key(|(_, _, len, _)| *len);
+            .max_by_key(|(_, _, len, r)| {
+                (*len, matches!(r.destination, RouteDestination::Cidr { .. }))
+            });
         let Some(&(_, _, _, route)) = best else {
             continue;
         };
@@ -1104,6 +1156,19 @@ fn route_blocked(
             && detached_igw(ctx, rt, Some(vpc), igw)
         {
             return format!("{igw} is not attached to {vpc}");
+        }
+    }
+    // A prefix list to a gateway whose entries were not exported may hold the clients.
+    for r in rt.routes.iter().filter(to_igw) {
+        if let RouteDestination::PrefixList { id } = &r.destination
+            && (ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope)))
+                .is_none_or(|pl| pl.entries.is_none())
+        {
+            return format!(
+                "{} routes prefix list {id} to {}, whose entries are not in the export: \
+                 which clients' replies reach the gateway is not known",
+                rt.id, r.target
+            );
         }
     }
     let any_igw = rt.routes.iter().any(|r| to_igw(&r));
@@ -1261,6 +1326,19 @@ fn nacl_path(
                 }
             }
         }
+        // Whether a reply is needed changes at each ICMP query type and the type after it.
+        if matches!(p, Protocol::Icmp | Protocol::Icmpv6) {
+            for q in 0..=u8::MAX {
+                if crate::eval::reach::icmp_reply(p, q).is_some() {
+                    for t in [Some(q), q.checked_add(1)].into_iter().flatten() {
+                        let x = (u16::from(t) << 8).max(lo);
+                        if x <= hi {
+                            probes.push(x);
+                        }
+                    }
+                }
+            }
+        }
         probes.sort_unstable();
         probes.dedup();
         for src in &sources {
@@ -1308,8 +1386,8 @@ pub fn internet_path(
     eni: u32,
     family: Family,
     protocol: Protocol,
-    lo: u16,
-    hi: u16,
+    (lo, hi): (u16, u16),
+    sources: Option<&[(u128, u128)]>,
 ) -> PathStatus {
     let idx = match family {
         Family::V4 => 0,
@@ -1326,19 +1404,45 @@ pub fn internet_path(
             &worked_out
         }
     };
-    match stat {
-        StaticPath::Blocked(why) => PathStatus::Nominal(why.clone()),
-        StaticPath::Open {
-            nacl: None, detail, ..
-        } => PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)")),
-        &StaticPath::Open {
-            nacl: Some(n),
-            table,
-            ref clients,
-            ref detail,
-        } => {
+    let StaticPath::Open {
+        nacl,
+        table,
+        clients,
+        detail,
+    } = stat
+    else {
+        let StaticPath::Blocked(why) = stat else {
+            unreachable!("a static path is open or blocked")
+        };
+        return PathStatus::Nominal(why.clone());
+    };
+    // Only the clients the rules admit (a broad range, not the world) count.
+    let admitted;
+    let (clients, asked) = match sources {
+        None => (&clients[..], 0),
+        Some(src) => {
+            admitted = intersect(clients, src);
+            if admitted.is_empty() {
+                let rt = ctx
+                    .topo
+                    .route_tables
+                    .get(*table)
+                    .map_or("", |t| t.id.as_str());
+                return PathStatus::Nominal(format!(
+                    "no address the rules admit has its reply routed to an internet gateway \
+                     by {rt}"
+                ));
+            }
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(src, &mut h);
+            (&admitted[..], std::hash::Hasher::finish(&h) | 1)
+        }
+    };
+    match *nacl {
+        None => PathStatus::Effective(format!("{detail}, no NACL exported (default allows all)")),
+        Some(n) => {
             let acl = &ctx.topo.network_acls[n];
-            let key = (n, table, family, protocol, lo, hi);
+            let key = (n, *table, family, protocol, lo, hi, asked);
             let known = ctx
                 .exposures
                 .nacl_verdicts

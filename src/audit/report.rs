@@ -5,7 +5,9 @@
 use super::Sink;
 use super::config::Category;
 use super::context::AuditCtx;
-use super::exposure::{Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path};
+use super::exposure::{
+    Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path, rule_public_sources,
+};
 use super::finding::{Exposure, Finding};
 use crate::net::{Direction, Family, Protocol};
 use std::fmt::Write as _;
@@ -99,6 +101,9 @@ struct Piece {
     alone: bool,
     /// Some of its segments are opened by one rule alone (the others by several).
     partly_alone: bool,
+    /// Broad pieces: every rule admitting known public sources to it (whose sources
+    /// are the clients that matter for the internet path); empty otherwise.
+    admitting: Vec<(u32, u32)>,
 }
 
 impl Piece {
@@ -131,6 +136,7 @@ impl Piece {
             label,
             alone: hits.iter().all(|s| s.alone),
             partly_alone: hits.iter().any(|s| s.alone),
+            admitting: Vec::new(),
         }
     }
 }
@@ -365,11 +371,20 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                         .iter()
                         .filter(|s| s.family == f && s.protocol == p && s.reach == Reach::Broad)
                         .collect();
-                    out.extend(merge(&segs).into_iter().filter(|piece| {
-                        segs.iter()
-                            .filter(|s| piece.lo <= s.lo && s.hi <= piece.hi)
-                            .any(|s| !by_all_only(s))
-                    }));
+                    for mut piece in merge(&segs) {
+                        let inside = || {
+                            (segs.iter().copied()).filter(|s| piece.lo <= s.lo && s.hi <= piece.hi)
+                        };
+                        if inside().all(by_all_only) {
+                            continue;
+                        }
+                        let mut admitting: Vec<(u32, u32)> =
+                            inside().flat_map(|s| s.rules()).collect();
+                        admitting.sort_unstable();
+                        admitting.dedup();
+                        piece.admitting = admitting;
+                        out.push(piece);
+                    }
                 }
             }
         }
@@ -489,7 +504,31 @@ fn finding(
     select: Select,
 ) -> Finding {
     let status = match who.subject {
-        Subject::Eni(i) => internet_path(ctx, i, p.family, p.protocol, p.lo, p.hi),
+        Subject::Eni(i) => {
+            // A broad range reaches the interface only from the addresses it admits.
+            let sources = (select == Select::Broad).then(|| {
+                let mut all: Vec<(u128, u128)> = (p.admitting.iter())
+                    .flat_map(|&rule| rule_public_sources(ctx, rule, p.family))
+                    .collect();
+                all.sort_unstable();
+                let mut merged: Vec<(u128, u128)> = Vec::with_capacity(all.len());
+                for (lo, hi) in all {
+                    match merged.last_mut() {
+                        Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                        _ => merged.push((lo, hi)),
+                    }
+                }
+                merged
+            });
+            internet_path(
+                ctx,
+                i,
+                p.family,
+                p.protocol,
+                (p.lo, p.hi),
+                sources.as_deref(),
+            )
+        }
         Subject::Group(g) => PathStatus::Nominal(unattached_reason(ctx, g)),
     };
     let mut peers: Vec<&str> = p

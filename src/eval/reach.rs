@@ -1543,8 +1543,15 @@ impl<'t> Reach<'t> {
                         }),
                     RouteDestination::Cidr { .. } => None,
                 };
+                // Of equally specific routes, a CIDR route wins over a prefix list's.
+                let cidr = matches!(r.destination, RouteDestination::Cidr { .. });
                 if let Some(len) = len
-                    && best.as_ref().is_none_or(|(b, _)| len > *b)
+                    && best.as_ref().is_none_or(|(b, h)| {
+                        len > *b
+                            || (len == *b
+                                && cidr
+                                && matches!(h, Hop::Route(_, o) if !matches!(o.destination, RouteDestination::Cidr { .. })))
+                    })
                 {
                     best = Some((len, Hop::Route(t, r)));
                 }
