@@ -60,9 +60,10 @@ pub fn looks_like_dsl(text: &str) -> bool {
 /// one (a typo such as `gruop sg-9`): some line at column 1 is a statement keyword
 /// followed by an id (`group sg-8`, `expect allow …`, `service rds …`), and at least two
 /// thirds of the lines that are neither blank nor comments are such statements or
-/// indented (block bodies). Prose (a README), CSV and other text files are not: their
-/// lines start at column 1 with words that are not statements. Only the first 1,000
-/// such lines are looked at.
+/// indented block body lines (`in`, `out`, `route`, `eni`, `volume`, `listen`, or a
+/// prefix list's address). Prose (a README, notes with indented bullets), CSV and other
+/// text files are not: their lines start with words that are neither. Only the first
+/// 1,000 such lines are looked at.
 pub(crate) fn mostly_dsl(text: &str) -> bool {
     let mut lines = 0usize;
     let mut statements = 0usize;
@@ -74,7 +75,7 @@ pub(crate) fn mostly_dsl(text: &str) -> bool {
         }
         lines += 1;
         if body.len() != l.len() {
-            indented += 1;
+            indented += usize::from(is_body_line(body));
         } else if is_statement(l) {
             statements += 1;
         }
@@ -83,6 +84,20 @@ pub(crate) fn mostly_dsl(text: &str) -> bool {
         }
     }
     statements > 0 && 3 * (statements + indented) >= 2 * lines
+}
+
+/// Whether an indented line (without its indentation) starts as a block body line does.
+fn is_body_line(body: &str) -> bool {
+    let word = body
+        .split(|c: char| c.is_whitespace() || c == '#')
+        .next()
+        .unwrap_or("");
+    matches!(word, "in" | "out" | "route" | "eni" | "volume" | "listen")
+        || (word.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':')
+            && word.contains(['.', ':'])
+            && word
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:/,".contains(c)))
 }
 
 /// Whether a line at column 1 is a statement keyword followed by an id (or, for

@@ -703,6 +703,16 @@ fn recognises_mostly_dsl_with_a_bad_first_statement() {
             false,
         ),
         ("group: sg-1\n  in: tcp\n", false),
+        // Notes naming a group, with indented bullets (a review's example).
+        (
+            "Security review 2024-05\ngroup sg-0a1b2c3d is the bastion group; to do:\n  - SSH from the office only\n  - remove 0.0.0.0/0\n  - tag an owner\n",
+            false,
+        ),
+        // A prefix list's entries are body lines.
+        (
+            "prefix-lst pl-1 name \"x\" max 2\n  10.0.0.0/8\n  2600::/16\ngroup sg-1\n",
+            true,
+        ),
         ("", false),
         ("# only comments\n", false),
     ] {
