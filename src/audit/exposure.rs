@@ -974,6 +974,15 @@ fn any_route(family: Family) -> &'static str {
     }
 }
 
+/// Whether the internet may reach interface `eni` in some family (its static path is
+/// open), before protocols, ports and NACLs.
+pub(crate) fn may_reach(ctx: &AuditCtx<'_>, eni: u32) -> bool {
+    ctx.exposures
+        .paths
+        .get(&eni)
+        .is_none_or(|p| p.iter().any(|s| matches!(s, StaticPath::Open { .. })))
+}
+
 /// The intersection of two sorted lists of disjoint ranges.
 fn intersect(a: &[(u128, u128)], b: &[(u128, u128)]) -> Vec<(u128, u128)> {
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -1387,7 +1396,7 @@ pub fn internet_path(
     family: Family,
     protocol: Protocol,
     (lo, hi): (u16, u16),
-    sources: Option<&[(u128, u128)]>,
+    sources: impl FnOnce() -> Option<Vec<(u128, u128)>>,
 ) -> PathStatus {
     let idx = match family {
         Family::V4 => 0,
@@ -1416,12 +1425,13 @@ pub fn internet_path(
         };
         return PathStatus::Nominal(why.clone());
     };
-    // Only the clients the rules admit (a broad range, not the world) count.
+    // Only the clients the rules admit (a broad range, not the world) count; worked out
+    // only for an interface the internet could reach.
     let admitted;
-    let (clients, asked) = match sources {
+    let (clients, asked) = match sources() {
         None => (&clients[..], 0),
         Some(src) => {
-            admitted = intersect(clients, src);
+            admitted = intersect(clients, &src);
             if admitted.is_empty() {
                 let rt = ctx
                     .topo
@@ -1434,7 +1444,7 @@ pub fn internet_path(
                 ));
             }
             let mut h = std::hash::DefaultHasher::new();
-            std::hash::Hash::hash(src, &mut h);
+            std::hash::Hash::hash(&src, &mut h);
             (&admitted[..], std::hash::Hasher::finish(&h) | 1)
         }
     };

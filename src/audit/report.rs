@@ -6,7 +6,8 @@ use super::Sink;
 use super::config::Category;
 use super::context::AuditCtx;
 use super::exposure::{
-    Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path, rule_public_sources,
+    Contributor, ExposedRange, PathStatus, Reach, Subject, internet_path, may_reach,
+    rule_public_sources,
 };
 use super::finding::{Exposure, Finding};
 use crate::net::{Direction, Family, Protocol};
@@ -179,30 +180,31 @@ fn contributing(hits: &[&ExposedRange]) -> usize {
 
 /// Merges adjacent segments (same family, protocol) into pieces.
 fn merge(segs: &[&ExposedRange]) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::new();
+    runs(segs).map(|run| piece_of_run(&segs[run])).collect()
+}
+
+/// The runs of adjacent segments (same family, protocol) in `segs`, as index ranges.
+fn runs(segs: &[&ExposedRange]) -> impl Iterator<Item = std::ops::Range<usize>> {
     let mut start = 0;
-    for k in 1..=segs.len() {
+    (1..=segs.len()).filter_map(move |k| {
         let joined = k < segs.len() && {
             let (a, b) = (segs[k - 1], segs[k]);
             a.family == b.family
                 && a.protocol == b.protocol
                 && u32::from(a.hi) + 1 == u32::from(b.lo)
         };
-        if !joined {
-            let run = &segs[start..k];
-            if let (Some(first), Some(last)) = (run.first(), run.last()) {
-                out.push(Piece::of(
-                    first.family,
-                    first.protocol,
-                    (first.lo, last.hi),
-                    run,
-                    None,
-                ));
-            }
+        (!joined).then(|| {
+            let run = start..k;
             start = k;
-        }
-    }
-    out
+            run
+        })
+    })
+}
+
+/// The piece a run of adjacent segments makes.
+fn piece_of_run(run: &[&ExposedRange]) -> Piece {
+    let (first, last) = (run[0], run[run.len() - 1]);
+    Piece::of(first.family, first.protocol, (first.lo, last.hi), run, None)
 }
 
 /// Subtracts `[a, b]` from a list of inclusive ranges.
@@ -239,7 +241,9 @@ fn all_open(world: &[&ExposedRange], family: Family, protocol: Protocol) -> bool
 }
 
 /// The pieces a selection reports for one subject's segments.
-fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Piece> {
+/// `open`: whether the subject may be reachable from the internet at all (else the
+/// internet path needs no sources).
+fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select, open: bool) -> Vec<Piece> {
     let world: Vec<&ExposedRange> = ranges.iter().filter(|r| r.reach == Reach::World).collect();
     // World for certain: not by assuming that a prefix list of unknown entries is
     // public. What is all open only by such an assumption is SG005's, with the
@@ -359,30 +363,33 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select) -> Vec<Pi
                 // A piece of one protocol that only protocol `-1` rules open is the `-1`
                 // piece's finding again (it holds the same rules, so it is as broad):
                 // not reported twice.
-                let by_all_only = |s: &ExposedRange| {
+                let is_all =
+                    |(g, r): (u32, u32)| ctx.group(g).ingress[r as usize].protocol == Protocol::All;
+                let by_all_only = |s: &&ExposedRange| {
                     s.protocol != Protocol::All
-                        && s.contributors.iter().filter(|c| s.holds(c)).all(|c| {
-                            let (g, r) = c.rule;
-                            ctx.group(g).ingress[r as usize].protocol == Protocol::All
-                        })
+                        && s.cited.iter().all(|&c| is_all(c))
+                        && (s.contributors.iter())
+                            .filter(|c| s.holds(c))
+                            .all(|c| is_all(c.rule))
                 };
                 for p in protos {
                     let segs: Vec<&ExposedRange> = ranges
                         .iter()
                         .filter(|s| s.family == f && s.protocol == p && s.reach == Reach::Broad)
                         .collect();
-                    for mut piece in merge(&segs) {
-                        let inside = || {
-                            (segs.iter().copied()).filter(|s| piece.lo <= s.lo && s.hi <= piece.hi)
-                        };
-                        if inside().all(by_all_only) {
+                    for run in runs(&segs) {
+                        let run = &segs[run];
+                        if run.iter().all(by_all_only) {
                             continue;
                         }
-                        let mut admitting: Vec<(u32, u32)> =
-                            inside().flat_map(|s| s.rules()).collect();
-                        admitting.sort_unstable();
-                        admitting.dedup();
-                        piece.admitting = admitting;
+                        let mut piece = piece_of_run(run);
+                        if open {
+                            let mut admitting: Vec<(u32, u32)> =
+                                run.iter().flat_map(|s| s.rules()).collect();
+                            admitting.sort_unstable();
+                            admitting.dedup();
+                            piece.admitting = admitting;
+                        }
                         out.push(piece);
                     }
                 }
@@ -402,7 +409,11 @@ pub fn report(ctx: &AuditCtx<'_>, code: &'static str, select: Select, out: &mut 
         .with_min_len(16)
         .map(|(subject, ranges)| {
             let mut sink = Sink::default();
-            let pieces = pieces(ctx, ranges, select);
+            let open = match *subject {
+                Subject::Eni(i) => may_reach(ctx, i),
+                Subject::Group(_) => false,
+            };
+            let pieces = pieces(ctx, ranges, select, open);
             if !pieces.is_empty() {
                 let who = Who::of(ctx, *subject);
                 for piece in &pieces {
@@ -506,28 +517,23 @@ fn finding(
     let status = match who.subject {
         Subject::Eni(i) => {
             // A broad range reaches the interface only from the addresses it admits.
-            let sources = (select == Select::Broad).then(|| {
-                let mut all: Vec<(u128, u128)> = (p.admitting.iter())
-                    .flat_map(|&rule| rule_public_sources(ctx, rule, p.family))
-                    .collect();
-                all.sort_unstable();
-                let mut merged: Vec<(u128, u128)> = Vec::with_capacity(all.len());
-                for (lo, hi) in all {
-                    match merged.last_mut() {
-                        Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-                        _ => merged.push((lo, hi)),
+            let sources = || {
+                (select == Select::Broad).then(|| {
+                    let mut all: Vec<(u128, u128)> = (p.admitting.iter())
+                        .flat_map(|&rule| rule_public_sources(ctx, rule, p.family))
+                        .collect();
+                    all.sort_unstable();
+                    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(all.len());
+                    for (lo, hi) in all {
+                        match merged.last_mut() {
+                            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+                            _ => merged.push((lo, hi)),
+                        }
                     }
-                }
-                merged
-            });
-            internet_path(
-                ctx,
-                i,
-                p.family,
-                p.protocol,
-                (p.lo, p.hi),
-                sources.as_deref(),
-            )
+                    merged
+                })
+            };
+            internet_path(ctx, i, p.family, p.protocol, (p.lo, p.hi), sources)
         }
         Subject::Group(g) => PathStatus::Nominal(unattached_reason(ctx, g)),
     };

@@ -48,7 +48,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         };
         let effective = ranges.iter().filter(|r| r.reach == Reach::World).any(|r| {
             matches!(
-                internet_path(ctx, i, r.family, r.protocol, (r.lo, r.hi), None),
+                internet_path(ctx, i, r.family, r.protocol, (r.lo, r.hi), || None),
                 PathStatus::Effective(_)
             )
         });
