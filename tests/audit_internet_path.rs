@@ -312,3 +312,33 @@ fn broad_ranges_count_only_the_clients_they_admit() {
         assert_eq!(exposure, want, "{routes} / {nacl}: {message}");
     }
 }
+
+/// A broad piece over several ports pairs each port with its own rules' sources: a
+/// NACL letting each port in only from the other rule's range leaves nothing effective.
+#[test]
+fn broad_sources_pair_with_their_own_ports() {
+    let rules = "in tcp 22 from 1.0.0.0/8\nin tcp 23 from 2.0.0.0/8";
+    let crossed = "in 100 allow tcp 22 from 2.0.0.0/8\nin 110 allow tcp 23 from 1.0.0.0/8\n\
+                   out 100 allow tcp 1024-65535 to 0.0.0.0/0";
+    let (exposure, message) = one(&model(ROUTES, crossed, rules), "SG007");
+    assert_eq!(exposure, Exposure::Nominal, "{message}");
+    let straight = "in 100 allow tcp 22 from 1.0.0.0/8\nout 100 allow tcp 1024-65535 to 0.0.0.0/0";
+    let (exposure, message) = one(&model(ROUTES, straight, rules), "SG007");
+    assert_eq!(exposure, Exposure::Effective, "{message}");
+}
+
+/// Of two equally specific prefix-list routes, the first in the table wins, as in
+/// `reach`.
+#[test]
+fn equal_prefix_list_routes_first_wins() {
+    let lists = "prefix-list pl-a name \"a\" max 1 0.0.0.0/1\n\
+                 prefix-list pl-b name \"b\" max 1 0.0.0.0/1\n";
+    for (routes, want) in [
+        ("pl-a via igw-1\npl-b via nat-2", Exposure::Effective),
+        ("pl-b via nat-2\npl-a via igw-1", Exposure::Nominal),
+    ] {
+        let text = format!("{lists}{}", model(routes, "", "in tcp 22 from 0.0.0.0/0"));
+        let (exposure, message) = one(&text, "SG001");
+        assert_eq!(exposure, want, "{routes}: {message}");
+    }
+}

@@ -1122,11 +1122,19 @@ fn internet_clients(
         }
         let hi = cuts.get(k + 1).map_or(top, |&next| next - 1);
         // Of equally specific routes, a CIDR route wins over a prefix list's.
+        // Among equals the first in the table, as `reach` takes it.
+        let rank = |&(_, _, len, r): &(u128, u128, u8, &crate::model::Route)| {
+            (len, matches!(r.destination, RouteDestination::Cidr { .. }))
+        };
         let best = (routes.iter())
             .filter(|(a, b, _, _)| *a <= lo && lo <= *b)
-            .max_by_key(|(_, _, len, r)| {
-                (*len, matches!(r.destination, RouteDestination::Cidr { .. }))
-            });
+            .fold(
+                None,
+                |best: Option<&(u128, u128, u8, &crate::model::Route)>, x| match best {
+                    Some(b) if rank(b) >= rank(x) => Some(b),
+                    _ => Some(x),
+                },
+            );
         let Some(&(_, _, _, route)) = best else {
             continue;
         };
@@ -1148,6 +1156,27 @@ fn internet_clients(
     out
 }
 
+/// A route of `rt` to an internet gateway through a prefix list whose entries are not in
+/// the export (it may hold the clients), said.
+fn unknown_list_to_igw(ctx: &AuditCtx<'_>, rt: &crate::model::RouteTable) -> Option<String> {
+    rt.routes.iter().find_map(|r| {
+        let RouteDestination::PrefixList { id } = &r.destination else {
+            return None;
+        };
+        let unknown = (ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope)))
+            .is_none_or(|pl| pl.entries.is_none());
+        (unknown && !r.blackhole && matches!(r.target, RouteTarget::InternetGateway(_))).then(
+            || {
+                format!(
+                    "{} routes prefix list {id} to {}, whose entries are not in the export: \
+                     which clients' replies reach the gateway is not known",
+                    rt.id, r.target
+                )
+            },
+        )
+    })
+}
+
 /// Why no public client's reply is routed to an internet gateway.
 fn route_blocked(
     ctx: &AuditCtx<'_>,
@@ -1167,18 +1196,8 @@ fn route_blocked(
             return format!("{igw} is not attached to {vpc}");
         }
     }
-    // A prefix list to a gateway whose entries were not exported may hold the clients.
-    for r in rt.routes.iter().filter(to_igw) {
-        if let RouteDestination::PrefixList { id } = &r.destination
-            && (ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope)))
-                .is_none_or(|pl| pl.entries.is_none())
-        {
-            return format!(
-                "{} routes prefix list {id} to {}, whose entries are not in the export: \
-                 which clients' replies reach the gateway is not known",
-                rt.id, r.target
-            );
-        }
+    if let Some(why) = unknown_list_to_igw(ctx, rt) {
+        return why;
     }
     let any_igw = rt.routes.iter().any(|r| to_igw(&r));
     match rt.routes.iter().filter(is_default).find(|r| !r.blackhole) {
@@ -1433,15 +1452,17 @@ pub fn internet_path(
         Some(src) => {
             admitted = intersect(clients, &src);
             if admitted.is_empty() {
-                let rt = ctx
-                    .topo
-                    .route_tables
-                    .get(*table)
-                    .map_or("", |t| t.id.as_str());
-                return PathStatus::Nominal(format!(
-                    "no address the rules admit has its reply routed to an internet gateway \
-                     by {rt}"
-                ));
+                let Some(rt) = ctx.topo.route_tables.get(*table) else {
+                    return PathStatus::Nominal("route table unknown".to_string());
+                };
+                return PathStatus::Nominal(match unknown_list_to_igw(ctx, rt) {
+                    Some(why) => why,
+                    None => format!(
+                        "no address the rules admit has its reply routed to an internet \
+                         gateway by {}",
+                        rt.id
+                    ),
+                });
             }
             let mut h = std::hash::DefaultHasher::new();
             std::hash::Hash::hash(&src, &mut h);

@@ -87,6 +87,9 @@ fn ports_field(protocol: Protocol, lo: u16, hi: u16) -> Option<(u16, u16)> {
     }
 }
 
+/// A segment's L4 span and the rules (group position, rule position) admitting it.
+type SegmentRules = ((u16, u16), Vec<(u32, u32)>);
+
 struct Piece {
     family: Family,
     protocol: Protocol,
@@ -102,9 +105,10 @@ struct Piece {
     alone: bool,
     /// Some of its segments are opened by one rule alone (the others by several).
     partly_alone: bool,
-    /// Broad pieces: every rule admitting known public sources to it (whose sources
-    /// are the clients that matter for the internet path); empty otherwise.
-    admitting: Vec<(u32, u32)>,
+    /// Broad pieces of an interface the internet may reach: per segment, its L4 span
+    /// and the rules admitting known public sources to it (a client reaches the
+    /// segment's ports only from its own rules' sources); empty otherwise.
+    admitting: Vec<SegmentRules>,
 }
 
 impl Piece {
@@ -384,11 +388,8 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select, open: boo
                         }
                         let mut piece = piece_of_run(run);
                         if open {
-                            let mut admitting: Vec<(u32, u32)> =
-                                run.iter().flat_map(|s| s.rules()).collect();
-                            admitting.sort_unstable();
-                            admitting.dedup();
-                            piece.admitting = admitting;
+                            piece.admitting =
+                                run.iter().map(|s| ((s.lo, s.hi), s.rules())).collect();
                         }
                         out.push(piece);
                     }
@@ -515,11 +516,14 @@ fn finding(
     select: Select,
 ) -> Finding {
     let status = match who.subject {
-        Subject::Eni(i) => {
-            // A broad range reaches the interface only from the addresses it admits.
-            let sources = || {
-                (select == Select::Broad).then(|| {
-                    let mut all: Vec<(u128, u128)> = (p.admitting.iter())
+        // A broad range reaches the interface only from the addresses it admits, and
+        // each segment's ports only from its own rules' addresses: effective when one
+        // segment is.
+        Subject::Eni(i) if select == Select::Broad && !p.admitting.is_empty() => {
+            let mut first: Option<PathStatus> = None;
+            for ((lo, hi), rules) in &p.admitting {
+                let sources = || {
+                    let mut all: Vec<(u128, u128)> = (rules.iter())
                         .flat_map(|&rule| rule_public_sources(ctx, rule, p.family))
                         .collect();
                     all.sort_unstable();
@@ -530,11 +534,18 @@ fn finding(
                             _ => merged.push((lo, hi)),
                         }
                     }
-                    merged
-                })
-            };
-            internet_path(ctx, i, p.family, p.protocol, (p.lo, p.hi), sources)
+                    Some(merged)
+                };
+                let status = internet_path(ctx, i, p.family, p.protocol, (*lo, *hi), sources);
+                if matches!(status, PathStatus::Effective(_)) {
+                    first = Some(status);
+                    break;
+                }
+                first.get_or_insert(status);
+            }
+            first.unwrap_or_else(|| PathStatus::Nominal("no segment".to_string()))
         }
+        Subject::Eni(i) => internet_path(ctx, i, p.family, p.protocol, (p.lo, p.hi), || None),
         Subject::Group(g) => PathStatus::Nominal(unattached_reason(ctx, g)),
     };
     let mut peers: Vec<&str> = p

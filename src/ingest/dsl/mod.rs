@@ -86,18 +86,34 @@ pub(crate) fn mostly_dsl(text: &str) -> bool {
     statements > 0 && 3 * (statements + indented) >= 2 * lines
 }
 
-/// Whether an indented line (without its indentation) starts as a block body line does.
+/// Whether an indented line (without its indentation) starts as a block body line does:
+/// a body keyword followed by what that keyword takes (a protocol or NACL rule number, a
+/// destination, an id), or a prefix list's address.
 fn is_body_line(body: &str) -> bool {
-    let word = body
+    let mut words = body
         .split(|c: char| c.is_whitespace() || c == '#')
-        .next()
-        .unwrap_or("");
-    matches!(word, "in" | "out" | "route" | "eni" | "volume" | "listen")
-        || (word.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':')
-            && word.contains(['.', ':'])
-            && word
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || ".:/,".contains(c)))
+        .filter(|w| !w.is_empty());
+    let word = words.next().unwrap_or("");
+    let next = words.next().unwrap_or("");
+    let address = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_hexdigit() || c == ':')
+            && w.contains(['.', ':'])
+            && w.chars()
+                .all(|c| c.is_ascii_hexdigit() || ".:/,".contains(c))
+    };
+    let protocol = |w: &str| {
+        ["tcp", "udp", "icmp", "icmpv6", "all"]
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(w))
+            || (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match word {
+        "in" | "out" | "listen" => protocol(next),
+        "route" => address(next) || next.starts_with("pl-"),
+        "eni" => next.starts_with("eni-"),
+        "volume" => next.starts_with("vol-"),
+        _ => address(word),
+    }
 }
 
 /// Whether a line at column 1 is a statement keyword followed by an id (or, for

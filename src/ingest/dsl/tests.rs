@@ -708,6 +708,11 @@ fn recognises_mostly_dsl_with_a_bad_first_statement() {
             "Security review 2024-05\ngroup sg-0a1b2c3d is the bastion group; to do:\n  - SSH from the office only\n  - remove 0.0.0.0/0\n  - tag an owner\n",
             false,
         ),
+        // Bullets that start with body keywords in English.
+        (
+            "Notes\ngroup sg-1 is the web group\n  in the office only\n  out of scope: prod\n  route 53 stuff\n",
+            false,
+        ),
         // A prefix list's entries are body lines.
         (
             "prefix-lst pl-1 name \"x\" max 2\n  10.0.0.0/8\n  2600::/16\ngroup sg-1\n",
