@@ -983,21 +983,13 @@ pub(crate) fn may_reach(ctx: &AuditCtx<'_>, eni: u32) -> bool {
         .is_none_or(|p| p.iter().any(|s| matches!(s, StaticPath::Open { .. })))
 }
 
-/// The intersection of two sorted lists of disjoint ranges.
+/// The intersection of two lists of ranges.
 fn intersect(a: &[(u128, u128)], b: &[(u128, u128)]) -> Vec<(u128, u128)> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        let (lo, hi) = (a[i].0.max(b[j].0), a[i].1.min(b[j].1));
-        if lo <= hi {
-            out.push((lo, hi));
-        }
-        if a[i].1 < b[j].1 {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
+    let (a, b) = (
+        IntervalSet::from_ranges(a.iter().copied()),
+        IntervalSet::from_ranges(b.iter().copied()),
+    );
+    a.intersect(&b).ranges().to_vec()
 }
 
 /// The public addresses of `family` that ingress rule `rule` (group position, rule

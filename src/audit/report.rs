@@ -10,6 +10,7 @@ use super::exposure::{
     rule_public_sources,
 };
 use super::finding::{Exposure, Finding};
+use crate::index::intervals::IntervalSet;
 use crate::net::{Direction, Family, Protocol};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -523,18 +524,9 @@ fn finding(
             let mut first: Option<PathStatus> = None;
             for ((lo, hi), rules) in &p.admitting {
                 let sources = || {
-                    let mut all: Vec<(u128, u128)> = (rules.iter())
-                        .flat_map(|&rule| rule_public_sources(ctx, rule, p.family))
-                        .collect();
-                    all.sort_unstable();
-                    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(all.len());
-                    for (lo, hi) in all {
-                        match merged.last_mut() {
-                            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-                            _ => merged.push((lo, hi)),
-                        }
-                    }
-                    Some(merged)
+                    let all =
+                        (rules.iter()).flat_map(|&rule| rule_public_sources(ctx, rule, p.family));
+                    Some(IntervalSet::from_ranges(all).ranges().to_vec())
                 };
                 let status = internet_path(ctx, i, p.family, p.protocol, (*lo, *hi), sources);
                 if matches!(status, PathStatus::Effective(_)) {
