@@ -1003,23 +1003,26 @@ pub(crate) fn rule_public_sources(
     let Some(rule) = ctx.group(g).ingress.get(r as usize) else {
         return Vec::new();
     };
-    let space = public_space();
-    match (ctx.resolver.resolve(rule), family) {
-        (Resolved::Cidr(c), Family::V4) => c.v4_range().map_or_else(Vec::new, |x| {
-            let set = IntervalSet::from_ranges([(x.lo(), x.hi())]).intersect(&space.v4);
-            (set.ranges().iter())
-                .map(|&(a, b)| (u128::from(a), u128::from(b)))
-                .collect()
-        }),
-        (Resolved::Cidr(c), Family::V6) => c.v6_range().map_or_else(Vec::new, |x| {
-            let set = IntervalSet::from_ranges([(x.lo(), x.hi())]).intersect(&space.v6);
-            set.ranges().to_vec()
-        }),
-        (Resolved::Addrs(a), Family::V4) => (a.v4.intersect(&space.v4).ranges().iter())
-            .map(|&(x, y)| (u128::from(x), u128::from(y)))
-            .collect(),
-        (Resolved::Addrs(a), Family::V6) => a.v6.intersect(&space.v6).ranges().to_vec(),
+    let admitted: Vec<(u128, u128)> = match ctx.resolver.resolve(rule) {
+        Resolved::Cidr(c) => widened(&c, family).into_iter().collect(),
+        Resolved::Addrs(a) => match family {
+            Family::V4 => (a.v4.ranges().iter())
+                .map(|&(x, y)| (u128::from(x), u128::from(y)))
+                .collect(),
+            Family::V6 => a.v6.ranges().to_vec(),
+        },
         _ => Vec::new(),
+    };
+    intersect(&admitted, &family_space(family))
+}
+
+/// The block of `c` as a range of widened addresses, when it is of `family`.
+fn widened(c: &crate::net::Cidr, family: Family) -> Option<(u128, u128)> {
+    match family {
+        Family::V4 => c
+            .v4_range()
+            .map(|r| (u128::from(r.lo()), u128::from(r.hi()))),
+        Family::V6 => c.v6_range().map(|r| (r.lo(), r.hi())),
     }
 }
 
@@ -1063,20 +1066,12 @@ fn internet_clients(
     vpc: Option<&crate::model::VpcId>,
     family: Family,
 ) -> Routed {
-    let widen = |c: &crate::net::Cidr| -> Option<(u128, u128)> {
-        match family {
-            Family::V4 => c
-                .v4_range()
-                .map(|r| (u128::from(r.lo()), u128::from(r.hi()))),
-            Family::V6 => c.v6_range().map(|r| (r.lo(), r.hi())),
-        }
-    };
     // (lo, hi, prefix length, route) for every destination block of the family.
     let mut routes: Vec<(u128, u128, u8, &crate::model::Route)> = Vec::new();
     for r in &rt.routes {
         match &r.destination {
             RouteDestination::Cidr { cidr } => {
-                if let Some((lo, hi)) = widen(cidr) {
+                if let Some((lo, hi)) = widened(cidr, family) {
                     routes.push((lo, hi, cidr.prefix_len(), r));
                 }
             }
@@ -1084,7 +1079,7 @@ fn internet_clients(
                 let entries = (ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope)))
                     .and_then(|pl| pl.entries.as_ref());
                 for e in entries.into_iter().flatten() {
-                    if let Some((lo, hi)) = widen(&e.cidr) {
+                    if let Some((lo, hi)) = widened(&e.cidr, family) {
                         routes.push((lo, hi, e.cidr.prefix_len(), r));
                     }
                 }
@@ -1303,11 +1298,7 @@ fn nacl_path(
     // piece of `clients` cut there.
     let mut pts: Vec<u128> = clients.iter().map(|&(a, _)| a).collect();
     for e in &acl.entries {
-        let range = match family {
-            Family::V4 => (e.cidr.v4_range()).map(|r| (u128::from(r.lo()), u128::from(r.hi()))),
-            Family::V6 => e.cidr.v6_range().map(|r| (r.lo(), r.hi())),
-        };
-        if let Some((a, b)) = range {
+        if let Some((a, b)) = widened(&e.cidr, family) {
             pts.push(a);
             pts.extend(b.checked_add(1));
         }

@@ -663,24 +663,13 @@ impl<'f> Lowerer<'f> {
             return;
         };
         // A record names one peer; two would be two rules, one of them read as the other.
-        let peers: Vec<&str> = [
+        let peers = [
             ("CidrIpv4", r.cidr_ipv4.is_some()),
             ("CidrIpv6", r.cidr_ipv6.is_some()),
             ("PrefixListId", r.prefix_list_id.is_some()),
             ("ReferencedGroupInfo", r.referenced_group_info.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, present)| present.then_some(k))
-        .collect();
-        if peers.len() > 1 {
-            self.error(
-                path,
-                format!(
-                    "{subject}: expected exactly one of CidrIpv4, CidrIpv6, PrefixListId and \
-                     ReferencedGroupInfo, found {}; rule skipped",
-                    peers.join(" and ")
-                ),
-            );
+        ];
+        if !self.at_most_one(&subject, path, &peers, "rule") {
             return;
         }
         let peer = if r.cidr_ipv4.is_some() {
@@ -1133,9 +1122,37 @@ impl<'f> Lowerer<'f> {
         });
     }
 
+    /// Whether at most one of the `keys` (name, present) is present; else an error
+    /// ("expected exactly one of …, found A and B; `what` skipped").
+    fn at_most_one(
+        &mut self,
+        subject: &str,
+        path: &str,
+        keys: &[(&str, bool)],
+        what: &str,
+    ) -> bool {
+        let found: Vec<&str> = (keys.iter())
+            .filter_map(|&(k, present)| present.then_some(k))
+            .collect();
+        if found.len() <= 1 {
+            return true;
+        }
+        let names: Vec<&str> = keys.iter().map(|&(k, _)| k).collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        self.error(
+            path,
+            format!(
+                "{subject}: expected exactly one of {} and {last}, found {}; {what} skipped",
+                rest.join(", "),
+                found.join(" and ")
+            ),
+        );
+        false
+    }
+
     fn route(&mut self, subject: &str, path: &str, r: &RawRoute<'_>) -> Option<Route> {
         // A route has one destination; two would be two routes, one read as the other.
-        let destinations: Vec<&str> = [
+        let destinations = [
             ("DestinationCidrBlock", r.destination_cidr_block.is_some()),
             (
                 "DestinationIpv6CidrBlock",
@@ -1145,20 +1162,8 @@ impl<'f> Lowerer<'f> {
                 "DestinationPrefixListId",
                 r.destination_prefix_list_id.is_some(),
             ),
-        ]
-        .into_iter()
-        .filter_map(|(k, present)| present.then_some(k))
-        .collect();
-        if destinations.len() > 1 {
-            self.error(
-                path,
-                format!(
-                    "{subject}: expected exactly one of DestinationCidrBlock, \
-                     DestinationIpv6CidrBlock and DestinationPrefixListId, found {}; route \
-                     skipped",
-                    destinations.join(" and ")
-                ),
-            );
+        ];
+        if !self.at_most_one(subject, path, &destinations, "route") {
             return None;
         }
         let destination = if r.destination_cidr_block.is_some() {

@@ -436,66 +436,52 @@ fn merge_groups(
             }
         }
         match &mut base {
-            Some(g) if paged => {
-                // One page is not the group's list: its rules only add to the described.
+            Some(g) => {
                 let records_n = ingress.len() + egress.len();
-                let described = g.ingress.len() + g.egress.len();
-                let mut added = 0;
-                for rule in ingress.into_iter().chain(egress) {
-                    let list = match rule.direction {
-                        Direction::Ingress => &mut g.ingress,
-                        Direction::Egress => &mut g.egress,
-                    };
-                    if !list.iter().any(|r| same_rule(r, &rule)) {
-                        list.push(rule);
-                        added += 1;
-                    }
-                }
-                if g.owner.is_none() {
-                    g.owner = owner;
-                }
                 let from = first_record
                     .as_ref()
                     .map(|(_, _, o)| o.file.to_string())
                     .unwrap_or_default();
-                diagnostics.push(Diagnostic::info(
-                    Some(g.origin.clone()),
+                if g.owner.is_none() {
+                    g.owner = owner;
+                }
+                let message = if paged {
+                    // One page is not the group's list: its rules only add to the described.
+                    let described = g.ingress.len() + g.egress.len();
+                    let mut added = 0;
+                    for rule in ingress.into_iter().chain(egress) {
+                        let list = match rule.direction {
+                            Direction::Ingress => &mut g.ingress,
+                            Direction::Egress => &mut g.egress,
+                        };
+                        if !list.iter().any(|r| same_rule(r, &rule)) {
+                            list.push(rule);
+                            added += 1;
+                        }
+                    }
                     format!(
                         "security group {}: {records_n} rules from describe-security-group-rules \
                          ({from}) come from one page of a paginated listing, so they do not \
                          replace the {described} rules described here: {added} of them not \
                          described here are added",
                         g.id
-                    ),
-                ));
-            }
-            Some(g) => {
-                let replaced = [
-                    (!ingress.is_empty()).then_some(g.ingress.len()),
-                    (!egress.is_empty()).then_some(g.egress.len()),
-                ];
-                let records_n = ingress.len() + egress.len();
-                if !ingress.is_empty() {
-                    g.ingress = ingress;
-                }
-                if !egress.is_empty() {
-                    g.egress = egress;
-                }
-                if g.owner.is_none() {
-                    g.owner = owner;
-                }
-                let old: usize = replaced.iter().flatten().sum();
-                let from = first_record
-                    .as_ref()
-                    .map(|(_, _, o)| o.file.to_string())
-                    .unwrap_or_default();
-                diagnostics.push(Diagnostic::info(
-                    Some(g.origin.clone()),
+                    )
+                } else {
+                    let mut old = 0;
+                    if !ingress.is_empty() {
+                        old += g.ingress.len();
+                        g.ingress = ingress;
+                    }
+                    if !egress.is_empty() {
+                        old += g.egress.len();
+                        g.egress = egress;
+                    }
                     format!(
                         "security group {}: {records_n} rules from describe-security-group-rules ({from}) are used instead of the {old} rules described here for the same direction(s)",
                         g.id
-                    ),
-                ));
+                    )
+                };
+                diagnostics.push(Diagnostic::info(Some(g.origin.clone()), message));
             }
             None => {
                 if let Some((id, scope, origin)) = first_record {
