@@ -831,6 +831,19 @@ fn an_instance_without_a_state_keeps_its_interfaces() {
     );
 }
 
+/// `a` (read as `t.json`) and `b` (as `b.json`), merged, with the merge's diagnostics.
+fn merged_with(a: &str, b: &str) -> (Topology, Vec<Diagnostic>) {
+    let mut t = read_ok(a).topology;
+    t.extend(
+        read(&Arc::from("b.json"), b.as_bytes(), &Scope::default())
+            .expect("ok")
+            .topology,
+    );
+    let mut diags = Vec::new();
+    merge(&mut t, &mut diags);
+    (t, diags)
+}
+
 #[test]
 fn eni_merge_across_files() {
     let a = r#"{"Reservations":[{"Instances":[{"InstanceId":"i-1","State":{"Name":"running"},"SubnetId":"subnet-1",
@@ -840,14 +853,7 @@ fn eni_merge_across_files() {
         "PrivateIpAddresses":[{"PrivateIpAddress":"10.0.0.5","Primary":true,"Association":{"PublicIp":"1.2.3.4"}},
                               {"PrivateIpAddress":"10.0.0.6","Primary":false}],
         "InterfaceType":"interface","Status":"in-use","Description":"x","SourceDestCheck":true,"OwnerId":"1"}]}"#;
-    let mut t = read_ok(a).topology;
-    t.extend(
-        read(&Arc::from("b.json"), b.as_bytes(), &Scope::default())
-            .expect("ok")
-            .topology,
-    );
-    let mut diags = Vec::new();
-    merge(&mut t, &mut diags);
+    let (t, diags) = merged_with(a, b);
     // The groups differ: pooled, with a warning (see
     // `eni_copies_that_disagree_are_merged_with_a_warning`); the addresses the instance's
     // record lacks are no disagreement.
@@ -900,14 +906,7 @@ fn eni_copies_that_disagree_are_merged_with_a_warning() {
             r#"{"Ipv6Address":"2600::2"}"#
         )
     );
-    let mut t = read_ok(&instances).topology;
-    t.extend(
-        read(&Arc::from("b.json"), enis.as_bytes(), &Scope::default())
-            .expect("ok")
-            .topology,
-    );
-    let mut diags = Vec::new();
-    merge(&mut t, &mut diags);
+    let (t, diags) = merged_with(&instances, &enis);
     assert_eq!(diags.len(), 1, "{diags:?}");
     let d = &diags[0];
     assert_eq!(d.severity, Severity::Warning);
