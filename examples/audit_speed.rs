@@ -44,6 +44,17 @@ fn cpu_seconds() -> f64 {
     ticks as f64 / 100.0
 }
 
+/// Resident memory now, in MiB (Linux; 0 elsewhere).
+fn rss_mib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096 >> 20
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     // `--only SG012`: time that check alone (for profiling), nothing else.
@@ -65,15 +76,22 @@ fn main() {
         args.drain(i..(i + 2).min(args.len()));
         n
     });
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_seconds());
     let ingest = ingest_paths(&args);
-    println!("ingest            {:>8.3} s", t.elapsed().as_secs_f64());
+    println!(
+        "ingest            {:>8.3} s, cpu {:.2} s, rss {} MiB",
+        t.elapsed().as_secs_f64(),
+        cpu_seconds() - c,
+        rss_mib()
+    );
     let config = AuditConfig::default();
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_seconds());
     let ctx = AuditCtx::new(&ingest.topology, &config);
     println!(
-        "context+exposure  {:>8.3} s ({} exposed subjects)",
+        "context+exposure  {:>8.3} s, cpu {:.2} s, rss {} MiB ({} exposed subjects)",
         t.elapsed().as_secs_f64(),
+        cpu_seconds() - c,
+        rss_mib(),
         ctx.exposures.subjects.len()
     );
     let all = Instant::now();
@@ -108,11 +126,13 @@ fn main() {
         return;
     }
     drop(ctx);
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_seconds());
     let result = audit(&ingest.topology, &config);
     println!(
-        "audit()           {:>8.3} s ({} findings)",
+        "audit()           {:>8.3} s, cpu {:.2} s, rss {} MiB ({} findings)",
         t.elapsed().as_secs_f64(),
+        cpu_seconds() - c,
+        rss_mib(),
         result.findings.len()
     );
     let names = ["text", "json", "sarif"];

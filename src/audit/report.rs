@@ -231,18 +231,62 @@ fn subtract(ranges: Vec<(u16, u16)>, a: u16, b: u16) -> Vec<(u16, u16)> {
 }
 
 /// Whether a protocol's world segments cover every port (or the protocol has no ports).
-fn all_open(world: &[&ExposedRange], family: Family, protocol: Protocol) -> bool {
+fn all_open(segs: &[&ExposedRange]) -> bool {
     let mut next: u32 = 0;
-    for s in world
-        .iter()
-        .filter(|s| s.family == family && s.protocol == protocol)
-    {
+    for s in segs {
         if u32::from(s.lo) != next {
             return false;
         }
         next = u32::from(s.hi) + 1;
     }
     next == 65536
+}
+
+/// One subject's segments by family and protocol (each protocol's in their order), so
+/// a check asks for one protocol without scanning every segment of the subject.
+struct ByProtocol<'r> {
+    segs: Vec<&'r ExposedRange>,
+    /// Per family and protocol present: where its segments are in `segs` (sorted).
+    at: Vec<((Family, Protocol), std::ops::Range<usize>)>,
+}
+
+impl<'r> ByProtocol<'r> {
+    fn new(mut segs: Vec<&'r ExposedRange>) -> ByProtocol<'r> {
+        // Stable: each protocol's segments keep their (L4) order.
+        segs.sort_by_key(|s| (s.family, s.protocol));
+        let mut at: Vec<((Family, Protocol), std::ops::Range<usize>)> = Vec::new();
+        for (k, s) in segs.iter().enumerate() {
+            match at.last_mut() {
+                Some((key, run)) if *key == (s.family, s.protocol) => run.end = k + 1,
+                _ => at.push(((s.family, s.protocol), k..k + 1)),
+            }
+        }
+        ByProtocol { segs, at }
+    }
+
+    /// The segments of `family` and `protocol`, in order.
+    fn get(&self, family: Family, protocol: Protocol) -> &[&'r ExposedRange] {
+        match self
+            .at
+            .binary_search_by(|(key, _)| key.cmp(&(family, protocol)))
+        {
+            Ok(k) => &self.segs[self.at[k].1.clone()],
+            Err(_) => &[],
+        }
+    }
+
+    /// Whether the segments of `family` and `protocol` cover every port (see
+    /// [`all_open`]).
+    fn all_open(&self, family: Family, protocol: Protocol) -> bool {
+        all_open(self.get(family, protocol))
+    }
+
+    /// The protocols of `family` with segments, in order.
+    fn protocols(&self, family: Family) -> impl Iterator<Item = Protocol> + '_ {
+        (self.at.iter())
+            .filter(move |((f, _), _)| *f == family)
+            .map(|((_, p), _)| *p)
+    }
 }
 
 /// The pieces a selection reports for one subject's segments.
@@ -258,43 +302,40 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select, open: boo
         .copied()
         .filter(|r| r.assumed.is_empty())
         .collect();
+    let (world, certain) = (ByProtocol::new(world), ByProtocol::new(certain));
     let families = [Family::V4, Family::V6];
     let mut out = Vec::new();
     match select {
         Select::AllPorts => {
             for f in families {
                 for p in [Protocol::All, Protocol::Tcp, Protocol::Udp] {
-                    if all_open(&world, f, p) {
-                        let segs: Vec<&ExposedRange> = world
-                            .iter()
-                            .filter(|s| s.family == f && s.protocol == p)
-                            .copied()
-                            .collect();
-                        out.extend(merge(&segs));
+                    if world.all_open(f, p) {
+                        out.extend(merge(world.get(f, p)));
                     }
                 }
             }
         }
         Select::Catalogue(cat) => {
             for f in families {
+                let certain_all = certain.all_open(f, Protocol::All);
+                let guessed_all = world.all_open(f, Protocol::All);
                 for entry in ctx.config.catalogue.iter().filter(|e| e.category == cat) {
                     let p = entry.protocol;
-                    if all_open(&certain, f, Protocol::All) || all_open(&certain, f, p) {
+                    if certain_all || certain.all_open(f, p) {
                         continue;
                     }
-                    let guessed = all_open(&world, f, Protocol::All) || all_open(&world, f, p);
+                    let guessed = guessed_all || world.all_open(f, p);
                     let from = if guessed { &certain } else { &world };
                     let (a, b) = (entry.ports.lo(), entry.ports.hi());
-                    let hits: Vec<&&ExposedRange> = from
-                        .iter()
-                        .filter(|s| s.family == f && s.protocol == p && s.lo <= b && s.hi >= a)
+                    let hits: Vec<&ExposedRange> = (from.get(f, p).iter())
+                        .filter(|s| s.lo <= b && s.hi >= a)
+                        .copied()
                         .collect();
                     if hits.is_empty() {
                         continue;
                     }
                     let lo = hits.iter().map(|s| s.lo).min().unwrap_or(a).max(a);
                     let hi = hits.iter().map(|s| s.hi).max().unwrap_or(b).min(b);
-                    let hits: Vec<&ExposedRange> = hits.into_iter().copied().collect();
                     out.push(Piece::of(
                         f,
                         p,
@@ -307,32 +348,21 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select, open: boo
         }
         Select::Other => {
             for f in families {
-                if all_open(&certain, f, Protocol::All) {
+                if certain.all_open(f, Protocol::All) {
                     continue;
                 }
-                let guessed_all = all_open(&world, f, Protocol::All);
-                let mut protos: Vec<Protocol> = world
-                    .iter()
-                    .filter(|s| s.family == f)
-                    .map(|s| s.protocol)
-                    .collect();
-                protos.sort_unstable();
-                protos.dedup();
-                for p in protos {
-                    if p == Protocol::All || (p.has_ports() && all_open(&certain, f, p)) {
+                let guessed_all = world.all_open(f, Protocol::All);
+                for p in world.protocols(f) {
+                    if p == Protocol::All || (p.has_ports() && certain.all_open(f, p)) {
                         continue;
                     }
-                    let guessed = guessed_all || (p.has_ports() && all_open(&world, f, p));
+                    let guessed = guessed_all || (p.has_ports() && world.all_open(f, p));
                     let from = if guessed { &certain } else { &world };
-                    let segs: Vec<&ExposedRange> = from
-                        .iter()
-                        .filter(|s| s.family == f && s.protocol == p)
-                        .copied()
-                        .collect();
+                    let segs = from.get(f, p);
                     if segs.is_empty() {
                         continue;
                     }
-                    for piece in merge(&segs) {
+                    for piece in merge(segs) {
                         let mut left = vec![(piece.lo, piece.hi)];
                         if p.has_ports() {
                             for e in ctx.config.catalogue.iter().filter(|e| e.protocol == p) {
