@@ -1,8 +1,10 @@
 //! Ingest: turn bytes into the model, and nothing else.
 //!
 //! Inputs are files, directories (read recursively, in sorted order) or `-` for stdin.
-//! Each file is recognised **by content**, never by name:
-//! - JSON (first non-blank byte `{` or `[`) goes to [`aws`], which recognises the AWS
+//! Each file is recognised **by content** (a name only settles what a broken file was
+//! meant to be: `*.json`, `*.sg`):
+//! - JSON (a `*.json` file starting with `{` or `[`, or any file starting with `{"`,
+//!   `{}`, `[` and a JSON value, or `[]`) goes to [`aws`], which recognises the AWS
 //!   describe-* sections it holds (`SecurityGroups`, `Reservations`, …) or reports the file
 //!   as skipped when it holds none;
 //! - a file named `*.sg`, text whose first statement is a rule-language keyword, and text
@@ -498,13 +500,19 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
         return Sniff::Other("UTF-16 text: sgcheck reads UTF-8 (save the export as UTF-8)");
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let named = |ext: &str| {
+        Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
     match first {
         None => Sniff::Other("empty file"),
-        Some(b'{') | Some(b'[') => Sniff::Json,
+        // A `*.json` file is JSON even when broken (a truncated export is an error, not
+        // a skipped file); other files only when they start like JSON: a README opening
+        // with a `[![badge]` link or a TOML `[table]` is not a broken export.
+        Some(b'{') | Some(b'[') if named("json") || starts_like_json(bytes) => Sniff::Json,
         Some(_) => {
-            let named = Path::new(name)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("sg"));
+            let named = named("sg");
             // Borrowed when UTF-8 (the common case).
             let text = String::from_utf8_lossy(bytes);
             if named || dsl::looks_like_dsl(&text) || dsl::mostly_dsl(&text) {
@@ -515,6 +523,33 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
                 Sniff::Other("binary file")
             }
         }
+    }
+}
+
+/// Whether `bytes` open a JSON object or array: `{` then a key or `}`, or `[` (any
+/// number of them) then a value or `]`; or nothing after the opening bracket, so that a
+/// truncated export is an error, not a skipped file.
+fn starts_like_json(bytes: &[u8]) -> bool {
+    let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
+    let open = rest.next().copied();
+    let nested = open == Some(b'[');
+    let head: Vec<u8> = rest
+        .skip_while(|&&b| b.is_ascii_whitespace() || (nested && b == b'['))
+        .take(6)
+        .copied()
+        .collect();
+    let literal = |word: &[u8]| {
+        head.starts_with(word)
+            && head
+                .get(word.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'_' && *b != b'.')
+    };
+    match (open, head.first()) {
+        (_, None) => true,
+        (Some(b'{'), Some(b'"' | b'}')) => true,
+        (Some(b'['), Some(b'{' | b']' | b'"' | b'-' | b'0'..=b'9')) => true,
+        (Some(b'['), Some(_)) => literal(b"true") || literal(b"false") || literal(b"null"),
+        _ => false,
     }
 }
 
@@ -556,6 +591,60 @@ pub fn scope_from_path(path: &Path) -> Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_that_starts_like_json_is_read_as_json() {
+        let json = |name: &str, text: &str| matches!(sniff(name, text.as_bytes()), Sniff::Json);
+        for text in [
+            "{\"SecurityGroups\": []}",
+            "  {}",
+            "[]",
+            "[\n  {\"GroupId\": \"sg-1\"}]",
+            "[[1, 2]]",
+            "[null]",
+            "[ true ]",
+            "[-1]",
+            "[\"a\"]",
+            // Truncated: an error to report, not a file to skip.
+            "[",
+            "{",
+        ] {
+            assert!(json("x", text), "{text:?} is JSON");
+        }
+        for text in [
+            "[![Build](https://example.com/b.svg)](https://example.com)\n# Infra\n",
+            "[package]\nname = \"x\"\n",
+            "[[suppress]]\ncode = \"SG001\"\n",
+            "[tool.poetry]\n",
+            "[nullable]\n",
+            "{{ template }}\n",
+        ] {
+            assert!(!json("notes.md", text), "{text:?} is not JSON");
+            // Named `*.json`, it was meant to be JSON: read (and reported) as such.
+            assert!(json("broken.json", text), "{text:?} in a .json file");
+        }
+    }
+
+    #[test]
+    fn a_readme_or_toml_file_in_a_directory_is_skipped_not_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        };
+        write(
+            "README.md",
+            "[![Build](https://example.com/b.svg)](https://x)\n",
+        );
+        write("Cargo.toml", "[package]\nname = \"infra\"\n");
+        write("a.sg", "group sg-1\n  in tcp 22 from 0.0.0.0/0\n");
+        let got = ingest_paths(&[dir.path().to_path_buf()]);
+        assert!(!got.has_errors(), "{:?}", got.diagnostics);
+        assert_eq!(got.topology.security_groups.len(), 1);
+        let skipped = (got.sources.iter())
+            .filter(|s| s.format == SourceFormat::Skipped)
+            .count();
+        assert_eq!(skipped, 2);
+    }
 
     #[test]
     fn files_read_in_pieces_are_whole() {
