@@ -124,6 +124,10 @@ pub struct Finding {
     pub protocol: Option<Protocol>,
     /// Inclusive port range (ICMP: type range); `None` = all, or not about ports.
     pub ports: Option<(u16, u16)>,
+    /// ICMP: the `type << 8 | code` span, when it does not hold whole types (`ports`
+    /// gives only the types; the codes tell `type 3 code 4` from `type 3 code 13`).
+    #[serde(skip)]
+    pub icmp_codes: Option<(u16, u16)>,
     /// The other end: `0.0.0.0/0`, `::/0`, a CIDR list, a group id.
     pub peer: Option<String>,
     /// Effective or nominal (exposure checks only).
@@ -164,6 +168,7 @@ impl Finding {
             scope: Scope::default(),
             protocol: None,
             ports: None,
+            icmp_codes: None,
             peer: None,
             exposure: None,
             message: message.into(),
@@ -192,6 +197,29 @@ impl Finding {
     pub fn traffic(mut self, protocol: Protocol, ports: Option<(u16, u16)>) -> Finding {
         self.protocol = Some(protocol);
         self.ports = ports;
+        self
+    }
+
+    /// Sets protocol, ports and ICMP codes from a rule (the ICMP type as the ports).
+    pub fn rule_traffic(self, r: &crate::model::Rule) -> Finding {
+        use crate::net::L4;
+        let ports = match r.l4 {
+            L4::Ports(p) if !p.is_all() => Some((p.lo(), p.hi())),
+            L4::Icmp(m) => m.icmp_type().map(|t| (u16::from(t), u16::from(t))),
+            _ => None,
+        };
+        let f = self.traffic(r.protocol, ports);
+        match (r.l4, crate::audit::exposure::l4_span(r.l4)) {
+            (L4::Icmp(_), Some(span)) => f.icmp_span(span),
+            _ => f,
+        }
+    }
+
+    /// Sets the ICMP span (`type << 8 | code`, see [`Finding::icmp_codes`]): kept only
+    /// when it does not hold whole types.
+    pub fn icmp_span(mut self, (lo, hi): (u16, u16)) -> Finding {
+        let whole_types = lo & 0xff == 0 && hi & 0xff == 0xff;
+        self.icmp_codes = (!whole_types).then_some((lo, hi));
         self
     }
 
@@ -228,8 +256,8 @@ impl Finding {
     }
 
     /// The stable fingerprint (see the module doc): FNV-1a over `code`, scope,
-    /// resource, protocol, `lo-hi` ports and peer, separated by U+001F, streamed
-    /// without building the key.
+    /// resource, protocol, `lo-hi` ports (and ICMP codes when not whole types) and peer,
+    /// separated by U+001F, streamed without building the key.
     pub fn compute_fingerprint(&self) -> String {
         use std::fmt::Write as _;
         const SEP: &[u8] = "\u{1f}".as_bytes();
@@ -246,6 +274,14 @@ impl Finding {
         h.bytes(SEP);
         if let Some((a, b)) = self.ports {
             let mut digits = [0u8; 20];
+            h.bytes(crate::net::decimal(u64::from(a), &mut digits));
+            h.bytes(b"-");
+            h.bytes(crate::net::decimal(u64::from(b), &mut digits));
+        }
+        // Only for partial types: whole-type findings keep the fingerprints they had.
+        if let Some((a, b)) = self.icmp_codes {
+            let mut digits = [0u8; 20];
+            h.bytes(b" codes ");
             h.bytes(crate::net::decimal(u64::from(a), &mut digits));
             h.bytes(b"-");
             h.bytes(crate::net::decimal(u64::from(b), &mut digits));

@@ -655,6 +655,9 @@ fn finding(
                 .map(|&(g, r)| ctx.evidence(g, Direction::Ingress, r))
                 .collect(),
         );
+    if matches!(p.protocol, Protocol::Icmp | Protocol::Icmpv6) {
+        f = f.icmp_span((p.lo, p.hi));
+    }
     f.exposure = Some(exposure);
     f.demote = demote + u8::from(!p.assumed.is_empty());
     f

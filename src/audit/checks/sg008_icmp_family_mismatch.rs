@@ -1,7 +1,6 @@
 //! SG008: ICMP rule with only IPv6 peers (or ICMPv6 with IPv4): matches nothing.
 
 use super::prelude::*;
-use super::sg011_redundant_rule::port_span;
 use crate::model::Peer;
 use crate::net::{Direction, Family, Protocol};
 
@@ -63,8 +62,10 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 .scope(&g.scope)
                 // The ICMP type, as other rule findings give it: rules on different
                 // types are different findings (with different fingerprints).
-                .traffic(r.protocol, port_span(r))
-                .peer(r.peer.to_string())
+                .rule_traffic(r)
+                // With the direction, as other rule findings give it: the same
+                // mismatch inbound and outbound is two findings.
+                .peer(format!("{} {}", r.direction.as_str(), r.peer))
                 .rules(vec![ctx.evidence(gi, dir, ri as u32)]),
             );
         }

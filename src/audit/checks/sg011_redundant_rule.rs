@@ -68,7 +68,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 found.push(
                     Finding::new(CODE, g.id.to_string(), message)
                         .scope(&g.scope)
-                        .traffic(r.protocol, port_span(r))
+                        .rule_traffic(r)
                         .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, i as u32)].concat())
                         .rules(std::iter::once(evidence).chain(by).collect())
                         .located(1),
@@ -193,15 +193,6 @@ fn covering(
 /// Covering rules beyond this many are cited as found, without dropping the ones the
 /// others make unneeded.
 const PRUNED: usize = 64;
-
-/// The rule's ports for the finding (`None` = all or not a port protocol).
-pub(crate) fn port_span(r: &crate::model::Rule) -> Option<(u16, u16)> {
-    match r.l4 {
-        crate::net::L4::Ports(p) if !p.is_all() => Some((p.lo(), p.hi())),
-        crate::net::L4::Icmp(m) => m.icmp_type().map(|t| (u16::from(t), u16::from(t))),
-        _ => None,
-    }
-}
 
 #[cfg(test)]
 mod tests {

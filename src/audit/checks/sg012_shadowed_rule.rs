@@ -2,7 +2,6 @@
 
 use super::not_judged_unlisted;
 use super::prelude::*;
-use super::sg011_redundant_rule::port_span;
 use crate::audit::coverage::{
     CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered,
 };
@@ -574,7 +573,7 @@ fn findings(ctx: &AuditCtx<'_>, gi: u32, alive: &Alive, sg011: bool) -> Vec<Find
             found.push(
                 Finding::new(CODE, g.id.to_string(), message)
                     .scope(&g.scope)
-                    .traffic(r.protocol, port_span(r))
+                    .rule_traffic(r)
                     .peer([dir.as_str(), " ", ctx.peer_text(gi, dir, ri as u32)].concat())
                     .rules(rules)
                     .located(1),

@@ -147,7 +147,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     ),
                 )
                 .scope(&g.scope)
-                .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
+                .rule_traffic(r)
                 .peer(peer_text(r.direction, gr))
                 .rules(vec![evidence(g, r)]),
             );
@@ -203,10 +203,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 ),
             )
             .scope(&st.scope)
-            .traffic(
-                st.rule.protocol,
-                super::sg011_redundant_rule::port_span(&st.rule),
-            )
+            .rule_traffic(&st.rule)
             .peer(peer_text(st.rule.direction, gr))
             .rules(vec![Arc::new(RuleEvidence {
                 group: st.group.to_string(),

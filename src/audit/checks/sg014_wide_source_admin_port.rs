@@ -92,7 +92,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                     ),
                 )
                 .scope(&g.scope)
-                .traffic(r.protocol, super::sg011_redundant_rule::port_span(r))
+                .rule_traffic(r)
                 .peer(cidr.to_string())
                 .rules(vec![ctx.evidence(gi, Direction::Ingress, ri as u32)]),
             );
