@@ -133,6 +133,51 @@ fn baseline_fails_only_on_new_findings() {
     assert_eq!(codes, ["SG001"], "only the new RDP exposure");
 }
 
+/// A code written with spaces around it is the check it names everywhere it is
+/// accepted: never accepted and then silently matched against nothing.
+#[test]
+fn codes_with_spaces_name_their_check() {
+    let (code, out, err) = sgcheck(&[
+        "audit",
+        "corpus/audit-demo.sg",
+        "--select",
+        "SG014, SG001",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["checks"], 2, "{}", v["summary"]);
+    assert!(v["summary"]["by_code"]["SG001"].as_u64() > Some(0));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"),
+        tmp.path().join("demo.sg"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("sgcheck.toml"),
+        "[audit.severity]\n\" sg009\" = \"critical\"\n\
+         [[suppress]]\ncode = \"SG001 \"\nresource = \"eni-0demoweb\"\nreason = \"bastion\"\n",
+    )
+    .unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (_, out, err) = sgcheck(&["audit", dir, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let found = v["findings"].as_array().unwrap();
+    assert!(
+        !(found.iter()).any(|f| f["code"] == "SG001" && f["resource"] == "eni-0demoweb"),
+        "suppressed"
+    );
+    assert_eq!(v["summary"]["suppressed"], 1);
+    let sg009: Vec<&serde_json::Value> = found.iter().filter(|f| f["code"] == "SG009").collect();
+    assert!(!sg009.is_empty());
+    assert!(
+        sg009.iter().all(|f| f["severity"] == "critical"),
+        "{sg009:?}"
+    );
+}
+
 #[test]
 fn suppressions_and_expiry() {
     let tmp = tempfile::tempdir().unwrap();

@@ -538,17 +538,19 @@ impl AuditConfig {
         let mut seen = HashMap::new();
         for (key, sev) in a.severity {
             let code = key.get_ref();
-            if registry::find(code).is_none() {
+            let Some(check) = registry::find(code) else {
                 return Err(err(
                     key.span(),
                     format!("[audit.severity]: unknown check code {code:?}"),
                 ));
-            }
+            };
             let s: Severity = sev
                 .get_ref()
                 .parse()
                 .map_err(|e| err(sev.span(), format!("[audit.severity] {code}: {e}")))?;
-            let upper = code.to_ascii_uppercase();
+            // Stored as the registry writes it: ` sg010` is `SG010`, never a key nothing
+            // looks up.
+            let upper = check.code.to_string();
             if let Some(earlier) = seen.insert(upper.clone(), code.clone()) {
                 return Err(err(
                     key.span(),
@@ -578,12 +580,12 @@ impl AuditConfig {
         }
         for s in raw.suppress {
             let code = s.code.get_ref();
-            if registry::find(code).is_none() {
+            let Some(check) = registry::find(code) else {
                 return Err(err(
                     s.code.span(),
                     format!("[[suppress]]: unknown check code {code:?}"),
                 ));
-            }
+            };
             let resource = s.resource.get_ref();
             if resource.is_empty() || resource.trim() != resource {
                 return Err(err(
@@ -626,7 +628,7 @@ impl AuditConfig {
                 }
             };
             self.suppressions.push(Suppression {
-                code: code.to_ascii_uppercase(),
+                code: check.code.to_string(),
                 resource: resource.clone(),
                 reason: s.reason.into_inner(),
                 expires,
@@ -646,7 +648,7 @@ impl AuditConfig {
     pub fn enabled(&self, code: &str) -> bool {
         self.only
             .as_ref()
-            .is_none_or(|o| o.iter().any(|c| c.eq_ignore_ascii_case(code)))
+            .is_none_or(|o| o.iter().any(|c| c.trim().eq_ignore_ascii_case(code)))
     }
 }
 

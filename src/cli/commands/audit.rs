@@ -98,13 +98,18 @@ pub fn run(args: &AuditArgs) -> ExitStatus {
         }
     }
     if let Some(codes) = &args.select {
+        // As the registry writes them: `--select "SG014, SG001"` runs both.
+        let mut only = Vec::with_capacity(codes.len());
         for c in codes {
-            if sgcheck::audit::registry::find(c).is_none() {
-                eprintln!("sgcheck: --select: unknown check code {c:?}");
-                return ExitStatus::InputError;
+            match sgcheck::audit::registry::find(c) {
+                Some(check) => only.push(check.code.to_string()),
+                None => {
+                    eprintln!("sgcheck: --select: unknown check code {c:?}");
+                    return ExitStatus::InputError;
+                }
             }
         }
-        config.only = Some(codes.clone());
+        config.only = Some(only);
     }
     let baseline = match &args.baseline {
         None => None,
