@@ -178,6 +178,46 @@ fn fingerprints_stable_under_reordering() {
     assert_eq!(fa, fb);
 }
 
+/// The fingerprints of the fixture's findings of `code`, after `edit` of its text.
+fn fixture_fingerprints(code: &str, edit: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    let name = format!("{code}.sg");
+    let text = std::fs::read_to_string(dir().join("tests/data/audit").join(&name)).unwrap();
+    let edited = edit(&text);
+    let ingest = ingest_bytes(&name, edited.as_bytes());
+    assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+    let r = audit(&ingest.topology, &config(Some(code)));
+    let mut found: Vec<(String, String)> = (r.findings.iter())
+        .map(|f| (f.resource.clone(), f.fingerprint.clone()))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A quota finding is about the quota passed, not the count: one more group or rule on
+/// an interface already over it is the same finding (a baseline keeps hiding it).
+#[test]
+fn quota_fingerprints_do_not_count() {
+    let before = fixture_fingerprints("SG016", str::to_string);
+    let after = fixture_fingerprints("SG016", |t| {
+        t.replace(
+            "groups sg-1, sg-2, sg-3, sg-4, sg-5, sg-6\n",
+            "groups sg-1, sg-2, sg-3, sg-4, sg-5, sg-6, sg-7\n",
+        )
+    });
+    assert_eq!(before.len(), 2);
+    assert_eq!(before, after);
+    let before = fixture_fingerprints("SG017", str::to_string);
+    let after = fixture_fingerprints("SG017", |t| {
+        t.replacen(
+            "  in tcp 443 from 10.0.0.0/16\n",
+            "  in tcp 443 from 10.0.0.0/16\n  in tcp 444 from 10.0.0.0/16\n",
+            1,
+        )
+    });
+    assert!(!before.is_empty());
+    assert_eq!(before, after);
+}
+
 #[test]
 fn docs_checks_md_is_current() {
     let want = registry::markdown();
