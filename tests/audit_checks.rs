@@ -178,6 +178,34 @@ fn fingerprints_stable_under_reordering() {
     assert_eq!(fa, fb);
 }
 
+/// Every fixture's findings are the same findings (fingerprints) with the rules of
+/// each group in the opposite order: which rule is cited or called redundant must not
+/// depend on the order of an export.
+#[test]
+fn fixture_fingerprints_do_not_depend_on_rule_order() {
+    for check in registry::CHECKS {
+        let reversed = |text: &str| {
+            let mut out: Vec<String> = Vec::new();
+            let mut rules: Vec<&str> = Vec::new();
+            let mut in_group = false;
+            for line in text.lines() {
+                if in_group && line.starts_with("  ") && !line.trim_start().starts_with('#') {
+                    rules.push(line);
+                    continue;
+                }
+                out.extend(rules.drain(..).rev().map(str::to_string));
+                in_group = line.starts_with("group ");
+                out.push(line.to_string());
+            }
+            out.extend(rules.drain(..).rev().map(str::to_string));
+            out.join("\n") + "\n"
+        };
+        let before = fixture_fingerprints(check.code, str::to_string);
+        let after = fixture_fingerprints(check.code, reversed);
+        assert_eq!(before, after, "{}", check.code);
+    }
+}
+
 /// The fingerprints of the fixture's findings of `code`, after `edit` of its text.
 fn fixture_fingerprints(code: &str, edit: impl Fn(&str) -> String) -> Vec<(String, String)> {
     let name = format!("{code}.sg");

@@ -63,11 +63,13 @@ impl Coverage {
     fn build(topo: &Topology, resolver: &Resolver) -> Coverage {
         use rayon::prelude::*;
         let (table, groups) = rule_boxes(&topo.security_groups, resolver);
-        let redundant = groups
-            .par_iter()
+        let redundant = (groups.par_iter().zip(&topo.security_groups))
             .with_min_len(64)
-            .map_init(CoverScratch::default, |s, dirs| {
-                [0, 1].map(|d| redundant(&dirs[d].0, &dirs[d].1, &table, s))
+            .map_init(CoverScratch::default, |s, (dirs, g)| {
+                Direction::ALL.map(|dir| {
+                    let d = dir_index(dir);
+                    redundant(&dirs[d].0, &dirs[d].1, g.rules(dir), &table, s)
+                })
             })
             .collect();
         Coverage {

@@ -619,13 +619,17 @@ fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
 /// it is redundant: covered by the group's other rules (SG011).
 ///
 /// Rules that cover each other (a /8 and its two /9 halves) must not all be reported,
-/// or following every finding would lose access. Rules are taken narrowest first, the
-/// later of equal ones first, and one is redundant when the rules not yet found
-/// redundant cover it: removing them one by one never changes what the group allows,
-/// so they can all be removed at once.
+/// or following every finding would lose access. Rules are taken narrowest first, and
+/// one is redundant when the rules not yet found redundant cover it: removing them one
+/// by one never changes what the group allows, so they can all be removed at once.
+/// Among rules as wide, the order is that of their protocol, ports and peer as written
+/// (`rules`, one per box), the greatest first, never their position: of a CIDR rule
+/// and a prefix-list rule allowing the same, the same one is reported whatever the
+/// order of the export.
 pub fn redundant(
     boxes: &[Option<RuleBox>],
     cover: &GroupCover,
+    rules: &[Rule],
     table: &PeerTable,
     s: &mut CoverScratch,
 ) -> Box<[bool]> {
@@ -638,7 +642,12 @@ pub fn redundant(
         .enumerate()
         .filter_map(|(i, b)| Some((b.as_ref()?.extent(table), i)))
         .collect();
-    order.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
+    let written = |i: usize| rules.get(i).map(|r| (r.protocol, r.l4, &r.peer));
+    order.sort_unstable_by(|x, y| {
+        (x.0.total_cmp(&y.0))
+            .then_with(|| written(y.1).cmp(&written(x.1)))
+            .then(y.1.cmp(&x.1))
+    });
     for (_, i) in order {
         let Some(b) = &boxes[i] else { continue };
         let done = &gone;

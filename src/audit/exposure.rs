@@ -349,7 +349,14 @@ fn broad_evidence<T: FamilySpace>(
         .enumerate()
         .map(|(k, &(size, rule, _))| (size, rule, k))
         .collect();
-    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Among sources of one size, the lowest addresses first, not the first rule: which
+    // are cited (and so the finding's peer and fingerprint) must not depend on the
+    // order of the export.
+    order.sort_unstable_by(|a, b| {
+        (b.0.cmp(&a.0))
+            .then_with(|| known[a.2].2.ranges().cmp(known[b.2].2.ranges()))
+            .then(a.1.cmp(&b.1))
+    });
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
     for (size, rule, k) in order {

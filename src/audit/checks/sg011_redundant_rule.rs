@@ -9,7 +9,9 @@ declare_check! {
     /// Reports a rule whose whole traffic (protocol × ports/ICMP × peer addresses) is
     /// already allowed by the other rules of the same group and direction, alone or
     /// together (`10.0.0.0/24` under `10.0.0.0/16`; `tcp 22` under `all`; a port range
-    /// split over two rules). Exact duplicates are reported once, on the later rule.
+    /// split over two rules). Of rules allowing exactly the same traffic (duplicates, or
+    /// a prefix list and the CIDR it holds), all but one are reported; which one stays
+    /// depends on how each is written, never on the order of the export.
     /// Rules that cover one another (`10.0.0.0/8` and its two `/9` halves) are not all
     /// reported: the narrower ones are, and the broadest is kept (sizes compare in
     /// floating point, so between huge IPv6 sets a few addresses apart the choice may
@@ -58,9 +60,14 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 let twin = matches!(by[..], [j] if boxes[j as usize] == boxes[i]);
                 let by: Vec<_> = by.iter().map(|&j| ctx.evidence(gi, dir, j)).collect();
                 let mut message = ["`", &evidence.rule, "` in ", g.id.as_str()].concat();
-                if twin {
-                    // Exact duplicates: the later one is reported.
-                    message.push_str(" allows the same as an earlier rule of the group");
+                if twin && by[0].rule == evidence.rule {
+                    // Exact duplicates: one of them is reported.
+                    message.push_str(" duplicates another rule of the group");
+                } else if twin {
+                    // Written differently (a prefix list and its CIDR): which one is
+                    // reported depends on how each is written, never on their order.
+                    message.push_str(" allows the same as ");
+                    name_rules(&mut message, by.iter().map(|e| e.rule.as_str()));
                 } else {
                     message.push_str(" is already allowed by ");
                     name_rules(&mut message, by.iter().map(|e| e.rule.as_str()));

@@ -241,8 +241,9 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>)
 /// Candidates may cover one another: a `/8` in one group and its two `/9` halves in
 /// another, on the same interfaces, are all candidates, and removing all of them loses
 /// the access. A candidate covered on every set carrying its group by rules that are
-/// not candidates is safe, as those stay. The others are taken narrowest first (the
-/// higher group id, then the later rule, first among equals), and each is kept as a
+/// not candidates is safe, as those stay. The others are taken narrowest first (among
+/// equals, the higher group id, then the rule whose protocol, ports and peer as written
+/// are the greatest, as SG011 takes them), and each is kept as a
 /// finding only when the rules not removed so far still cover it on every set:
 /// removing rules one by one that way never changes what an interface allows, and a
 /// rule dropped could not be removed once the rest are.
@@ -284,10 +285,15 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sg011: bool, sets: &[&[u32]]) {
         .collect();
     order.sort_unstable_by(|x, y| {
         let id = |gi: u32| &ctx.group(gi).id;
+        let written = |(gi, dir, ri): (u32, Direction, usize)| {
+            let r = &ctx.group(gi).rules(dir)[ri];
+            (r.protocol, r.l4, &r.peer)
+        };
         (x.0.total_cmp(&y.0))
             .then_with(|| id(y.1).cmp(id(x.1)))
-            .then(y.3.cmp(&x.3))
             .then(x.2.cmp(&y.2))
+            .then_with(|| written((y.1, y.2, y.3)).cmp(&written((x.1, x.2, x.3))))
+            .then(y.3.cmp(&x.3))
     });
     let mut s = Scratch::default();
     let mut carried: Vec<&[u32]> = Vec::new();
