@@ -124,7 +124,7 @@ fn push_headline(b: &mut Vec<u8>, f: &Finding, names: &ByCode<&'static str>) {
     }
     if let Some(peer) = &f.peer {
         b.extend_from_slice(b"  [");
-        b.extend_from_slice(peer.as_bytes());
+        push_shown(b, peer);
         b.push(b']');
     }
     if let Some(e) = f.exposure {
@@ -133,13 +133,32 @@ fn push_headline(b: &mut Vec<u8>, f: &Finding, names: &ByCode<&'static str>) {
     }
 }
 
+/// Appends text from the input (a name, an id, a path) with control characters
+/// escaped (`\u{1b}`, `\n`): an export is untrusted, and its text must neither paint
+/// the terminal nor forge lines of the report.
+fn push_shown(b: &mut Vec<u8>, s: &str) {
+    // 0xc2 leads the C1 controls (U+0080–U+009F), and other characters too.
+    if !s.bytes().any(|c| c < 0x20 || c == 0x7f || c == 0xc2) {
+        b.extend_from_slice(s.as_bytes());
+        return;
+    }
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c.is_control() {
+            b.extend(c.escape_debug().map(|e| e as u8));
+        } else {
+            b.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+}
+
 /// Appends the origin as [`Origin`]'s `Display` writes it.
 fn push_origin_text(b: &mut Vec<u8>, o: &Origin) {
-    b.extend_from_slice(o.file.as_bytes());
+    push_shown(b, &o.file);
     match &o.location {
         Location::JsonPath { path } => {
             b.extend_from_slice(b": ");
-            b.extend_from_slice(path.as_bytes());
+            push_shown(b, path);
         }
         Location::LineCol { line, column } => {
             b.push(b':');
@@ -180,19 +199,19 @@ fn push_text(b: &mut Vec<u8>, previous: Option<&Finding>, f: &Finding, parts: &T
     }
     if new_severity || previous.is_some_and(|p| p.resource != f.resource) {
         b.extend_from_slice(b"  ");
-        b.extend_from_slice(f.resource.as_bytes());
+        push_shown(b, &f.resource);
         b.push(b'\n');
     }
     b.extend_from_slice(b"    ");
     push_headline(b, f, names);
     b.extend_from_slice(b"\n      ");
-    b.extend_from_slice(f.message.as_bytes());
+    push_shown(b, &f.message);
     b.push(b'\n');
     for r in f.rules.iter().take(5) {
         b.extend_from_slice(b"      - ");
-        b.extend_from_slice(r.group.as_bytes());
+        push_shown(b, &r.group);
         b.extend_from_slice(b": ");
-        b.extend_from_slice(r.rule.as_bytes());
+        push_shown(b, &r.rule);
         if let Some(o) = &r.origin {
             b.extend_from_slice(b"  (");
             push_origin_text(b, o);
@@ -297,6 +316,14 @@ mod tests {
     /// The text report as the `format!`-based writer wrote it before the hand-written
     /// one (the oracle for the per-finding part: headings, headline, rules, origins).
     fn reference_text(report: &AuditReport, color: bool) -> String {
+        fn shown(s: &str) -> String {
+            s.chars()
+                .map(|c| match c.is_control() {
+                    true => c.escape_debug().to_string(),
+                    false => c.to_string(),
+                })
+                .collect()
+        }
         fn headline(f: &Finding) -> String {
             let mut h = format!(
                 "{} {}",
@@ -307,7 +334,7 @@ mod tests {
                 let _ = write!(h, "  {p} {}", f.ports_text());
             }
             if let Some(peer) = &f.peer {
-                let _ = write!(h, "  [{peer}]");
+                let _ = write!(h, "  [{}]", shown(peer));
             }
             if let Some(e) = f.exposure {
                 let word = serde_json::to_value(e).unwrap();
@@ -330,18 +357,18 @@ mod tests {
                 last = None;
             }
             if last.map(|(_, r)| r) != Some(f.resource.as_str()) {
-                let _ = writeln!(s, "  {}", f.resource);
+                let _ = writeln!(s, "  {}", shown(&f.resource));
             }
             last = Some((sev, f.resource.as_str()));
             let _ = writeln!(s, "    {}", headline(f));
-            let _ = writeln!(s, "      {}", f.message);
+            let _ = writeln!(s, "      {}", shown(&f.message));
             for r in f.rules.iter().take(5) {
                 let at = r
                     .origin
                     .as_ref()
-                    .map(|o| format!("  ({o})"))
+                    .map(|o| format!("  ({})", shown(&o.to_string())))
                     .unwrap_or_default();
-                let _ = writeln!(s, "      - {}: {}{at}", r.group, r.rule);
+                let _ = writeln!(s, "      - {}: {}{at}", shown(&r.group), shown(&r.rule));
             }
             if f.rules.len() > 5 {
                 let _ = writeln!(s, "      - … and {} more rules", f.rules.len() - 5);
@@ -351,6 +378,30 @@ mod tests {
             s.push('\n');
         }
         s
+    }
+
+    #[test]
+    fn text_from_the_input_cannot_paint_or_forge_lines() {
+        let mut f = Finding::new(
+            "SG009",
+            "sg-1",
+            "sg-1 (\u{1b}[2J\u{1b}[1;32mALL CLEAR\u{1b}[0m\nSG001 x)",
+        );
+        f.peer = Some("a\u{9b}b".to_string());
+        let report = AuditReport {
+            findings: vec![Box::new(f)],
+            ..AuditReport::default()
+        };
+        let text = to_text(&report, false);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{9b}'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("sg-1 (\\u{1b}[2J\\u{1b}[1;32mALL CLEAR\\u{1b}[0m\\nSG001 x)\n"),
+            "{text}"
+        );
+        assert!(text.contains("[a\\u{9b}b]"), "{text}");
     }
 
     /// Findings in any order, with few distinct resources and severities so that runs

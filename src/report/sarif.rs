@@ -36,6 +36,42 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// A file path as a SARIF `uri`: a relative path stays a relative reference (to
+/// `%SRCROOT%`); an absolute one (`/…`, `C:\\…`) becomes a `file:` URI. Separators are
+/// `/` (also for `\\`), and every other byte but unreserved characters is
+/// percent-encoded, so that `web #1.sg` is not a fragment and `a%41.sg` is not `aA.sg`
+/// to a consumer.
+fn uri_path(file: &str) -> Cow<'_, str> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~/".contains(&b);
+    let bytes = file.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/');
+    let (mut out, rest) = if drive {
+        (format!("file:///{}:", char::from(bytes[0])), &file[2..])
+    } else if file.starts_with('/') {
+        ("file://".to_string(), file)
+    } else if file.bytes().all(plain) {
+        return Cow::Borrowed(file);
+    } else {
+        (String::with_capacity(file.len() + 8), file)
+    };
+    for b in rest.bytes() {
+        match b {
+            b'\\' => out.push('/'),
+            b if plain(b) => out.push(char::from(b)),
+            b => {
+                let digit = |d: u8| char::from(crate::net::HEX_DIGITS[usize::from(d)]);
+                out.push('%');
+                out.push(digit(b >> 4).to_ascii_uppercase());
+                out.push(digit(b & 0xf).to_ascii_uppercase());
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Appends the SARIF location of `o`, or nothing (and returns false) for stdin and
 /// for origins made by the program. Keys are in the sorted order serde_json writes a
 /// `json!` object in, as this report always did.
@@ -43,15 +79,11 @@ fn push_location(b: &mut Vec<u8>, o: &Origin) -> bool {
     if o.file.starts_with('<') || &*o.file == "-" {
         return false;
     }
-    let uri: Cow<'_, str> = if o.file.contains('\\') {
-        Cow::Owned(o.file.replace('\\', "/"))
-    } else {
-        Cow::Borrowed(&o.file)
-    };
+    let uri = uri_path(&o.file);
     let artifact = |b: &mut Vec<u8>| {
         b.extend_from_slice(b"\"artifactLocation\":{\"uri\":");
         push_str(b, &uri);
-        if !uri.starts_with('/') {
+        if !uri.starts_with("file:") {
             b.extend_from_slice(b",\"uriBaseId\":\"%SRCROOT%\"");
         }
         b.push(b'}');
@@ -249,13 +281,25 @@ mod tests {
     use crate::report::json::tests::finding;
     use proptest::prelude::*;
 
+    #[test]
+    fn uris_are_percent_encoded_paths() {
+        assert_eq!(uri_path("corpus/audit-demo.sg"), "corpus/audit-demo.sg");
+        assert_eq!(uri_path("in dir/web #1.sg"), "in%20dir/web%20%231.sg");
+        assert_eq!(uri_path("in dir/a%41.sg"), "in%20dir/a%2541.sg");
+        assert_eq!(uri_path("exports\\prod?.json"), "exports/prod%3F.json");
+        assert_eq!(uri_path("/tmp/café.sg"), "file:///tmp/caf%C3%A9.sg");
+        assert_eq!(uri_path("C:\\x y\\sg.json"), "file:///C:/x%20y/sg.json");
+        assert_eq!(uri_path("d:/sg.json"), "file:///d:/sg.json");
+    }
+
     fn location(o: &Origin) -> Option<Value> {
         if o.file.starts_with('<') || &*o.file == "-" {
             return None;
         }
-        let uri = o.file.replace('\\', "/");
+        // The path as `uri_path` writes it (tested on its own).
+        let uri = uri_path(&o.file);
         let mut artifact = json!({ "uri": uri });
-        if !uri.starts_with('/') {
+        if !uri.starts_with("file:") {
             artifact["uriBaseId"] = json!("%SRCROOT%");
         }
         Some(match &o.location {
