@@ -3,7 +3,7 @@
 //! the bundled demo and the generated docs.
 
 use sgcheck::audit::config::Date;
-use sgcheck::audit::{AuditConfig, Severity, audit, registry};
+use sgcheck::audit::{AuditConfig, audit, registry};
 use sgcheck::ingest::ingest_bytes;
 use sgcheck::report;
 use std::path::Path;
@@ -176,21 +176,6 @@ fn fingerprints_stable_under_reordering() {
     let fb: std::collections::BTreeSet<_> =
         b.findings.iter().map(|f| f.fingerprint.clone()).collect();
     assert_eq!(fa, fb);
-}
-
-/// A severity configured for a check applies to all its findings, also those the check
-/// gives a severity of their own (SG016 above the maximum of 16 groups).
-#[test]
-fn a_configured_severity_applies_to_every_finding_of_the_check() {
-    let bytes = std::fs::read(dir().join("tests/data/audit/SG016.sg")).unwrap();
-    let ingest = ingest_bytes("SG016.sg", &bytes);
-    let mut cfg = config(Some("SG016"));
-    let r = audit(&ingest.topology, &cfg);
-    assert!(r.findings.iter().any(|f| f.severity == Severity::High));
-    cfg.severity.insert("SG016".to_string(), Severity::Info);
-    let r = audit(&ingest.topology, &cfg);
-    assert_eq!(r.findings.len(), 2);
-    assert!(r.findings.iter().all(|f| f.severity == Severity::Info));
 }
 
 /// Every fixture's findings are the same findings (fingerprints) with the rules of

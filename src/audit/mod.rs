@@ -166,13 +166,14 @@ pub fn audit(topology: &Topology, config: &AuditConfig) -> AuditReport {
                     reason,
                 })
                 .collect();
-            // A severity the configuration gives the check is every finding's base,
-            // even where the check fixes one (SG016 above the hard maximum).
-            let configured = config.severity.get(check.code).copied();
+            let base = config
+                .severity
+                .get(check.code)
+                .copied()
+                .unwrap_or(check.severity);
             let mut found = sink.findings;
             found.par_iter_mut().with_min_len(256).for_each(|f| {
-                let base = configured.or(f.fixed_severity).unwrap_or(check.severity);
-                f.severity = base.lowered(f.demote);
+                f.severity = f.fixed_severity.unwrap_or(base).lowered(f.demote);
                 f.fingerprint = f.compute_fingerprint();
             });
             (found, not_judged)
