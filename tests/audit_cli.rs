@@ -178,42 +178,6 @@ fn codes_with_spaces_name_their_check() {
     );
 }
 
-/// The scope a directory layout gives (and so every fingerprint) is the same however
-/// the input is spelled and wherever the command runs.
-#[test]
-fn fingerprints_do_not_depend_on_how_the_path_is_spelled() {
-    let tmp = tempfile::tempdir().unwrap();
-    let region = tmp.path().join("account-data/111122223333/us-east-1");
-    std::fs::create_dir_all(&region).unwrap();
-    std::fs::write(
-        region.join("ec2-describe-security-groups.json"),
-        r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "VpcId": "vpc-1",
-            "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-            "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}], "IpPermissionsEgress": []}]}"#,
-    )
-    .unwrap();
-    let fingerprints = |dir: &Path, input: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_sgcheck"))
-            .args(["audit", input, "--format", "json", "--select", "SG001"])
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let found: Vec<String> = (v["findings"].as_array().unwrap().iter())
-            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(found.len(), 1, "{v}");
-        found
-    };
-    let whole = fingerprints(tmp.path(), "account-data");
-    assert_eq!(fingerprints(&region, "."), whole);
-    assert_eq!(fingerprints(&region, "../us-east-1"), whole);
-    assert_eq!(
-        fingerprints(&region, "ec2-describe-security-groups.json"),
-        whole
-    );
-}
-
 #[test]
 fn suppressions_and_expiry() {
     let tmp = tempfile::tempdir().unwrap();

@@ -27,9 +27,9 @@
 //! section in chunks, see [`aws`]); results are kept in input order, so the output does not
 //! depend on the number of threads.
 //!
-//! The account/region [`Scope`] of a file comes from the directory layout of its real
-//! (canonical) path, however the input was spelled: a region folder (`us-east-1`) and
-//! an account folder (a 12-digit id, or the folder under CloudMapper's `account-data/`).
+//! The account/region [`Scope`] of a file comes from the directory layout: a region folder
+//! (`us-east-1`) and its parent account folder (a 12-digit id, or the folder under
+//! CloudMapper's `account-data/`).
 
 pub mod aws;
 pub mod dsl;
@@ -568,10 +568,6 @@ fn is_region(name: &str) -> bool {
 
 /// The scope a file's path implies (see the module docs).
 pub fn scope_from_path(path: &Path) -> Scope {
-    // The whole real path, however it was spelled (`.`, `../us-east-1`, a symlink): the
-    // scope, and so every fingerprint, must not depend on where the command ran.
-    let real = std::fs::canonicalize(path).ok();
-    let path = real.as_deref().unwrap_or(path);
     let dirs: Vec<&str> = path
         .parent()
         .map(|p| p.iter().filter_map(|c| c.to_str()).collect())
