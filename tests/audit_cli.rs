@@ -178,6 +178,47 @@ fn codes_with_spaces_name_their_check() {
     );
 }
 
+/// The scope (and so every fingerprint) comes from the folders the input path names,
+/// never from the folders above it: a checkout under a folder that looks like a
+/// region or an account gives the same fingerprints as anywhere else.
+#[test]
+fn fingerprints_do_not_depend_on_where_the_inputs_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fingerprint = |top: &str| {
+        let repo = tmp.path().join(top).join("repo");
+        std::fs::create_dir_all(repo.join("exports")).unwrap();
+        std::fs::write(
+            repo.join("exports/sgs.json"),
+            r#"{"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "VpcId": "vpc-1",
+                "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}], "IpPermissionsEgress": []}]}"#,
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_sgcheck"))
+            .args([
+                "audit",
+                "exports/sgs.json",
+                "--format",
+                "json",
+                "--select",
+                "SG001",
+            ])
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v}");
+        v["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let plain = fingerprint("plain");
+    assert_eq!(fingerprint("eu-west-1"), plain);
+    assert_eq!(fingerprint("210987654321"), plain);
+    assert_eq!(fingerprint("accounts/acme"), plain);
+}
+
 #[test]
 fn suppressions_and_expiry() {
     let tmp = tempfile::tempdir().unwrap();

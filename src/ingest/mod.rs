@@ -3,10 +3,10 @@
 //! Inputs are files, directories (read recursively, in sorted order) or `-` for stdin.
 //! Each file is recognised **by content** (a name only settles what a broken file was
 //! meant to be: `*.json`, `*.sg`):
-//! - JSON (a `*.json` file starting with `{` or `[`, or any file starting with `{"`,
-//!   `{}`, `[` and a JSON value, or `[]`) goes to [`aws`], which recognises the AWS
-//!   describe-* sections it holds (`SecurityGroups`, `Reservations`, …) or reports the file
-//!   as skipped when it holds none;
+//! - JSON (a file starting with `{`; one starting with `[` when named `*.json` or when
+//!   a string, object, array or `]` follows) goes to [`aws`],
+//!   which recognises the AWS describe-* sections it holds (`SecurityGroups`,
+//!   `Reservations`, …) or reports the file as skipped when it holds none;
 //! - a file named `*.sg`, text whose first statement is a rule-language keyword, and text
 //!   most of whose lines are statements and block bodies (a typo in the first statement
 //!   is then an error, not a skipped file) go to [`dsl`], UTF-8 or not (a bad byte is an
@@ -27,9 +27,10 @@
 //! section in chunks, see [`aws`]); results are kept in input order, so the output does not
 //! depend on the number of threads.
 //!
-//! The account/region [`Scope`] of a file comes from the directory layout: a region folder
-//! (`us-east-1`) and its parent account folder (a 12-digit id, or the folder under
-//! CloudMapper's `account-data/`).
+//! The account/region [`Scope`] of a file comes from the directory layout, as far as
+//! the input path names it (never the folders above, which differ from checkout to
+//! checkout): a region folder (`us-east-1`) and an account folder (a 12-digit id, or the
+//! folder under CloudMapper's `account-data/`).
 
 pub mod aws;
 pub mod dsl;
@@ -526,31 +527,19 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
     }
 }
 
-/// Whether `bytes` open a JSON object or array: `{` then a key or `}`, or `[` (any
-/// number of them) then a value or `]`; or nothing after the opening bracket, so that a
-/// truncated export is an error, not a skipped file.
+/// Whether `bytes` (starting with `{` or `[`) are meant as JSON: always an object; an
+/// array only when a string, an object, an array, `]`, a NUL byte (UTF-16 without a
+/// byte-order mark) or nothing follows its bracket. An AWS export is never an array of
+/// numbers or literals, while notes and configurations open with `[` and a word or a
+/// digit: `[![badge]…`, `[package]`, `[[suppress]]`, `[2024-05-01 12:00] INFO`, `[1]: …`.
+/// What is meant as JSON and broken is an error, never skipped.
 fn starts_like_json(bytes: &[u8]) -> bool {
     let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
-    let open = rest.next().copied();
-    let nested = open == Some(b'[');
-    let head: Vec<u8> = rest
-        .skip_while(|&&b| b.is_ascii_whitespace() || (nested && b == b'['))
-        .take(6)
-        .copied()
-        .collect();
-    let literal = |word: &[u8]| {
-        head.starts_with(word)
-            && head
-                .get(word.len())
-                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'_' && *b != b'.')
-    };
-    match (open, head.first()) {
-        (_, None) => true,
-        (Some(b'{'), Some(b'"' | b'}')) => true,
-        (Some(b'['), Some(b'{' | b']' | b'"' | b'-' | b'0'..=b'9')) => true,
-        (Some(b'['), Some(_)) => literal(b"true") || literal(b"false") || literal(b"null"),
-        _ => false,
+    if rest.next() == Some(&b'{') {
+        return true;
     }
+    let mut after = rest.skip_while(|&&b| b.is_ascii_whitespace() || b == b'[');
+    matches!(after.next(), None | Some(b'{' | b']' | b'"' | 0))
 }
 
 /// Region folder names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`, …
@@ -600,14 +589,15 @@ mod tests {
             "  {}",
             "[]",
             "[\n  {\"GroupId\": \"sg-1\"}]",
-            "[[1, 2]]",
-            "[null]",
-            "[ true ]",
-            "[-1]",
+            "[[\"a\"]]",
             "[\"a\"]",
-            // Truncated: an error to report, not a file to skip.
+            // Meant as JSON, and broken: an error to report, not a file to skip.
             "[",
             "{",
+            "{ // a comment\n\"SecurityGroups\": []}",
+            "{'SecurityGroups': []}",
+            "{\0\"\0S\0",
+            "[\0{\0",
         ] {
             assert!(json("x", text), "{text:?} is JSON");
         }
@@ -616,8 +606,9 @@ mod tests {
             "[package]\nname = \"x\"\n",
             "[[suppress]]\ncode = \"SG001\"\n",
             "[tool.poetry]\n",
-            "[nullable]\n",
-            "{{ template }}\n",
+            "[2024-05-01 12:00:00] INFO started\n",
+            "[1]: https://example.com\n",
+            "[null]",
         ] {
             assert!(!json("notes.md", text), "{text:?} is not JSON");
             // Named `*.json`, it was meant to be JSON: read (and reported) as such.
