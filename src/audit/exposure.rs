@@ -351,24 +351,36 @@ fn broad_evidence<T: FamilySpace>(
         .collect();
     // Among sources of one size, the lowest addresses first, not the first rule: which
     // are cited (and so the finding's peer and fingerprint) must not depend on the
-    // order of the export.
+    // order of the export. Rules with the same sources are cited together (a CIDR and
+    // a prefix list holding just it), for the same reason.
+    let sources = |k: usize| known[k].2.ranges();
     order.sort_unstable_by(|a, b| {
         (b.0.cmp(&a.0))
-            .then_with(|| known[a.2].2.ranges().cmp(known[b.2].2.ranges()))
+            .then_with(|| sources(a.2).cmp(sources(b.2)))
             .then(a.1.cmp(&b.1))
     });
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
+    let mut last = None;
     for (size, rule, k) in order {
+        if let Some(l) = last {
+            if sources(l) == sources(k) {
+                rules.push(rule);
+                continue;
+            }
+            break;
+        }
         rules.push(rule);
         // Alone at the threshold (the usual case): no union to build.
         if held.is_empty() && size >= broad_min {
-            break;
+            last = Some(k);
+            continue;
         }
-        held.extend(known[k].2.ranges());
+        held.extend(sources(k));
         let union = IntervalSet::from_ranges(held.iter().copied());
         if T::size(&union) >= broad_min {
-            break;
+            last = Some(k);
+            continue;
         }
         held = union.ranges().to_vec();
     }

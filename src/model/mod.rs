@@ -10,11 +10,11 @@
 pub mod build;
 mod ids;
 mod objects;
-mod origin;
+pub(crate) mod origin;
 mod topology;
 pub mod validate;
 
 pub use ids::*;
 pub use objects::*;
-pub use origin::{Diagnostic, Location, Origin, Severity};
+pub use origin::{Diagnostic, Location, Origin, Severity, shown};
 pub use topology::{Counts, Lookup, Topology};

@@ -164,9 +164,76 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Messages quote the input: shown escaped, but for the line breaks of their own
+        // (a caret under the column).
+        let message: String = (self.message.split('\n'))
+            .map(shown)
+            .collect::<Vec<_>>()
+            .join("\n");
         match &self.origin {
-            Some(o) => write!(f, "{}: {}: {}", o, self.severity, self.message),
-            None => write!(f, "{}: {}", self.severity, self.message),
+            Some(o) => write!(f, "{}: {}: {message}", shown(&o.to_string()), self.severity),
+            None => write!(f, "{}: {message}", self.severity),
         }
+    }
+}
+
+/// Text from the input (a name, an id, a path) as it may be shown on a terminal or in a
+/// report: control characters escaped (`\u{1b}`, `\n`), since an export is untrusted
+/// and its text must neither paint the terminal nor forge lines.
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if !may_hold_controls(s.as_bytes()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `bytes` may hold a control character: a byte below 0x20, 0x7f, or 0xc2
+/// (which leads the C1 controls U+0080–U+009F, and other characters too). Eight bytes
+/// at a time: every string of a text report passes here.
+pub(crate) fn may_hold_controls(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether a byte of `x` is below `n` (n <= 0x80; the classic `hasless` test, exact
+    // for whether any byte is).
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    let zero = |x: u64| below(x, 1);
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    let mut seen = false;
+    for c in chunks {
+        let x = u64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        seen |= below(x, 0x20) | zero(x ^ (ONES * 0x7f)) | zero(x ^ (ONES * 0xc2));
+    }
+    seen || tail.iter().any(|&c| c < 0x20 || c == 0x7f || c == 0xc2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_show_control_characters_escaped() {
+        let file: Arc<str> = Arc::from("ex\u{1b}[31mports.sg");
+        let d = Diagnostic::error(
+            Some(Origin::line_col(&file, 2, 5)),
+            "expected a CIDR, found \"1.2.3.4/\u{1b}[2J\u{9b}1m\"\n  |    ^",
+        );
+        let text = d.to_string();
+        assert!(!text.contains(['\u{1b}', '\u{9b}']), "{text:?}");
+        assert_eq!(
+            text,
+            "ex\\u{1b}[31mports.sg:2:5: error: expected a CIDR, found \
+             \"1.2.3.4/\\u{1b}[2J\\u{9b}1m\"\n  |    ^"
+        );
+        assert_eq!(shown("sg-1 web"), "sg-1 web");
+        assert!(matches!(shown("café"), std::borrow::Cow::Borrowed(_)));
     }
 }

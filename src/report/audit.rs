@@ -22,7 +22,7 @@
 use super::ByCode;
 use super::json::{push_protocol_text, push_uint};
 use crate::audit::{AuditReport, Finding, NotJudged, Severity};
-use crate::model::{Location, Origin};
+use crate::model::{Location, Origin, shown};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -134,22 +134,9 @@ fn push_headline(b: &mut Vec<u8>, f: &Finding, names: &ByCode<&'static str>) {
 }
 
 /// Appends text from the input (a name, an id, a path) with control characters
-/// escaped (`\u{1b}`, `\n`): an export is untrusted, and its text must neither paint
-/// the terminal nor forge lines of the report.
+/// escaped (see [`shown`]).
 fn push_shown(b: &mut Vec<u8>, s: &str) {
-    // 0xc2 leads the C1 controls (U+0080–U+009F), and other characters too.
-    if !s.bytes().any(|c| c < 0x20 || c == 0x7f || c == 0xc2) {
-        b.extend_from_slice(s.as_bytes());
-        return;
-    }
-    let mut buf = [0u8; 4];
-    for c in s.chars() {
-        if c.is_control() {
-            b.extend(c.escape_debug().map(|e| e as u8));
-        } else {
-            b.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-        }
-    }
+    b.extend_from_slice(shown(s).as_bytes());
 }
 
 /// Appends the origin as [`Origin`]'s `Display` writes it.
@@ -294,9 +281,9 @@ pub(crate) fn not_judged_text(n: &NotJudged) -> String {
     format!(
         "note: {} did not judge {} ({}): {}",
         n.code,
-        crate::audit::some_of(&n.resources, 5),
+        shown(&crate::audit::some_of(&n.resources, 5)),
         n.resources.len(),
-        n.reason
+        shown(&n.reason)
     )
 }
 
@@ -378,6 +365,16 @@ mod tests {
             s.push('\n');
         }
         s
+    }
+
+    proptest! {
+        /// The word-at-a-time test agrees with a byte-by-byte one.
+        #[test]
+        fn control_bytes_are_found_in_words(bytes in proptest::collection::vec(
+            prop_oneof![any::<u8>(), 0x20u8..0x7f], 0..40)) {
+            let naive = bytes.iter().any(|&c| c < 0x20 || c == 0x7f || c == 0xc2);
+            prop_assert_eq!(crate::model::origin::may_hold_controls(&bytes), naive);
+        }
     }
 
     #[test]

@@ -36,21 +36,43 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// The bytes a URI path holds as they are: unreserved characters and `/`.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'/');
+        b += 1;
+    }
+    t
+};
+
 /// A file path as a SARIF `uri`: a relative path stays a relative reference (to
-/// `%SRCROOT%`); an absolute one (`/…`, `C:\\…`) becomes a `file:` URI. Separators are
-/// `/` (also for `\\`), and every other byte but unreserved characters is
-/// percent-encoded, so that `web #1.sg` is not a fragment and `a%41.sg` is not `aA.sg`
-/// to a consumer.
+/// `%SRCROOT%`); an absolute one becomes a `file:` URI. Every byte but unreserved
+/// characters and `/` is percent-encoded, so that `web #1.sg` is not a fragment and
+/// `a%41.sg` is not `aA.sg` to a consumer. On Windows `\\` separates too, and `C:\\…`
+/// and `\\\\server\\share\\…` are absolute; elsewhere `\\` is part of a file name.
 fn uri_path(file: &str) -> Cow<'_, str> {
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b"-._~/".contains(&b);
+    uri_path_on(file, cfg!(windows))
+}
+
+/// [`uri_path`] for Windows paths (`windows`) or others.
+fn uri_path_on(file: &str, windows: bool) -> Cow<'_, str> {
+    let plain = |b: u8| PLAIN[usize::from(b)];
     let bytes = file.as_bytes();
-    let drive = bytes.len() >= 3
+    let sep = |b: u8| b == b'/' || (windows && b == b'\\');
+    let drive = windows
+        && bytes.len() >= 3
         && bytes[0].is_ascii_alphabetic()
         && bytes[1] == b':'
-        && matches!(bytes[2], b'\\' | b'/');
+        && sep(bytes[2]);
+    let unc = windows && bytes.len() >= 2 && sep(bytes[0]) && sep(bytes[1]);
     let (mut out, rest) = if drive {
         (format!("file:///{}:", char::from(bytes[0])), &file[2..])
-    } else if file.starts_with('/') {
+    } else if unc {
+        ("file:".to_string(), file)
+    } else if sep(bytes.first().copied().unwrap_or(0)) {
         ("file://".to_string(), file)
     } else if file.bytes().all(plain) {
         return Cow::Borrowed(file);
@@ -59,7 +81,7 @@ fn uri_path(file: &str) -> Cow<'_, str> {
     };
     for b in rest.bytes() {
         match b {
-            b'\\' => out.push('/'),
+            b if sep(b) => out.push('/'),
             b if plain(b) => out.push(char::from(b)),
             b => {
                 let digit = |d: u8| char::from(crate::net::HEX_DIGITS[usize::from(d)]);
@@ -283,13 +305,32 @@ mod tests {
 
     #[test]
     fn uris_are_percent_encoded_paths() {
-        assert_eq!(uri_path("corpus/audit-demo.sg"), "corpus/audit-demo.sg");
-        assert_eq!(uri_path("in dir/web #1.sg"), "in%20dir/web%20%231.sg");
-        assert_eq!(uri_path("in dir/a%41.sg"), "in%20dir/a%2541.sg");
-        assert_eq!(uri_path("exports\\prod?.json"), "exports/prod%3F.json");
-        assert_eq!(uri_path("/tmp/café.sg"), "file:///tmp/caf%C3%A9.sg");
-        assert_eq!(uri_path("C:\\x y\\sg.json"), "file:///C:/x%20y/sg.json");
-        assert_eq!(uri_path("d:/sg.json"), "file:///d:/sg.json");
+        for windows in [false, true] {
+            let uri = |p: &str| uri_path_on(p, windows).into_owned();
+            assert_eq!(uri("corpus/audit-demo.sg"), "corpus/audit-demo.sg");
+            assert_eq!(uri("./sub/p.sg"), "./sub/p.sg");
+            assert_eq!(uri("in dir/web #1.sg"), "in%20dir/web%20%231.sg");
+            assert_eq!(uri("in dir/a%41.sg"), "in%20dir/a%2541.sg");
+            assert_eq!(uri("a:b/x.sg"), "a%3Ab/x.sg");
+            assert_eq!(uri("/tmp/café.sg"), "file:///tmp/caf%C3%A9.sg");
+        }
+        // Elsewhere than on Windows, a backslash is part of a file name.
+        assert_eq!(uri_path_on("a\\b.sg", false), "a%5Cb.sg");
+        assert_eq!(uri_path_on("C:\\w\\x.sg", false), "C%3A%5Cw%5Cx.sg");
+        assert_eq!(
+            uri_path_on("exports\\prod?.json", true),
+            "exports/prod%3F.json"
+        );
+        assert_eq!(
+            uri_path_on("C:\\x y\\sg.json", true),
+            "file:///C:/x%20y/sg.json"
+        );
+        assert_eq!(uri_path_on("d:/sg.json", true), "file:///d:/sg.json");
+        assert_eq!(
+            uri_path_on("\\\\server\\share\\x.sg", true),
+            "file://server/share/x.sg"
+        );
+        assert_eq!(uri_path_on("\\root.sg", true), "file:///root.sg");
     }
 
     fn location(o: &Origin) -> Option<Value> {
@@ -416,8 +457,8 @@ mod tests {
             path: "SecurityGroups[0]".into(),
         };
         let mut f = Finding::new("SG001", "eni-\"1", "open\tto all").rules(vec![
-            rule("C:\\x\\sg.json", path()),
-            rule("C:/x/sg.json", path()),
+            rule("x/sg.json", path()),
+            rule("x/sg.json", path()),
             rule("-", path()),
             rule("/abs/sg.sg", Location::LineCol { line: 3, column: 7 }),
             rule("<demo>", Location::File),
