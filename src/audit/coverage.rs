@@ -622,10 +622,10 @@ fn lane_equal<A: Endpoint>(t: &RuleBox, ta: A, tb: A, lane: &Lane<A>) -> bool {
 /// or following every finding would lose access. Rules are taken narrowest first, and
 /// one is redundant when the rules not yet found redundant cover it: removing them one
 /// by one never changes what the group allows, so they can all be removed at once.
-/// Among rules as wide, the order is that of their protocol, ports and peer as written
-/// (`rules`, one per box), the greatest first, never their position: of a CIDR rule
-/// and a prefix-list rule allowing the same, the same one is reported whatever the
-/// order of the export.
+/// Among rules as wide, the order is that of a hash of their protocol, ports and peer
+/// as written (`rules`, one per box; see [`written_key`]), never their position: of a
+/// CIDR rule and a prefix-list rule allowing the same, the same one is reported
+/// whatever the order of the export.
 pub fn redundant(
     boxes: &[Option<RuleBox>],
     cover: &GroupCover,
@@ -637,18 +637,20 @@ pub fn redundant(
     if boxes.len() < 2 {
         return gone.into();
     }
-    let mut order: Vec<(f64, usize)> = boxes
+    let mut order: Vec<(f64, u64, usize)> = boxes
         .iter()
         .enumerate()
-        .filter_map(|(i, b)| Some((b.as_ref()?.extent(table), i)))
+        .filter_map(|(i, b)| {
+            let key = rules.get(i).map_or(0, written_key);
+            Some((b.as_ref()?.extent(table), key, i))
+        })
         .collect();
-    let written = |i: usize| rules.get(i).map(|r| (r.protocol, r.l4, &r.peer));
     order.sort_unstable_by(|x, y| {
         (x.0.total_cmp(&y.0))
-            .then_with(|| written(y.1).cmp(&written(x.1)))
             .then(y.1.cmp(&x.1))
+            .then(y.2.cmp(&x.2))
     });
-    for (_, i) in order {
+    for (_, _, i) in order {
         let Some(b) = &boxes[i] else { continue };
         let done = &gone;
         if covered(b, table, cover, |j| j as usize != i && !done[j as usize], s) {
@@ -656,6 +658,16 @@ pub fn redundant(
         }
     }
     gone.into()
+}
+
+/// A rule's protocol, ports and peer as written, hashed: an order among rules that
+/// does not depend on their position (for ties, where any fixed order will do; equal
+/// keys are the same rule written twice, or a collision, one in 2^64).
+pub fn written_key(r: &Rule) -> u64 {
+    use std::hash::Hash;
+    let mut h = FxHasher::default();
+    (r.protocol, r.l4, &r.peer).hash(&mut h);
+    h.finish()
 }
 
 /// Buffers for [`covered`] and [`GroupCover::merge`], reused across calls (coverage

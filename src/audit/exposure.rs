@@ -344,25 +344,41 @@ fn broad_evidence<T: FamilySpace>(
     known: &[(u128, RuleAt, &IntervalSet<T>)],
     broad_min: u128,
 ) -> Vec<RuleAt> {
-    let mut order: Vec<(u128, RuleAt, usize)> = known
+    let sources = |k: usize| known[k].2.ranges();
+    // The usual case: the largest sources are broad alone. Those with the lowest
+    // addresses are cited (all of them, if several rules have them), as the sort below
+    // would order them, without the sort.
+    let largest = known.iter().map(|k| k.0).max().unwrap_or(0);
+    if largest >= broad_min {
+        let lowest = (0..known.len())
+            .filter(|&k| known[k].0 == largest)
+            .min_by(|&a, &b| sources(a).cmp(sources(b)).then(known[a].1.cmp(&known[b].1)));
+        let mut rules: Vec<RuleAt> = (known.iter())
+            .filter(|k| lowest.is_some_and(|l| k.0 == largest && k.2.ranges() == sources(l)))
+            .map(|k| k.1)
+            .collect();
+        rules.sort_unstable();
+        return rules;
+    }
+    let mut order: Vec<(u128, Option<(T, T)>, RuleAt, usize)> = known
         .iter()
         .enumerate()
-        .map(|(k, &(size, rule, _))| (size, rule, k))
+        .map(|(k, &(size, rule, _))| (size, sources(k).first().copied(), rule, k))
         .collect();
     // Among sources of one size, the lowest addresses first, not the first rule: which
     // are cited (and so the finding's peer and fingerprint) must not depend on the
     // order of the export. Rules with the same sources are cited together (a CIDR and
     // a prefix list holding just it), for the same reason.
-    let sources = |k: usize| known[k].2.ranges();
     order.sort_unstable_by(|a, b| {
         (b.0.cmp(&a.0))
-            .then_with(|| sources(a.2).cmp(sources(b.2)))
             .then(a.1.cmp(&b.1))
+            .then_with(|| sources(a.3).cmp(sources(b.3)))
+            .then(a.2.cmp(&b.2))
     });
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
     let mut last = None;
-    for (size, rule, k) in order {
+    for (size, _, rule, k) in order {
         if let Some(l) = last {
             if sources(l) == sources(k) {
                 rules.push(rule);

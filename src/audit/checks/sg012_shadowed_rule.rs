@@ -3,7 +3,7 @@
 use super::not_judged_unlisted;
 use super::prelude::*;
 use crate::audit::coverage::{
-    CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered,
+    CoverScratch, GroupCover, PeerTable, RuleBox, broadest_first, covered, written_key,
 };
 use crate::model::SecurityGroup;
 use crate::net::Direction;
@@ -242,8 +242,8 @@ fn candidates<'c>(ctx: &'c AuditCtx<'_>, sg011: bool) -> (Alive, Vec<&'c [u32]>)
 /// another, on the same interfaces, are all candidates, and removing all of them loses
 /// the access. A candidate covered on every set carrying its group by rules that are
 /// not candidates is safe, as those stay. The others are taken narrowest first (among
-/// equals, the higher group id, then the rule whose protocol, ports and peer as written
-/// are the greatest, as SG011 takes them), and each is kept as a
+/// equals, the higher group id, then by [`written_key`] as SG011 takes them), and each
+/// is kept as a
 /// finding only when the rules not removed so far still cover it on every set:
 /// removing rules one by one that way never changes what an interface allows, and a
 /// rule dropped could not be removed once the rest are.
@@ -273,31 +273,29 @@ fn settle(ctx: &AuditCtx<'_>, alive: &Alive, sg011: bool, sets: &[&[u32]]) {
                 }
             }
         });
-    let mut order: Vec<(f64, u32, Direction, usize)> = (0..ctx.topo.security_groups.len() as u32)
+    let mut order: Vec<(f64, u32, Direction, u64, usize)> = (0..ctx.topo.security_groups.len()
+        as u32)
         .flat_map(|gi| Direction::ALL.into_iter().map(move |dir| (gi, dir)))
         .flat_map(|(gi, dir)| {
             let pending = &pending;
             pending.rules(gi, dir).filter_map(move |ri| {
                 let b = ctx.boxes(gi, dir)[ri].as_ref()?;
-                Some((b.extent(table), gi, dir, ri))
+                let key = written_key(&ctx.group(gi).rules(dir)[ri]);
+                Some((b.extent(table), gi, dir, key, ri))
             })
         })
         .collect();
     order.sort_unstable_by(|x, y| {
         let id = |gi: u32| &ctx.group(gi).id;
-        let written = |(gi, dir, ri): (u32, Direction, usize)| {
-            let r = &ctx.group(gi).rules(dir)[ri];
-            (r.protocol, r.l4, &r.peer)
-        };
         (x.0.total_cmp(&y.0))
             .then_with(|| id(y.1).cmp(id(x.1)))
             .then(x.2.cmp(&y.2))
-            .then_with(|| written((y.1, y.2, y.3)).cmp(&written((x.1, x.2, x.3))))
             .then(y.3.cmp(&x.3))
+            .then(y.4.cmp(&x.4))
     });
     let mut s = Scratch::default();
     let mut carried: Vec<&[u32]> = Vec::new();
-    for (_, gi, dir, ri) in order {
+    for (_, gi, dir, _, ri) in order {
         pending.clear(gi, dir, ri);
         carried.clear();
         carried.extend(
