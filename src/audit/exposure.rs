@@ -360,10 +360,10 @@ fn broad_evidence<T: FamilySpace>(
         rules.sort_unstable();
         return rules;
     }
-    let mut order: Vec<(u128, Option<(T, T)>, RuleAt, usize)> = known
+    let mut order: Vec<(u128, RuleAt, usize)> = known
         .iter()
         .enumerate()
-        .map(|(k, &(size, rule, _))| (size, sources(k).first().copied(), rule, k))
+        .map(|(k, &(size, rule, _))| (size, rule, k))
         .collect();
     // Among sources of one size, the lowest addresses first, not the first rule: which
     // are cited (and so the finding's peer and fingerprint) must not depend on the
@@ -371,14 +371,13 @@ fn broad_evidence<T: FamilySpace>(
     // a prefix list holding just it), for the same reason.
     order.sort_unstable_by(|a, b| {
         (b.0.cmp(&a.0))
+            .then_with(|| sources(a.2).cmp(sources(b.2)))
             .then(a.1.cmp(&b.1))
-            .then_with(|| sources(a.3).cmp(sources(b.3)))
-            .then(a.2.cmp(&b.2))
     });
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
     let mut last = None;
-    for (size, _, rule, k) in order {
+    for (size, rule, k) in order {
         if let Some(l) = last {
             if sources(l) == sources(k) {
                 rules.push(rule);
