@@ -133,6 +133,18 @@ fn baseline_fails_only_on_new_findings() {
     assert_eq!(codes, ["SG001"], "only the new RDP exposure");
 }
 
+/// A temporary directory holding the demo and an `sgcheck.toml` with `config`.
+fn demo_with_config(config: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"),
+        tmp.path().join("demo.sg"),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("sgcheck.toml"), config).unwrap();
+    tmp
+}
+
 /// A code written with spaces around it is the check it names everywhere it is
 /// accepted: never accepted and then silently matched against nothing.
 #[test]
@@ -149,18 +161,10 @@ fn codes_with_spaces_name_their_check() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["summary"]["checks"], 2, "{}", v["summary"]);
     assert!(v["summary"]["by_code"]["SG001"].as_u64() > Some(0));
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"),
-        tmp.path().join("demo.sg"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("sgcheck.toml"),
+    let tmp = demo_with_config(
         "[audit.severity]\n\" sg009\" = \"critical\"\n\
          [[suppress]]\ncode = \"SG001 \"\nresource = \"eni-0demoweb\"\nreason = \"bastion\"\n",
-    )
-    .unwrap();
+    );
     let dir = tmp.path().to_str().unwrap();
     let (_, out, err) = sgcheck(&["audit", dir, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
@@ -221,18 +225,10 @@ fn fingerprints_do_not_depend_on_where_the_inputs_are() {
 
 #[test]
 fn suppressions_and_expiry() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/audit-demo.sg"),
-        tmp.path().join("demo.sg"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("sgcheck.toml"),
+    let tmp = demo_with_config(
         "[[suppress]]\ncode = \"SG001\"\nresource = \"eni-0demoweb\"\nreason = \"bastion\"\nexpires = \"2099-01-01\"\n\
          [[suppress]]\ncode = \"SG009\"\nresource = \"sg-0files\"\nreason = \"old\"\nexpires = \"2020-01-01\"\n",
-    )
-    .unwrap();
+    );
     let dir = tmp.path().to_str().unwrap();
     let (_, out, err) = sgcheck(&["audit", dir, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
