@@ -512,6 +512,9 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
         // a skipped file); other files only when they start like JSON: a README opening
         // with a `[![badge]` link or a TOML `[table]` is not a broken export.
         Some(b'{') | Some(b'[') if named("json") || starts_like_json(bytes) => Sniff::Json,
+        // Named `*.json` but not even opening like it (UTF-16 without a byte-order mark,
+        // whose first character's high byte is 0): still an error to report.
+        Some(_) if named("json") => Sniff::Json,
         Some(_) => {
             let named = named("sg");
             // Borrowed when UTF-8 (the common case).
@@ -614,6 +617,9 @@ mod tests {
             // Named `*.json`, it was meant to be JSON: read (and reported) as such.
             assert!(json("broken.json", text), "{text:?} in a .json file");
         }
+        // UTF-16 without a byte-order mark (big-endian, or after a line break).
+        assert!(json("be.json", "\0{\0\"\0S"));
+        assert!(json("le.json", "\n\0{\0\"\0S\0"));
     }
 
     #[test]

@@ -164,12 +164,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Messages quote the input: shown escaped, but for the line breaks of their own
-        // (a caret under the column).
-        let message: String = (self.message.split('\n'))
-            .map(shown)
-            .collect::<Vec<_>>()
-            .join("\n");
+        // Messages quote the input (ids, names, other files' origins) and are one line:
+        // shown escaped, newlines too.
+        let message = shown(&self.message);
         match &self.origin {
             Some(o) => write!(f, "{}: {}: {message}", shown(&o.to_string()), self.severity),
             None => write!(f, "{}: {message}", self.severity),
@@ -224,14 +221,14 @@ mod tests {
         let file: Arc<str> = Arc::from("ex\u{1b}[31mports.sg");
         let d = Diagnostic::error(
             Some(Origin::line_col(&file, 2, 5)),
-            "expected a CIDR, found \"1.2.3.4/\u{1b}[2J\u{9b}1m\"\n  |    ^",
+            "group sg-1\nerror: forged is also in b.sg, found \"1.2.3.4/\u{1b}[2J\u{9b}1m\"",
         );
         let text = d.to_string();
-        assert!(!text.contains(['\u{1b}', '\u{9b}']), "{text:?}");
+        assert!(!text.contains(['\u{1b}', '\u{9b}', '\n']), "{text:?}");
         assert_eq!(
             text,
-            "ex\\u{1b}[31mports.sg:2:5: error: expected a CIDR, found \
-             \"1.2.3.4/\\u{1b}[2J\\u{9b}1m\"\n  |    ^"
+            "ex\\u{1b}[31mports.sg:2:5: error: group sg-1\\nerror: forged is also in b.sg, \
+             found \"1.2.3.4/\\u{1b}[2J\\u{9b}1m\""
         );
         assert_eq!(shown("sg-1 web"), "sg-1 web");
         assert!(matches!(shown("café"), std::borrow::Cow::Borrowed(_)));
