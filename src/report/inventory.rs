@@ -16,7 +16,7 @@
 //! ```
 
 use crate::ingest::{Ingest, SourceFormat};
-use crate::model::{Counts, Severity};
+use crate::model::{Counts, Severity, shown};
 use serde_json::json;
 use std::fmt::Write;
 
@@ -117,7 +117,13 @@ pub fn to_text(ingest: &Ingest) -> String {
             } else {
                 s.sections.join(", ")
             };
-            let _ = writeln!(out, "  {} [{}]: {}", s.file, what, short_counts(&s.counts));
+            let _ = writeln!(
+                out,
+                "  {} [{}]: {}",
+                shown(&s.file),
+                what,
+                short_counts(&s.counts)
+            );
         }
     }
     let skipped: Vec<_> = ingest
@@ -128,7 +134,12 @@ pub fn to_text(ingest: &Ingest) -> String {
     if !skipped.is_empty() {
         let _ = writeln!(out, "\nSkipped");
         for s in skipped {
-            let _ = writeln!(out, "  {}: {}", s.file, s.sections.join("; "));
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                shown(&s.file),
+                shown(&s.sections.join("; "))
+            );
         }
     }
     let _ = writeln!(

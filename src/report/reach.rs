@@ -17,15 +17,18 @@
 use crate::eval::diagnose::Diagnosis;
 use crate::eval::flows::{Checked, combine};
 use crate::eval::reach::{Answer, Cited, Layer, LayerResult, Outcome, Symptom, Verdict};
+use crate::model::shown;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
 fn cite_text(c: &Cited) -> String {
-    match &c.origin {
+    // Rules quote the input (descriptions, ids, file names): shown escaped.
+    let text = match &c.origin {
         Some(o) => format!("{}: {} @ {o}", c.group, c.rule),
         None => format!("{}: {}", c.group, c.rule),
-    }
+    };
+    shown(&text).into_owned()
 }
 
 /// One answer as text: a headline, then one line per layer with the decisive rule.
@@ -41,7 +44,10 @@ pub fn answer_text(a: &Answer) -> String {
     let _ = writeln!(
         s,
         "{} -> {} {}: {head} (client sees: {})",
-        a.from, a.to, a.port, a.symptom
+        shown(&a.from.to_string()),
+        shown(&a.to.to_string()),
+        a.port,
+        a.symptom
     );
     for l in &a.layers {
         let mark = match l.result {
@@ -50,7 +56,13 @@ pub fn answer_text(a: &Answer) -> String {
             Outcome::NotCrossed => "-",
             Outcome::Unknown => "unknown",
         };
-        let _ = write!(s, "  {:<25} {:<8} {}", l.layer.name(), mark, l.detail);
+        let _ = write!(
+            s,
+            "  {:<25} {:<8} {}",
+            l.layer.name(),
+            mark,
+            shown(&l.detail)
+        );
         if let Some(first) = l.rules.first() {
             let more = if l.rules.len() > 1 {
                 format!(" (+{} more)", l.rules.len() - 1)
@@ -199,7 +211,7 @@ pub fn diagnosis_text(a: &Answer, d: &Diagnosis) -> String {
         let _ = writeln!(s, "Blame:");
         for b in &d.blame {
             let layer = b.layer.map_or("outside".to_string(), |l| l.to_string());
-            let _ = writeln!(s, "  {layer}: {}", b.detail);
+            let _ = writeln!(s, "  {layer}: {}", shown(&b.detail));
             for r in &b.rules {
                 let _ = writeln!(s, "      {}", cite_text(r));
             }
@@ -208,7 +220,7 @@ pub fn diagnosis_text(a: &Answer, d: &Diagnosis) -> String {
     if !d.outside.is_empty() {
         let _ = writeln!(s, "Outside the model:");
         for o in &d.outside {
-            let _ = writeln!(s, "  - {o}");
+            let _ = writeln!(s, "  - {}", shown(&o.to_string()));
         }
     }
     s
@@ -286,4 +298,23 @@ pub fn checks_json(checks: &[Checked]) -> Value {
         "results": results,
         "summary": {"total": checks.len(), "passed": checks.len() - failed, "failed": failed},
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's description from the export cannot paint the terminal or forge a line.
+    #[test]
+    fn cited_rules_show_control_characters_escaped() {
+        let c = Cited {
+            group: "sg-1".to_string(),
+            rule: "in tcp 22 from 0.0.0.0/0 \"x\u{1b}[1;32mOK\u{1b}[0m\nfake line\"".to_string(),
+            origin: None,
+        };
+        assert_eq!(
+            cite_text(&c),
+            "sg-1: in tcp 22 from 0.0.0.0/0 \"x\\u{1b}[1;32mOK\\u{1b}[0m\\nfake line\""
+        );
+    }
 }
