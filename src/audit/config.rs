@@ -550,16 +550,16 @@ impl AuditConfig {
                 .map_err(|e| err(sev.span(), format!("[audit.severity] {code}: {e}")))?;
             // Stored as the registry writes it: ` sg010` is `SG010`, never a key nothing
             // looks up.
-            let upper = check.code.to_string();
-            if let Some(earlier) = seen.insert(upper.clone(), code.clone()) {
+            let canonical = check.code.to_string();
+            if let Some(earlier) = seen.insert(canonical.clone(), code.clone()) {
                 return Err(err(
                     key.span(),
                     format!(
-                        "[audit.severity]: {upper} is given twice (as {earlier:?} and {code:?})"
+                        "[audit.severity]: {canonical} is given twice (as {earlier:?} and {code:?})"
                     ),
                 ));
             }
-            self.severity.insert(upper, s);
+            self.severity.insert(canonical, s);
         }
         if let Some(cat) = raw.risky_ports {
             let ports = parse_ports(cat.port, text, file)?;

@@ -352,7 +352,7 @@ fn broad_evidence<T: FamilySpace>(
     if largest >= broad_min {
         let lowest = (0..known.len())
             .filter(|&k| known[k].0 == largest)
-            .min_by(|&a, &b| sources(a).cmp(sources(b)).then(known[a].1.cmp(&known[b].1)));
+            .min_by(|&a, &b| sources(a).cmp(sources(b)));
         let mut rules: Vec<RuleAt> = (known.iter())
             .filter(|k| lowest.is_some_and(|l| k.0 == largest && k.2.ranges() == sources(l)))
             .map(|k| k.1)
@@ -377,7 +377,8 @@ fn broad_evidence<T: FamilySpace>(
     let mut held: Vec<(T, T)> = Vec::new();
     let mut rules = Vec::new();
     let mut last = None;
-    for (size, rule, k) in order {
+    // None is broad alone (that was the case above): the largest until together they are.
+    for (_, rule, k) in order {
         if let Some(l) = last {
             if sources(l) == sources(k) {
                 rules.push(rule);
@@ -386,11 +387,6 @@ fn broad_evidence<T: FamilySpace>(
             break;
         }
         rules.push(rule);
-        // Alone at the threshold (the usual case): no union to build.
-        if held.is_empty() && size >= broad_min {
-            last = Some(k);
-            continue;
-        }
         held.extend(sources(k));
         let union = IntervalSet::from_ranges(held.iter().copied());
         if T::size(&union) >= broad_min {

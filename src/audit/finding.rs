@@ -272,19 +272,19 @@ impl Finding {
             let _ = write!(h, "{p}");
         }
         h.bytes(SEP);
-        if let Some((a, b)) = self.ports {
+        let range = |h: &mut Fnv1a, (a, b): (u16, u16)| {
             let mut digits = [0u8; 20];
             h.bytes(crate::net::decimal(u64::from(a), &mut digits));
             h.bytes(b"-");
             h.bytes(crate::net::decimal(u64::from(b), &mut digits));
+        };
+        if let Some(ports) = self.ports {
+            range(&mut h, ports);
         }
         // Only for partial types: whole-type findings keep the fingerprints they had.
-        if let Some((a, b)) = self.icmp_codes {
-            let mut digits = [0u8; 20];
+        if let Some(codes) = self.icmp_codes {
             h.bytes(b" codes ");
-            h.bytes(crate::net::decimal(u64::from(a), &mut digits));
-            h.bytes(b"-");
-            h.bytes(crate::net::decimal(u64::from(b), &mut digits));
+            range(&mut h, codes);
         }
         h.bytes(SEP);
         h.bytes(self.peer.as_deref().unwrap_or("").as_bytes());

@@ -508,13 +508,12 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
     };
     match first {
         None => Sniff::Other("empty file"),
-        // A `*.json` file is JSON even when broken (a truncated export is an error, not
-        // a skipped file); other files only when they start like JSON: a README opening
-        // with a `[![badge]` link or a TOML `[table]` is not a broken export.
-        Some(b'{') | Some(b'[') if named("json") || starts_like_json(bytes) => Sniff::Json,
-        // Named `*.json` but not even opening like it (UTF-16 without a byte-order mark,
-        // whose first character's high byte is 0): still an error to report.
+        // A `*.json` file is JSON even when broken (truncated, or UTF-16 without a
+        // byte-order mark): an error to report, not a file to skip. Other files only when
+        // they start like JSON: a README opening with a `[![badge]` link or a TOML
+        // `[table]` is not a broken export.
         Some(_) if named("json") => Sniff::Json,
+        Some(b'{' | b'[') if starts_like_json(bytes) => Sniff::Json,
         Some(_) => {
             let named = named("sg");
             // Borrowed when UTF-8 (the common case).

@@ -10,7 +10,7 @@
 pub mod build;
 mod ids;
 mod objects;
-pub(crate) mod origin;
+mod origin;
 mod topology;
 pub mod validate;
 

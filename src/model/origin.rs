@@ -195,7 +195,7 @@ pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
 /// Whether `bytes` may hold a control character: a byte below 0x20, 0x7f, or 0xc2
 /// (which leads the C1 controls U+0080–U+009F, and other characters too). Eight bytes
 /// at a time: every string of a text report passes here.
-pub(crate) fn may_hold_controls(bytes: &[u8]) -> bool {
+fn may_hold_controls(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     // Whether a byte of `x` is below `n` (n <= 0x80; the classic `hasless` test, exact
@@ -215,6 +215,17 @@ pub(crate) fn may_hold_controls(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-at-a-time test agrees with a byte-by-byte one.
+        #[test]
+        fn control_bytes_are_found_in_words(bytes in proptest::collection::vec(
+            prop_oneof![any::<u8>(), 0x20u8..0x7f], 0..40)) {
+            let naive = bytes.iter().any(|&c| c < 0x20 || c == 0x7f || c == 0xc2);
+            prop_assert_eq!(may_hold_controls(&bytes), naive);
+        }
+    }
 
     #[test]
     fn diagnostics_show_control_characters_escaped() {

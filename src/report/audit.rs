@@ -367,16 +367,6 @@ mod tests {
         s
     }
 
-    proptest! {
-        /// The word-at-a-time test agrees with a byte-by-byte one.
-        #[test]
-        fn control_bytes_are_found_in_words(bytes in proptest::collection::vec(
-            prop_oneof![any::<u8>(), 0x20u8..0x7f], 0..40)) {
-            let naive = bytes.iter().any(|&c| c < 0x20 || c == 0x7f || c == 0xc2);
-            prop_assert_eq!(crate::model::origin::may_hold_controls(&bytes), naive);
-        }
-    }
-
     #[test]
     fn text_from_the_input_cannot_paint_or_forge_lines() {
         let mut f = Finding::new(

@@ -84,10 +84,7 @@ fn uri_path_on(file: &str, windows: bool) -> Cow<'_, str> {
             b if sep(b) => out.push('/'),
             b if plain(b) => out.push(char::from(b)),
             b => {
-                let digit = |d: u8| char::from(crate::net::HEX_DIGITS[usize::from(d)]);
-                out.push('%');
-                out.push(digit(b >> 4).to_ascii_uppercase());
-                out.push(digit(b & 0xf).to_ascii_uppercase());
+                out.push_str(&format!("%{b:02X}"));
             }
         }
     }

@@ -575,21 +575,16 @@ fn security_group_rules_records() {
 
 #[test]
 fn rule_records_replace_described_rules() {
-    let mut t = read_ok(&sg_with(
-        r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"#,
-    ))
-    .topology;
     let recs = r#"{"SecurityGroupRules":[
         {"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"},
         {"SecurityGroupRuleId":"sgr-1","GroupId":"sg-1","IsEgress":false,"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIpv4":"10.0.0.0/8"},
         {"SecurityGroupRuleId":"sgr-2","GroupId":"sg-2","IsEgress":true,"IpProtocol":"-1","CidrIpv4":"0.0.0.0/0"}]}"#;
-    t.extend(
-        read(&Arc::from("r.json"), recs.as_bytes(), &Scope::default())
-            .expect("ok")
-            .topology,
+    let (t, diags) = merged_with(
+        &sg_with(
+            r#"{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"#,
+        ),
+        recs,
     );
-    let mut diags = Vec::new();
-    merge(&mut t, &mut diags);
     assert_eq!(t.security_groups.len(), 2);
     let g1 = &t.security_groups[0];
     assert_eq!(g1.name.as_deref(), Some("web"), "described group kept");
