@@ -30,13 +30,23 @@ use std::io::{self, Write};
 #[derive(serde::Serialize)]
 struct Summary<'a> {
     total: usize,
-    by_severity: serde_json::Map<String, serde_json::Value>,
+    by_severity: MostSevereFirst,
     by_code: serde_json::Value,
     suppressed: usize,
     baselined: usize,
     checks: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     not_judged: Vec<NotJudgedJson<'a>>,
+}
+
+/// Counts by severity, written as a JSON object with the most severe level first (a
+/// `serde_json::Map` would sort the keys by name).
+struct MostSevereFirst(Vec<(Severity, usize)>);
+
+impl serde::Serialize for MostSevereFirst {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -50,15 +60,9 @@ struct NotJudgedJson<'a> {
 /// Writes the report as JSON: the document is indented, each finding is one compact
 /// line (greppable, and a fraction of the size of indenting every field).
 pub fn write_json<W: Write + ?Sized>(report: &AuditReport, out: &mut W) -> io::Result<()> {
-    let by_severity: serde_json::Map<String, serde_json::Value> = report
-        .by_severity()
-        .into_iter()
-        .rev()
-        .map(|(s, n)| (s.to_string(), json!(n)))
-        .collect();
     let summary = Summary {
         total: report.findings.len(),
-        by_severity,
+        by_severity: MostSevereFirst(report.by_severity().into_iter().rev().collect()),
         by_code: json!(report.by_code()),
         suppressed: report.suppressed,
         baselined: report.baselined,
@@ -389,6 +393,23 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("[a\\u{9b}b]"), "{text}");
+    }
+
+    #[test]
+    fn json_counts_by_severity_most_severe_first() {
+        let report = AuditReport {
+            findings: vec![Box::new(Finding::new("SG009", "sg-1", "unused"))],
+            ..AuditReport::default()
+        };
+        let mut out = Vec::new();
+        write_json(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let at = |level: &str| text.find(&format!("\"{level}\": ")).unwrap();
+        let order = ["critical", "high", "medium", "low", "info"].map(at);
+        assert!(order.is_sorted(), "{text}");
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["summary"]["by_severity"]["info"], 1);
+        assert_eq!(doc["summary"]["by_severity"]["critical"], 0);
     }
 
     /// Findings in any order, with few distinct resources and severities so that runs
