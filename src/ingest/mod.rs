@@ -530,18 +530,52 @@ fn sniff(name: &str, bytes: &[u8]) -> Sniff {
 }
 
 /// Whether `bytes` (starting with `{` or `[`) are meant as JSON: always an object; an
-/// array only when a string, an object, an array, `]`, a NUL byte (UTF-16 without a
-/// byte-order mark) or nothing follows its bracket. An AWS export is never an array of
-/// numbers or literals, while notes and configurations open with `[` and a word or a
-/// digit: `[![badge]…`, `[package]`, `[[suppress]]`, `[2024-05-01 12:00] INFO`, `[1]: …`.
-/// What is meant as JSON and broken is an error, never skipped.
+/// array only when an object, an array, `]`, a NUL byte (UTF-16 without a byte-order
+/// mark), nothing, or a string continuing like an array of strings follows its bracket.
+/// An AWS export is never an array of numbers or literals, while notes and
+/// configurations open with `[` and a word or a digit: `[![badge]…`, `[package]`,
+/// `[[suppress]]`, `[2024-05-01 12:00] INFO`, `[1]: …`. What is meant as JSON and broken
+/// is an error, never skipped.
 fn starts_like_json(bytes: &[u8]) -> bool {
-    let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
-    if rest.next() == Some(&b'{') {
+    // The position of the first byte from `from` on that is neither white space nor,
+    // with `brackets`, a `[`.
+    let skip = |from: usize, brackets: bool| {
+        (bytes.iter().skip(from))
+            .position(|&b| !(b.is_ascii_whitespace() || (brackets && b == b'[')))
+            .map_or(bytes.len(), |k| from + k)
+    };
+    let at = skip(0, false);
+    if bytes.get(at) == Some(&b'{') {
         return true;
     }
-    let mut after = rest.skip_while(|&&b| b.is_ascii_whitespace() || b == b'[');
-    matches!(after.next(), None | Some(b'{' | b']' | b'"' | 0))
+    let at = skip(at, true);
+    match bytes.get(at) {
+        None | Some(b'{' | b']' | 0) => true,
+        Some(b'"') => string_list_continues(&bytes[at + 1..]),
+        Some(_) => false,
+    }
+}
+
+/// After the opening quote of an array's first string (`bytes`): whether the text goes
+/// on like a JSON array of strings (AWS Config `Results` saved alone): the string ends,
+/// then a `,` follows, or `]`s closing the document or followed by a `,`. A TOML table
+/// named by a quoted key (`["my table"]`, `[["servers"]]`, `["a".b]`) goes on with a
+/// dot or with more lines. Unsure (the string does not end in the text given): JSON.
+fn string_list_continues(bytes: &[u8]) -> bool {
+    let mut escaped = false;
+    let Some(end) = bytes.iter().position(|&b| {
+        let closes = b == b'"' && !escaped;
+        escaped = b == b'\\' && !escaped;
+        closes
+    }) else {
+        return true;
+    };
+    let mut tail = bytes[end + 1..].iter().filter(|b| !b.is_ascii_whitespace());
+    match tail.next() {
+        Some(b',') | None => true,
+        Some(b']') => matches!(tail.find(|&&b| b != b']'), None | Some(b',')),
+        Some(_) => false,
+    }
 }
 
 /// Region folder names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`, …
@@ -593,6 +627,12 @@ mod tests {
             "[\n  {\"GroupId\": \"sg-1\"}]",
             "[[\"a\"]]",
             "[\"a\"]",
+            "[\"a\\\"]\"]",
+            "[\"{\\\"resourceId\\\": \\\"sg-1\\\"}\", \"{}\"]",
+            "[\n  \"a\",\n  \"b\"\n]\n",
+            "[\"a\"]]",
+            "[[\"a\"], [\"b\"]]",
+            "[\"unterminated",
             // Meant as JSON, and broken: an error to report, not a file to skip.
             "[",
             "{",
@@ -611,6 +651,9 @@ mod tests {
             "[2024-05-01 12:00:00] INFO started\n",
             "[1]: https://example.com\n",
             "[null]",
+            "[\"my table\"]\nkey = 1\n",
+            "[[\"servers\"]]\nname = \"a\"\n",
+            "[\"a\\\"b\".c]\nkey = 1\n",
         ] {
             assert!(!json("notes.md", text), "{text:?} is not JSON");
             // Named `*.json`, it was meant to be JSON: read (and reported) as such.
@@ -632,6 +675,7 @@ mod tests {
             "[![Build](https://example.com/b.svg)](https://x)\n",
         );
         write("Cargo.toml", "[package]\nname = \"infra\"\n");
+        write("hosts.toml", "[\"web 1\"]\naddress = \"10.0.0.1\"\n");
         write("a.sg", "group sg-1\n  in tcp 22 from 0.0.0.0/0\n");
         let got = ingest_paths(&[dir.path().to_path_buf()]);
         assert!(!got.has_errors(), "{:?}", got.diagnostics);
@@ -639,7 +683,7 @@ mod tests {
         let skipped = (got.sources.iter())
             .filter(|s| s.format == SourceFormat::Skipped)
             .count();
-        assert_eq!(skipped, 2);
+        assert_eq!(skipped, 3);
     }
 
     #[test]
