@@ -331,18 +331,15 @@ fn pieces(ctx: &AuditCtx<'_>, ranges: &[ExposedRange], select: Select, open: boo
                         .filter(|s| s.lo <= b && s.hi >= a)
                         .copied()
                         .collect();
-                    if hits.is_empty() {
-                        continue;
+                    // One piece per run of adjacent segments: an entry open on two
+                    // ports of its range is not open between them.
+                    for run in runs(&hits) {
+                        let run = &hits[run];
+                        let lo = run[0].lo.max(a);
+                        let hi = run[run.len() - 1].hi.min(b);
+                        let service = Some(entry.service.clone());
+                        out.push(Piece::of(f, p, (lo, hi), run, service));
                     }
-                    let lo = hits.iter().map(|s| s.lo).min().unwrap_or(a).max(a);
-                    let hi = hits.iter().map(|s| s.hi).max().unwrap_or(b).min(b);
-                    out.push(Piece::of(
-                        f,
-                        p,
-                        (lo, hi),
-                        &hits,
-                        Some(entry.service.clone()),
-                    ));
                 }
             }
         }
