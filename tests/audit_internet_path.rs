@@ -342,3 +342,81 @@ fn equal_prefix_list_routes_first_wins() {
         assert_eq!(exposure, want, "{routes}: {message}");
     }
 }
+
+/// A catalogue entry over a range of ports open on two of them is two pieces: the
+/// ports between are not reported open, and a NACL admitting only a port between does
+/// not make either effective.
+#[test]
+fn catalogue_ranges_with_gaps_are_reported_per_open_run() {
+    let text = model(
+        ROUTES,
+        "in 100 allow tcp 6030 from 0.0.0.0/0\nout 100 allow tcp 1024-65535 to 0.0.0.0/0",
+        "in tcp 6000 from 0.0.0.0/0\nin tcp 6063 from 0.0.0.0/0",
+    );
+    let ingest = ingest_bytes("t.sg", text.as_bytes());
+    let mut config = AuditConfig::default();
+    config
+        .apply_toml(
+            "[[risky_ports.port]]\nservice = \"X11\"\nprotocol = \"tcp\"\n\
+             ports = \"6000-6063\"\ncategory = \"admin\"\n",
+            "sgcheck.toml",
+        )
+        .unwrap();
+    let report = audit(&ingest.topology, &config);
+    let got: Vec<(Option<(u16, u16)>, Option<Exposure>)> = (report.findings.iter())
+        .filter(|f| f.code == "SG001")
+        .map(|f| (f.ports, f.exposure))
+        .collect();
+    let nominal = Some(Exposure::Nominal);
+    assert_eq!(
+        got,
+        [(Some((6000, 6000)), nominal), (Some((6063, 6063)), nominal)]
+    );
+}
+
+/// An Elastic IP whose record names the instance, not the interface (a rule-language
+/// `eip … instance i-1`, or describe-addresses with `InstanceId` only), is on the
+/// instance's primary interface: the exposure is effective, in `reach` too.
+#[test]
+fn elastic_ips_associated_by_instance_are_on_its_primary_interface() {
+    let text = model(ROUTES, "", "in tcp 22 from 0.0.0.0/0").replace(" public 54.1.2.3", "");
+    let (exposure, message) = one(&text, "SG001");
+    assert_eq!(exposure, Exposure::Nominal, "{message}");
+    let dsl = format!("{text}eip 54.1.2.3 eipalloc-1 eipassoc-1 instance i-1 domain vpc\n");
+    let (exposure, message) = one(&dsl, "SG001");
+    assert_eq!(exposure, Exposure::Effective, "{message}");
+    assert!(message.contains("public 54.1.2.3"), "{message}");
+    let json = r#"{"Addresses": [{"Domain": "vpc", "InstanceId": "i-1",
+        "AssociationId": "eipassoc-1", "AllocationId": "eipalloc-1", "PublicIp": "54.1.2.3"}]}"#;
+    let mut reader = sgcheck::ingest::Reader::default();
+    reader.add_bytes("t.sg", text.as_bytes(), Default::default());
+    reader.add_bytes("addr.json", json.as_bytes(), Default::default());
+    let both = reader.finish();
+    let report = audit(&both.topology, &AuditConfig::default());
+    let f = (report.findings.iter())
+        .find(|f| f.code == "SG001" && f.resource == "eni-1")
+        .expect("SG001 on eni-1");
+    assert_eq!(f.exposure, Some(Exposure::Effective), "{}", f.message);
+}
+
+/// A top-level interface without `attached-to`, `index` or `status` is unattached: its
+/// exposure is nominal, as `reach` has it; a service's interface (`type
+/// network_load_balancer`) or `status in-use` is in service.
+#[test]
+fn top_level_interfaces_are_unattached_unless_said() {
+    let base = model(ROUTES, "", "in tcp 22 from 0.0.0.0/0").replace(" public 54.1.2.3", "");
+    for (extra, want) in [
+        ("", Exposure::Nominal),
+        (" status in-use", Exposure::Effective),
+        (" type network_load_balancer", Exposure::Effective),
+    ] {
+        let text = format!(
+            "{base}eni eni-2 subnet subnet-pub ip 10.0.1.20 eip 54.1.2.4 eipalloc-2 groups sg-a{extra}\n"
+        );
+        let found = findings(&text).findings;
+        let f = (found.iter())
+            .find(|f| f.code == "SG001" && f.resource == "eni-2")
+            .expect("SG001 on eni-2");
+        assert_eq!(f.exposure, Some(want), "{extra:?}: {}", f.message);
+    }
+}

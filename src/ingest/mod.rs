@@ -242,6 +242,7 @@ impl Reader {
     pub fn finish(mut self) -> Ingest {
         aws::merge_pages(&mut self.topology, &mut self.diagnostics, &self.pages);
         self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
+        self.topology.attach_addresses();
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
             topology: self.topology,

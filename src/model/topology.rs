@@ -195,6 +195,59 @@ impl Topology {
                 .is_err()
     }
 
+    /// Puts each associated Elastic IP read only as an address record (describe-addresses,
+    /// a rule-language `eip` line) on the interface it is associated with, as AWS shows it
+    /// there: the interface named, else the primary interface (device index 0) of the
+    /// instance named, in the address's scope or else any. It goes on the private address
+    /// it maps to, else the primary one, when that address has no public address yet; an
+    /// address an interface already shows, or one whose interface or private address is
+    /// not in the input, is left as it is.
+    pub fn attach_addresses(&mut self) {
+        let mut primary: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (k, e) in self.enis.iter().enumerate() {
+            if let Some(EniAttachment {
+                instance: Some(i),
+                device_index: Some(0),
+                ..
+            }) = &e.attachment
+            {
+                primary.entry(i.as_str()).or_default().push(k);
+            }
+        }
+        let lookup = table(&self.enis, |e| e.id.as_str());
+        let mut moves = Vec::new();
+        for a in &self.addresses {
+            let Some(ip) = a.public_ip else { continue };
+            let hits = match (&a.eni, &a.instance) {
+                (Some(e), _) => lookup.get(e.as_str()),
+                (None, Some(i)) => primary.get(i.as_str()),
+                (None, None) => continue,
+            };
+            let Some(k) = pick_index(&self.enis, hits, Some(&a.scope), |e| &e.scope) else {
+                continue;
+            };
+            let shown = self.enis[k].public_ips().any(|p| p.ip == ip);
+            let slot = (self.enis[k].private_ips.iter()).position(|p| match a.private_ip {
+                Some(at) => p.ip == at,
+                None => p.primary,
+            });
+            if let (false, Some(slot)) = (shown, slot) {
+                let public = PublicIp {
+                    ip,
+                    allocation_id: a.allocation_id.clone(),
+                    ip_owner: None,
+                };
+                moves.push((k, slot, public));
+            }
+        }
+        for (k, slot, public) in moves {
+            let at = &mut self.enis[k].private_ips[slot];
+            if at.public.is_none() {
+                at.public = Some(public);
+            }
+        }
+    }
+
     /// Builds the id lookup tables.
     pub fn lookup(&self) -> Lookup<'_> {
         Lookup::new(self)

@@ -1159,6 +1159,14 @@ impl Builder<'_> {
                     delete_on_termination: None,
                 });
             }
+            // Unattached, as the language says: the status AWS shows for it, unless
+            // written (a service's interface, `type network_load_balancer`, is in use
+            // without an instance).
+            None if e.status.is_none()
+                && e.interface_type.as_deref().is_none_or(|t| t == "interface") =>
+            {
+                e.status = Some("available".to_string());
+            }
             None => {}
         }
         self.declare("eni", e.id.as_str(), &origin);
