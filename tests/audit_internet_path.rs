@@ -363,7 +363,7 @@ fn catalogue_ranges_with_gaps_are_reported_per_open_run() {
         )
         .unwrap();
     let report = audit(&ingest.topology, &config);
-    let got: Vec<(Option<(u16, u16)>, Option<Exposure>)> = (report.findings.iter())
+    let got: Vec<_> = (report.findings.iter())
         .filter(|f| f.code == "SG001")
         .map(|f| (f.ports, f.exposure))
         .collect();
