@@ -1,15 +1,17 @@
 //! SG025: Internet-exposed instance with an unencrypted attached volume.
 
 use super::prelude::*;
-use crate::audit::exposure::{PathStatus, Reach, Subject, internet_path};
-use std::collections::BTreeSet;
+use crate::audit::exposure::{ExposedRange, PathStatus, Reach, Subject, internet_path};
+use std::collections::{BTreeMap, BTreeSet};
 
 declare_check! {
     /// ## What it does
     /// Reports instances that are effectively reachable from the whole internet on some
     /// port (any world exposure of SG001–SG006 whose path is effective) and have an
     /// unencrypted EBS volume attached (an attachment in state `detached` does not
-    /// count).
+    /// count). When the exposure holds only if a prefix list whose entries were not
+    /// exported holds public ranges, the finding says so and is one level lower, as the
+    /// exposure findings are.
     ///
     /// ## Why is this bad?
     /// An internet-facing host is the most likely to be compromised; its volumes and
@@ -39,24 +41,38 @@ declare_check! {
 }
 
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
-    let mut exposed: BTreeSet<&str> = BTreeSet::new();
+    // Exposed instances: the prefix lists of unknown entries an exposure is assumed
+    // through (none: certain).
+    let mut exposed: BTreeMap<&str, Option<BTreeSet<&str>>> = BTreeMap::new();
     for (subject, ranges) in &ctx.exposures.subjects {
         let Subject::Eni(i) = *subject else { continue };
         let eni = &ctx.topo.enis[i as usize];
         let Some(inst) = eni.attachment.as_ref().and_then(|a| a.instance.as_ref()) else {
             continue;
         };
-        let effective = ranges.iter().filter(|r| r.reach == Reach::World).any(|r| {
+        let effective = |r: &&ExposedRange| {
             matches!(
                 internet_path(ctx, i, r.family, r.protocol, (r.lo, r.hi), || None),
                 PathStatus::Effective(_)
             )
-        });
-        if effective {
-            exposed.insert(inst.as_str());
+        };
+        let world = || ranges.iter().filter(|r| r.reach == Reach::World);
+        if world()
+            .filter(|r| r.assumed.is_empty())
+            .any(|r| effective(&r))
+        {
+            exposed.insert(inst.as_str(), None);
+        } else if let Some(r) = world().find(effective) {
+            let lists = r.assumed.iter().map(|p| p.as_str());
+            if let Some(seen) = exposed
+                .entry(inst.as_str())
+                .or_insert(Some(BTreeSet::new()))
+            {
+                seen.extend(lists);
+            }
         }
     }
-    for iid in exposed {
+    for (iid, assumed) in exposed {
         let Some(inst) = ctx.lookup.instance(iid, None) else {
             continue;
         };
@@ -82,13 +98,33 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 vols.insert(v.id.as_str());
             }
         }
+        // Reachable only if a prefix list of unknown entries holds public ranges: said,
+        // and one level lower, as the exposure findings do.
+        let (assuming, demote) = match &assumed {
+            Some(lists) => {
+                let lists: Vec<&str> = lists.iter().copied().collect();
+                let s = if lists.len() == 1 { "" } else { "s" };
+                let text = format!(
+                    " (assuming prefix list{s} {} (entries not exported) holds public ranges)",
+                    lists.join(", ")
+                );
+                (text, 1)
+            }
+            None => (String::new(), 0),
+        };
         for v in vols {
-            out.push(
-                Finding::new(CODE, iid.to_string(), format!("{iid} is reachable from the internet and has unencrypted volume {v} attached"))
-                    .scope(&inst.scope)
-                    .origin(&inst.origin)
-                    .peer(v.to_string()),
-            );
+            let mut f = Finding::new(
+                CODE,
+                iid.to_string(),
+                format!(
+                    "{iid} is reachable from the internet{assuming} and has unencrypted volume {v} attached"
+                ),
+            )
+            .scope(&inst.scope)
+            .origin(&inst.origin)
+            .peer(v.to_string());
+            f.demote = demote;
+            out.push(f);
         }
     }
 }
