@@ -420,3 +420,16 @@ fn top_level_interfaces_are_unattached_unless_said() {
         assert_eq!(f.exposure, Some(want), "{extra:?}: {}", f.message);
     }
 }
+
+/// A route to the gateway that holds no public address does not make the reason "more
+/// specific routes": the table has no route for the internet at all.
+#[test]
+fn gateway_routes_for_non_public_blocks_are_no_internet_route() {
+    let text = model("198.51.100.0/24 via igw-1", "", "in tcp 22 from 0.0.0.0/0");
+    let (exposure, message) = one(&text, "SG001");
+    assert_eq!(exposure, Exposure::Nominal, "{message}");
+    assert!(
+        message.contains("route table rtb-pub has no 0.0.0.0/0 route"),
+        "{message}"
+    );
+}

@@ -1216,7 +1216,25 @@ fn route_blocked(
     if let Some(why) = unknown_list_to_igw(ctx, rt) {
         return why;
     }
-    let any_igw = rt.routes.iter().any(|r| to_igw(&r));
+    // A route to a gateway that may carry replies to some public address of this
+    // family (a prefix list, of entries known or not, may).
+    let public = public_space();
+    let any_igw = rt
+        .routes
+        .iter()
+        .filter(to_igw)
+        .any(|r| match &r.destination {
+            RouteDestination::Cidr { cidr } => match (family, cidr.v4_range(), cidr.v6_range()) {
+                (Family::V4, Some(c), _) => public
+                    .v4
+                    .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
+                (Family::V6, _, Some(c)) => public
+                    .v6
+                    .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
+                _ => false,
+            },
+            _ => true,
+        });
     match rt.routes.iter().filter(is_default).find(|r| !r.blackhole) {
         // A route whose target is gone (a deleted gateway) drops the traffic.
         None if !any_igw => match rt.routes.iter().find(is_default) {

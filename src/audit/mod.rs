@@ -399,7 +399,7 @@ mod attachment_tests {
         for i in &mut topo.instances {
             i.block_devices.clear();
         }
-        assert_eq!(codes(&topo, "SG025"), ["i-exposed"]);
+        assert_eq!(codes(&topo, "SG025"), ["i-exposed", "i-assumed"]);
         for t in [&mut topo, &mut listed.clone()] {
             for v in &mut t.volumes {
                 for a in &mut v.attachments {
@@ -409,6 +409,6 @@ mod attachment_tests {
             // The instance's list has no state: the volume's record wins.
             assert_eq!(codes(t, "SG025"), Vec::<String>::new());
         }
-        assert_eq!(codes(&listed, "SG025"), ["i-exposed"]);
+        assert_eq!(codes(&listed, "SG025"), ["i-exposed", "i-assumed"]);
     }
 }
