@@ -12,10 +12,11 @@ declare_check! {
     /// The root volume must hold the RAM contents plus the OS and applications, so one
     /// no larger than RAM is certainly too small; how much more the OS and applications
     /// need is not checked. RAM comes from an embedded table of common instance types;
-    /// for a type not in the table the finding says so (info) instead of guessing. A root
-    /// of type `standard` (magnetic), `st1` or `sc1` is reported; a root whose type the
-    /// export does not give (or names a type sgcheck does not know) is not judged on its
-    /// type.
+    /// for a type not in the table the finding says so (info) instead of guessing. The
+    /// RAM limit is checked even when the root volume is instance-store or not in the
+    /// export (then only that is said of the root, the latter as info). A root of type
+    /// `standard` (magnetic), `st1` or `sc1` is reported; a root whose type the export
+    /// does not give (or names a type sgcheck does not know) is not judged on its type.
     ///
     /// ## Why is this bad?
     /// Hibernation writes RAM to the root volume: unencrypted, the memory image (keys,
@@ -56,7 +57,9 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             }
             out.push(f);
         };
-        if i.root_device_type.as_deref() == Some("instance-store") {
+        // `None` when the root is instance-store or not in the export (each said here);
+        // the RAM limit below does not depend on the root.
+        let root = if i.root_device_type.as_deref() == Some("instance-store") {
             push(
                 "root-type",
                 format!(
@@ -65,55 +68,61 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 ),
                 None,
             );
-            continue;
-        }
-        let root = i.root_device_name.as_deref().and_then(|rd| {
-            i.block_devices
-                .iter()
-                .find(|b| b.device == rd)
-                .and_then(|b| b.volume.as_ref())
-                .and_then(|v| ctx.lookup.volume(v.as_str(), Some(&i.scope)))
-        });
-        let Some(root) = root else {
-            push(
-                "root-unknown",
-                format!(
-                    "{} has hibernation configured; its root volume is not in the export, so encryption and size are unchecked",
-                    i.id
-                ),
-                Some(Severity::Info),
-            );
-            continue;
+            None
+        } else {
+            let root = i.root_device_name.as_deref().and_then(|rd| {
+                i.block_devices
+                    .iter()
+                    .find(|b| b.device == rd)
+                    .and_then(|b| b.volume.as_ref())
+                    .and_then(|v| ctx.lookup.volume(v.as_str(), Some(&i.scope)))
+            });
+            if root.is_none() {
+                push(
+                    "root-unknown",
+                    format!(
+                        "{} has hibernation configured; its root volume is not in the export, so encryption and size are unchecked",
+                        i.id
+                    ),
+                    Some(Severity::Info),
+                );
+            }
+            root
         };
-        if !root.encrypted {
-            push(
-                "unencrypted-root",
-                format!(
-                    "{} has hibernation configured but its root {} is not encrypted",
-                    i.id, root.id
-                ),
-                None,
-            );
+        if let Some(root) = root {
+            if !root.encrypted {
+                push(
+                    "unencrypted-root",
+                    format!(
+                        "{} has hibernation configured but its root {} is not encrypted",
+                        i.id, root.id
+                    ),
+                    None,
+                );
+            }
+            // Not a guess: a root of unknown type (or of a type not listed here) is not
+            // judged on its type.
+            if let Some(vt) = root.volume_type.as_deref()
+                && ["standard", "st1", "sc1"]
+                    .iter()
+                    .any(|t| vt.eq_ignore_ascii_case(t))
+            {
+                push(
+                    "root-volume-type",
+                    format!(
+                        "{} has hibernation configured but its root {} is of type {vt}; hibernation needs gp2, gp3, io1 or io2",
+                        i.id, root.id
+                    ),
+                    None,
+                );
+            }
         }
-        // Not a guess: a root of unknown type (or of a type not listed here) is not
-        // judged on its type.
-        if let Some(vt) = root.volume_type.as_deref()
-            && ["standard", "st1", "sc1"]
-                .iter()
-                .any(|t| vt.eq_ignore_ascii_case(t))
-        {
-            push(
-                "root-volume-type",
-                format!(
-                    "{} has hibernation configured but its root {} is of type {vt}; hibernation needs gp2, gp3, io1 or io2",
-                    i.id, root.id
-                ),
-                None,
-            );
-        }
+        // RAM comes from the instance type, so its limit is checked whatever the export
+        // shows of the root.
         let ty = i.instance_type.as_deref().unwrap_or("unknown");
         match ram_gib(ty) {
-            None => push(
+            // Said only when it leaves a known root's size unchecked.
+            None if root.is_some() => push(
                 "ram-unknown",
                 format!(
                     "{} has hibernation configured; the RAM of type {ty} is not in sgcheck's table, so the root size is unchecked",
@@ -121,6 +130,7 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
                 ),
                 Some(Severity::Info),
             ),
+            None => {}
             Some(ram) if ram >= 150.0 => push(
                 "ram-too-large",
                 format!(
@@ -132,7 +142,8 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             Some(ram) => {
                 // The root holds RAM plus the OS and applications: one no larger than
                 // RAM is too small (how much more is needed is not known here).
-                if let Some(size) = root.size_gib
+                if let Some(root) = root
+                    && let Some(size) = root.size_gib
                     && (size as f64) <= ram
                 {
                     let than = if (size as f64) < ram {
