@@ -761,6 +761,14 @@ fn topology() -> impl Strategy<Value = Topology> {
                 for (k, (mut e, att)) in loose_enis.into_iter().enumerate() {
                     e.id = EniId(format!("eni-loose{k}"));
                     e.attachment = att;
+                    // An unattached interface reads as `available` unless it says
+                    // otherwise (its status, a service's type).
+                    if e.attachment.is_none()
+                        && e.status.is_none()
+                        && e.interface_type.as_deref().is_none_or(|t| t == "interface")
+                    {
+                        e.status = Some("available".to_string());
+                    }
                     t.enis.push(e);
                 }
                 for (k, mut v) in loose_vols.into_iter().enumerate() {
