@@ -433,3 +433,24 @@ fn gateway_routes_for_non_public_blocks_are_no_internet_route() {
         "{message}"
     );
 }
+
+/// An address record is put on an interface only when it is associated, and never
+/// beside the interface that already shows it (a stale record is said, not followed).
+#[test]
+fn address_records_attach_only_when_associated_and_not_shown_elsewhere() {
+    let text = model(ROUTES, "", "in tcp 22 from 0.0.0.0/0").replace(" public 54.1.2.3", "");
+    let unassociated = format!("{text}eip 54.1.2.3 eipalloc-1 eni eni-1 domain vpc\n");
+    assert_eq!(one(&unassociated, "SG001").0, Exposure::Nominal);
+    // eni-2 shows the address; the record says eni-1.
+    let stale = format!(
+        "{text}eni eni-2 subnet subnet-pub ip 10.0.1.20 eip 54.1.2.3 eipalloc-1 status in-use\n\
+         eip 54.1.2.3 eipalloc-1 eipassoc-1 eni eni-1 domain vpc\n"
+    );
+    let ingest = ingest_bytes("t.sg", stale.as_bytes());
+    let warned: Vec<String> = (ingest.diagnostics.iter())
+        .map(|d| d.to_string())
+        .filter(|d| d.contains("eni-2 shows it"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", ingest.diagnostics);
+    assert_eq!(one(&stale, "SG001").0, Exposure::Nominal);
+}

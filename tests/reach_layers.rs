@@ -155,6 +155,20 @@ fn public_address_released_on_stop_and_missing() {
     assert_eq!(a.blocked_at, Some(Layer::PublicAddress));
 }
 
+/// An `eip` written without its allocation id is still an Elastic IP: kept while the
+/// instance is stopped (the instance state blocks, not the address).
+#[test]
+fn an_eip_without_allocation_id_survives_a_stop() {
+    let text = NET.replace(
+        "ip 10.0.1.20 public 54.0.0.20 groups sg-web index 0",
+        "ip 10.0.1.20 eip 54.0.0.20 groups sg-web index 0",
+    );
+    let a = ask_with(&text, "internet -> 54.0.0.20 443/tcp", None);
+    assert_eq!(result(&a, Layer::PublicAddress), Outcome::Allow, "{a:#?}");
+    assert!(detail(&a, Layer::PublicAddress).contains("Elastic IP"));
+    assert_eq!(a.blocked_at, Some(Layer::InstanceState));
+}
+
 #[test]
 fn hairpin_sees_the_public_source_and_group_references_do_not_match() {
     // i-web2 (sg-app) -> i-web's private IP on 8080: the reference sg-app matches.

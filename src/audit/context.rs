@@ -37,9 +37,6 @@ pub struct AuditCtx<'t> {
     /// Group id → other services' resources naming it (positions in
     /// `topo.group_users`, any scope).
     pub users: FxHashMap<&'t GroupId, Vec<u32>>,
-    /// Per ENI id: the first associated Elastic IP naming it (position in
-    /// `topo.addresses`).
-    pub eip_of_eni: HashMap<&'t str, usize>,
     /// Exposure to the internet per ENI and per unattached group.
     pub exposures: Exposures,
     /// Every rule as a coverage box, and the boxes indexed, per group and direction
@@ -146,14 +143,6 @@ impl<'t> AuditCtx<'t> {
                 users.entry(g).or_default().push(k as u32);
             }
         }
-        let mut eip_of_eni = HashMap::new();
-        for (k, a) in topo.addresses.iter().enumerate() {
-            if let Some(eni) = &a.eni
-                && a.association_id.is_some()
-            {
-                eip_of_eni.entry(eni.as_str()).or_insert(k);
-            }
-        }
         let mut ctx = AuditCtx {
             topo,
             lookup,
@@ -164,7 +153,6 @@ impl<'t> AuditCtx<'t> {
             members,
             referenced,
             users,
-            eip_of_eni,
             exposures: Exposures::default(),
             coverage: OnceLock::new(),
             rule_info: topo

@@ -926,14 +926,8 @@ fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
         return blocked("the interface is not attached".to_string());
     }
     let public = match family {
-        Family::V4 => eni
-            .public_ips()
-            .next()
-            .map(|p| p.ip.to_string())
-            .or_else(|| {
-                let a = &ctx.topo.addresses[*ctx.eip_of_eni.get(eni.id.as_str())?];
-                a.public_ip.map(|ip| ip.to_string())
-            }),
+        // Address records are on their interfaces once read (`attach_addresses`).
+        Family::V4 => eni.public_ips().next().map(|p| p.ip.to_string()),
         Family::V6 => eni
             .ipv6
             .iter()

@@ -48,8 +48,8 @@ use crate::index::nacl::{CompiledNacl, NaclVerdict};
 use crate::index::naive::{self, Unresolved};
 use crate::index::{CompiledIndex, Decision, Packet};
 use crate::model::{
-    Eni, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin, Peer, Route,
-    RouteDestination, RouteTable, RouteTarget, Rule, Topology,
+    ADDRESS_RECORD, Eni, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin, Peer,
+    Route, RouteDestination, RouteTable, RouteTarget, Rule, Topology,
 };
 use crate::net::{Cidr, Direction, Family, L4, PacketL4, PortRange, Protocol};
 use serde::Serialize;
@@ -1671,6 +1671,16 @@ impl<'t> Reach<'t> {
                     )
                 });
                 w.cite(Layer::PublicAddress, || {
+                    // An address put on the interface from its record is cited there.
+                    let record = pb
+                        .filter(|x| x.ip_owner.as_deref() == Some(ADDRESS_RECORD))
+                        .and_then(|x| {
+                            (self.topo.addresses.iter()).find(|a| {
+                                a.public_ip == Some(x.ip)
+                                    && a.association_id.is_some()
+                                    && a.scope.compatible(&eni.scope)
+                            })
+                        });
                     Some(Cited {
                         group: eni.id.to_string(),
                         rule: format!(
@@ -1679,7 +1689,7 @@ impl<'t> Reach<'t> {
                             if elastic { "eip" } else { "public" },
                             d.addr
                         ),
-                        origin: Some(eni.origin.clone()),
+                        origin: Some(record.map_or(&eni.origin, |a| &a.origin).clone()),
                     })
                 });
                 true

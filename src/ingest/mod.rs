@@ -242,7 +242,9 @@ impl Reader {
     pub fn finish(mut self) -> Ingest {
         aws::merge_pages(&mut self.topology, &mut self.diagnostics, &self.pages);
         self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
-        self.topology.attach_addresses();
+        for (origin, message) in self.topology.attach_addresses() {
+            (self.diagnostics).push(Diagnostic::warning(Some(origin), message));
+        }
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
             topology: self.topology,

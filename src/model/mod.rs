@@ -17,4 +17,4 @@ pub mod validate;
 pub use ids::*;
 pub use objects::*;
 pub use origin::{Diagnostic, Location, Origin, Severity, shown};
-pub use topology::{Counts, Lookup, Topology};
+pub use topology::{ADDRESS_RECORD, Counts, Lookup, Topology};

@@ -480,9 +480,11 @@ pub struct PublicIp {
 }
 
 impl PublicIp {
-    /// Whether it is an Elastic IP (survives stop/start).
+    /// Whether it is an Elastic IP (survives stop/start): anything but an address owned
+    /// by `amazon` (auto-assigned), so a rule-language `eip` without its allocation id
+    /// too.
     pub fn is_elastic(&self) -> bool {
-        self.allocation_id.is_some() || self.ip_owner.as_deref().is_some_and(|o| o != "amazon")
+        self.allocation_id.is_some() || self.ip_owner.as_deref() != Some("amazon")
     }
 }
 

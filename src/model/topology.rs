@@ -1,8 +1,10 @@
 //! [`Topology`]: every object read from the inputs, with id lookups.
 
+use super::Origin;
 use super::ids::*;
 use super::objects::*;
 use serde::Serialize;
+use std::net::Ipv4Addr;
 // Ids are hashed millions of times per audit (every group reference of every rule):
 // Fx, not SipHash.
 use crate::index::fxhash::FxHashMap as HashMap;
@@ -51,6 +53,10 @@ pub struct Topology {
     /// taken as complete.
     pub interfaces_unlisted: Vec<Scope>,
 }
+
+/// The `ip_owner` of a public address put on an interface from an address record (see
+/// [`Topology::attach_addresses`]): the record does not name the owner.
+pub const ADDRESS_RECORD: &str = "address record";
 
 /// Object counts, as `inventory` reports them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -196,14 +202,18 @@ impl Topology {
     }
 
     /// Puts each associated Elastic IP read only as an address record (describe-addresses,
-    /// a rule-language `eip` line) on the interface it is associated with, as AWS shows it
-    /// there: the interface named, else the primary interface (device index 0) of the
-    /// instance named, in the address's scope or else any. It goes on the private address
-    /// it maps to, else the primary one, when that address has no public address yet; an
-    /// address an interface already shows, or one whose interface or private address is
-    /// not in the input, is left as it is.
-    pub fn attach_addresses(&mut self) {
+    /// a rule-language `eip` line with an association id) on the interface it is
+    /// associated with, as AWS shows it there: the interface named, else the primary
+    /// interface (device index 0) of the instance named, in a compatible scope (the
+    /// address's own preferred). It goes on the private address it maps to, else the
+    /// primary one, when that has no public address yet. An address some interface
+    /// already shows, or whose interface or private address is not in the input, is left
+    /// as it is. Returns the addresses whose record disagrees with the interfaces (it
+    /// names one interface, another shows the address), with a message: the interfaces
+    /// are newer or as new, and an address is on one interface at a time.
+    pub fn attach_addresses(&mut self) -> Vec<(Origin, String)> {
         let mut primary: HashMap<&str, Vec<usize>> = HashMap::default();
+        let mut shown: HashMap<Ipv4Addr, Vec<usize>> = HashMap::default();
         for (k, e) in self.enis.iter().enumerate() {
             if let Some(EniAttachment {
                 instance: Some(i),
@@ -213,31 +223,59 @@ impl Topology {
             {
                 primary.entry(i.as_str()).or_default().push(k);
             }
+            for p in e.public_ips() {
+                shown.entry(p.ip).or_default().push(k);
+            }
         }
         let lookup = table(&self.enis, |e| e.id.as_str());
-        let mut moves = Vec::new();
+        let (mut moves, mut conflicts) = (Vec::new(), Vec::new());
         for a in &self.addresses {
             let Some(ip) = a.public_ip else { continue };
+            if a.association_id.is_none() {
+                continue;
+            }
             let hits = match (&a.eni, &a.instance) {
                 (Some(e), _) => lookup.get(e.as_str()),
                 (None, Some(i)) => primary.get(i.as_str()),
                 (None, None) => continue,
             };
-            let Some(k) = pick_index(&self.enis, hits, Some(&a.scope), |e| &e.scope) else {
+            let compatible: Vec<usize> = (hits.into_iter().flatten())
+                .copied()
+                .filter(|&k| self.enis[k].scope.compatible(&a.scope))
+                .collect();
+            let Some(k) = pick_index(&self.enis, Some(&compatible), Some(&a.scope), |e| &e.scope)
+            else {
                 continue;
             };
-            let shown = self.enis[k].public_ips().any(|p| p.ip == ip);
-            let slot = (self.enis[k].private_ips.iter()).position(|p| match a.private_ip {
-                Some(at) => p.ip == at,
-                None => p.primary,
-            });
-            if let (false, Some(slot)) = (shown, slot) {
-                let public = PublicIp {
-                    ip,
-                    allocation_id: a.allocation_id.clone(),
-                    ip_owner: None,
-                };
-                moves.push((k, slot, public));
+            let elsewhere = (shown.get(&ip).into_iter().flatten())
+                .find(|&&o| self.enis[o].scope.compatible(&a.scope));
+            match elsewhere {
+                Some(&o) if o != k => conflicts.push((
+                    a.origin.clone(),
+                    format!(
+                        "address {} ({ip}) is associated with {} by this record, but {} shows it: the interfaces are taken as current",
+                        a.key(),
+                        self.enis[k].id,
+                        self.enis[o].id
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    let slot = (self.enis[k].private_ips.iter()).position(|p| match a.private_ip {
+                        Some(at) => p.ip == at,
+                        None => p.primary,
+                    });
+                    if let Some(slot) = slot {
+                        let public = PublicIp {
+                            ip,
+                            allocation_id: a.allocation_id.clone(),
+                            // Not `amazon`: an address record is an Elastic IP, even
+                            // without an allocation id (EC2-Classic).
+                            ip_owner: Some(ADDRESS_RECORD.to_string()),
+                        };
+                        moves.push((k, slot, public));
+                    }
+                }
             }
         }
         for (k, slot, public) in moves {
@@ -246,6 +284,7 @@ impl Topology {
                 at.public = Some(public);
             }
         }
+        conflicts
     }
 
     /// Builds the id lookup tables.

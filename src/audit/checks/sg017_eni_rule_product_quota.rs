@@ -3,7 +3,7 @@
 use super::prelude::*;
 use super::sg015_group_rule_quota::buckets;
 use crate::index::fxhash::FxHashMap;
-use crate::model::{Scope, SecurityGroup};
+use crate::model::{AccountId, Scope, SecurityGroup};
 use crate::net::Direction;
 use rayon::prelude::*;
 
@@ -56,6 +56,14 @@ fn largest_bucket(ctx: &AuditCtx<'_>, g: &SecurityGroup) -> u64 {
         .unwrap_or(0)
 }
 
+/// The account and Region the quotas hold in: the scope, and where it names no account,
+/// the owner account (`OwnerId`) when known (an unscoped file may hold several).
+type Account<'a> = (&'a Scope, Option<&'a AccountId>);
+
+fn account<'a>(scope: &'a Scope, owner: Option<&'a AccountId>) -> Account<'a> {
+    (scope, owner.filter(|_| scope.account.is_none()))
+}
+
 fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     let groups = &ctx.topo.security_groups;
     let largest: Vec<u64> = groups
@@ -66,11 +74,11 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
     // Per scope (account and Region; the unscoped inputs are one): the group forcing the
     // rules-per-group quota, as (bucket, position), the first read on a tie. Computed once
     // here, not per interface.
-    let mut forcing: FxHashMap<&Scope, (u64, u32)> = FxHashMap::default();
+    let mut forcing: FxHashMap<Account<'_>, (u64, u32)> = FxHashMap::default();
     for (k, g) in groups.iter().enumerate() {
         let m = largest[k];
         forcing
-            .entry(&g.scope)
+            .entry(account(&g.scope, g.owner.as_ref()))
             .and_modify(|w| {
                 if m > w.0 {
                     *w = (m, k as u32);
@@ -101,11 +109,15 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         for &g in gs {
             raise(largest[g as usize], g);
         }
-        let mut last: Option<&Scope> = None;
-        for s in std::iter::once(&e.scope).chain(gs.iter().map(|&g| &groups[g as usize].scope)) {
+        let mut last: Option<Account<'_>> = None;
+        let own = |g: &u32| {
+            let g = &groups[*g as usize];
+            account(&g.scope, g.owner.as_ref())
+        };
+        for s in std::iter::once(account(&e.scope, e.owner.as_ref())).chain(gs.iter().map(own)) {
             if last != Some(s) {
                 last = Some(s);
-                if let Some(&(m, g)) = forcing.get(s) {
+                if let Some(&(m, g)) = forcing.get(&s) {
                     raise(m, g);
                 }
             }
@@ -126,9 +138,12 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         let group = &groups[g as usize];
         let place = if gs.binary_search(&g).is_ok() {
             "on this interface"
-        } else if group.scope == Scope::default() {
-            "not on this interface, but in the unscoped inputs, read as one account and \
-             Region: the rules quota holds for all its groups"
+        } else if group.scope == Scope::default() && group.owner.is_none() {
+            "not on this interface, but in the unscoped inputs of unknown owner, read as one \
+             account and Region: the rules quota holds for all its groups"
+        } else if group.scope.account.is_none() && group.owner.is_some() {
+            "not on this interface, but of the same owner account in the unscoped inputs: \
+             the rules quota holds for all its groups"
         } else {
             "not on this interface, but in the same account and Region: the rules quota \
              holds for all its groups"
@@ -232,6 +247,36 @@ mod tests {
         assert_eq!(got[0].1, "eni-many");
         assert!(
             got[0].2.contains("sg-big (not on this interface"),
+            "{got:?}"
+        );
+    }
+
+    /// Unscoped inputs holding several owner accounts (`OwnerId`): each owner is its own
+    /// account; owners unknown are read as one.
+    #[test]
+    fn unscoped_groups_of_another_owner_do_not_count() {
+        let owned = |owner: Option<&str>| {
+            let mut t = topo(("", ""), ("", ""));
+            for g in &mut t.security_groups {
+                g.scope = Default::default();
+                if g.id.as_str() == "sg-big" {
+                    g.owner = owner.map(|o| o.into());
+                } else {
+                    g.owner = Some("222222222222".into());
+                }
+            }
+            for e in &mut t.enis {
+                e.scope = Default::default();
+            }
+            t
+        };
+        assert_eq!(findings(&owned(Some("111111111111"))), []);
+        let got = findings(&owned(Some("222222222222")));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0]
+                .2
+                .contains("of the same owner account in the unscoped inputs"),
             "{got:?}"
         );
     }
