@@ -409,6 +409,8 @@ fn top_level_interfaces_are_unattached_unless_said() {
         ("", Exposure::Nominal),
         (" status in-use", Exposure::Effective),
         (" type network_load_balancer", Exposure::Effective),
+        // An instance's kind of interface, unattached.
+        (" type efa", Exposure::Nominal),
     ] {
         let text = format!(
             "{base}eni eni-2 subnet subnet-pub ip 10.0.1.20 eip 54.1.2.4 eipalloc-2 groups sg-a{extra}\n"
@@ -430,6 +432,21 @@ fn gateway_routes_for_non_public_blocks_are_no_internet_route() {
     assert_eq!(exposure, Exposure::Nominal, "{message}");
     assert!(
         message.contains("route table rtb-pub has no 0.0.0.0/0 route"),
+        "{message}"
+    );
+    // The same through a prefix list of private entries, beside 0.0.0.0/0 to a NAT.
+    let text = format!(
+        "prefix-list pl-corp max 5 family ipv4 10.0.0.0/8, 192.168.0.0/16\n{}",
+        model(
+            "0.0.0.0/0 via nat-1\npl-corp via igw-1",
+            "",
+            "in tcp 22 from 0.0.0.0/0"
+        )
+    );
+    let (exposure, message) = one(&text, "SG001");
+    assert_eq!(exposure, Exposure::Nominal, "{message}");
+    assert!(
+        message.contains("0.0.0.0/0 in rtb-pub goes to nat-1, not an internet gateway"),
         "{message}"
     );
 }

@@ -763,10 +763,7 @@ fn topology() -> impl Strategy<Value = Topology> {
                     e.attachment = att;
                     // An unattached interface reads as `available` unless it says
                     // otherwise (its status, a service's type).
-                    if e.attachment.is_none()
-                        && e.status.is_none()
-                        && e.interface_type.as_deref().is_none_or(|t| t == "interface")
-                    {
+                    if e.attachment.is_none() && e.status.is_none() && e.is_instance_type() {
                         e.status = Some("available".to_string());
                     }
                     t.enis.push(e);

@@ -918,10 +918,7 @@ fn static_path(ctx: &AuditCtx<'_>, eni: &Eni, family: Family) -> StaticPath {
     }
     if eni.attachment.is_none()
         && eni.status.as_deref() == Some("available")
-        && eni
-            .interface_type
-            .as_deref()
-            .is_none_or(|t| t == "interface")
+        && eni.is_instance_type()
     {
         return blocked("the interface is not attached".to_string());
     }
@@ -1211,23 +1208,31 @@ fn route_blocked(
         return why;
     }
     // A route to a gateway that may carry replies to some public address of this
-    // family (a prefix list, of entries known or not, may).
+    // family: a CIDR or a prefix list's known entries holding one, or a prefix list of
+    // entries not exported.
     let public = public_space();
+    let holds_public = |cidr: &crate::net::Cidr| match (family, cidr.v4_range(), cidr.v6_range()) {
+        (Family::V4, Some(c), _) => public
+            .v4
+            .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
+        (Family::V6, _, Some(c)) => public
+            .v6
+            .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
+        _ => false,
+    };
     let any_igw = rt
         .routes
         .iter()
         .filter(to_igw)
         .any(|r| match &r.destination {
-            RouteDestination::Cidr { cidr } => match (family, cidr.v4_range(), cidr.v6_range()) {
-                (Family::V4, Some(c), _) => public
-                    .v4
-                    .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
-                (Family::V6, _, Some(c)) => public
-                    .v6
-                    .intersects(&IntervalSet::from_ranges([(c.lo(), c.hi())])),
-                _ => false,
-            },
-            _ => true,
+            RouteDestination::Cidr { cidr } => holds_public(cidr),
+            RouteDestination::PrefixList { id } => {
+                let list = ctx.lookup.prefix_list(id.as_str(), Some(&rt.scope));
+                match list.and_then(|l| l.entries.as_ref()) {
+                    Some(entries) => entries.iter().any(|e| holds_public(&e.cidr)),
+                    None => true,
+                }
+            }
         });
     match rt.routes.iter().filter(is_default).find(|r| !r.blackhole) {
         // A route whose target is gone (a deleted gateway) drops the traffic.

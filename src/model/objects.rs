@@ -548,6 +548,14 @@ pub struct Eni {
 }
 
 impl Eni {
+    /// Whether its type is one an instance carries (`interface`, `efa`, `efa-only`,
+    /// `trunk`, or none given), not a service's (`network_load_balancer`, `lambda`, …,
+    /// in use without an instance).
+    pub fn is_instance_type(&self) -> bool {
+        (self.interface_type.as_deref())
+            .is_none_or(|t| matches!(t, "interface" | "efa" | "efa-only" | "trunk"))
+    }
+
     /// An ENI with only an id and an origin (no subnet, addresses, groups or attachment).
     pub fn new(id: impl Into<EniId>, origin: Origin) -> Eni {
         Eni {

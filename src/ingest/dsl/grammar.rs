@@ -1162,9 +1162,7 @@ impl Builder<'_> {
             // Unattached, as the language says: the status AWS shows for it, unless
             // written (a service's interface, `type network_load_balancer`, is in use
             // without an instance).
-            None if e.status.is_none()
-                && e.interface_type.as_deref().is_none_or(|t| t == "interface") =>
-            {
+            None if e.status.is_none() && e.is_instance_type() => {
                 e.status = Some("available".to_string());
             }
             None => {}
