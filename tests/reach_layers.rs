@@ -169,6 +169,31 @@ fn an_eip_without_allocation_id_survives_a_stop() {
     assert_eq!(a.blocked_at, Some(Layer::InstanceState));
 }
 
+/// Toward the internet: a private destination is not routed there; a source leaves as
+/// the public address of the private address it sends from, not another one's; a route
+/// through a prefix list of entries not in the input may decide instead.
+#[test]
+fn internet_routes_need_public_addresses_and_known_lists() {
+    let a = ask("i-web -> 10.99.0.5 443/tcp");
+    assert_eq!(a.blocked_at, Some(Layer::Route), "{a:#?}");
+    assert!(detail(&a, Layer::Route).contains("not a public address"));
+    assert_eq!(ask("i-web -> 8.8.8.8 443/tcp").verdict, Verdict::Allowed);
+    let text = format!(
+        "{NET}instance i-second state running\n  \
+         eni eni-second subnet sub-pub ip 10.0.1.40, 10.0.1.41 eip 54.0.0.41 groups sg-web index 0\n"
+    );
+    let a = ask_with(&text, "i-second -> 8.8.8.8 443/tcp", None);
+    assert_eq!(result(&a, Layer::PublicAddress), Outcome::Deny, "{a:#?}");
+    let text = NET.replace(
+        "route-table rt-pub vpc vpc-a subnets sub-pub, sub-nacl\n",
+        "prefix-list pl-s3 unknown\n\
+             route-table rt-pub vpc vpc-a subnets sub-pub, sub-nacl\n  route pl-s3 via vpce-1\n",
+    );
+    let a = ask_with(&text, "i-web -> 52.216.10.10 443/tcp", None);
+    assert_eq!(result(&a, Layer::Route), Outcome::Unknown, "{a:#?}");
+    assert!(detail(&a, Layer::Route).contains("pl-s3 via vpce-1"));
+}
+
 #[test]
 fn hairpin_sees_the_public_source_and_group_references_do_not_match() {
     // i-web2 (sg-app) -> i-web's private IP on 8080: the reference sg-app matches.

@@ -1328,6 +1328,10 @@ impl<'t> Reach<'t> {
         self.instance_state(s, d, w);
         // Where the packet leaves the source and what the destination sees as source.
         let seen = self.paths(s, d, same_subnet, w);
+        if !same_subnet {
+            self.unknown_list_routes(s, d.addr, w);
+            self.unknown_list_routes(d, seen.unwrap_or(s.addr), w);
+        }
         // Through the internet gateway the destination sees the source's public address;
         // when the path leaves the input, it is not known.
         let hidden = d.via_public && (s.eni.is_some() || s.vpc.is_some()) && seen.is_none();
@@ -1571,6 +1575,36 @@ impl<'t> Reach<'t> {
         }
     }
 
+    /// A route through a prefix list whose entries are not in the input may be the most
+    /// specific for `addr` and send it elsewhere than the route chosen: the route layer
+    /// is then unknown.
+    fn unknown_list_routes(&self, side: &Side, addr: IpAddr, w: &mut Walk) {
+        let Some(t) = self.route_table_of(side) else {
+            return;
+        };
+        let chosen = self.lookup_route(side, addr);
+        let unknown = t.routes.iter().find(|r| {
+            let RouteDestination::PrefixList { id } = &r.destination else {
+                return false;
+            };
+            let known = (self.lookup.prefix_list(id.as_str(), Some(&t.scope)))
+                .is_some_and(|l| l.entries.is_some());
+            !known && !r.blackhole && chosen.target() != Some(&r.target)
+        });
+        if let Some(r) = unknown {
+            w.worsen(Layer::Route, Outcome::Unknown, || {
+                format!(
+                    "{} {} via {}: the list's entries are not in the input; if they hold {addr}, \
+                     that route decides instead of {}",
+                    t.id,
+                    r.destination,
+                    r.target,
+                    chosen.describe()
+                )
+            });
+        }
+    }
+
     fn igw_attached(&self, vpc: Option<usize>) -> Option<&'t crate::model::InternetGateway> {
         let v = &self.topo.vpcs[vpc?];
         self.topo
@@ -1608,7 +1642,6 @@ impl<'t> Reach<'t> {
             .iter()
             .find(|p| IpAddr::V4(p.ip) == s.addr)
             .and_then(|p| p.public.as_ref())
-            .or_else(|| eni.public_ips().next())
             .map(|p| IpAddr::V4(p.ip))
     }
 
@@ -1947,6 +1980,14 @@ impl<'t> Reach<'t> {
                 if !attached {
                     w.set(Layer::Route, Outcome::Deny, || {
                         format!("{}: {g} is not attached to the VPC", fwd.describe())
+                    });
+                } else if !is_public(d.addr) {
+                    w.set(Layer::Route, Outcome::Deny, || {
+                        format!(
+                            "{} → leaves to the internet, which does not route {} (not a public address)",
+                            fwd.describe(),
+                            d.addr
+                        )
                     });
                 } else {
                     w.set(Layer::Route, Outcome::Allow, || {
