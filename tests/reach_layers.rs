@@ -194,6 +194,26 @@ fn internet_routes_need_public_addresses_and_known_lists() {
     assert!(detail(&a, Layer::Route).contains("pl-s3 via vpce-1"));
 }
 
+/// The Route 53 Resolver (VPC+2 and 169.254.169.253), the metadata service and the
+/// time sync service are not filtered by groups or NACLs: `sg-closed` has no outbound
+/// rule, yet DNS and the metadata service answer; another address does not.
+#[test]
+fn resolver_and_metadata_are_not_filtered() {
+    for q in [
+        "i-closed -> 10.0.0.2 53/udp",
+        "i-closed -> 169.254.169.253 53/tcp",
+        "i-closed -> 169.254.169.254 80/tcp",
+        "i-closed -> 169.254.169.123 123/udp",
+    ] {
+        let a = ask(q);
+        assert_eq!(a.verdict, Verdict::Allowed, "{q}: {a:#?}");
+        assert_eq!(result(&a, Layer::SourceSgEgress), Outcome::NotCrossed, "{q}");
+    }
+    assert_ne!(ask("i-closed -> 169.254.169.254 22/tcp").verdict, Verdict::Allowed);
+    let a = ask("i-closed -> 10.0.0.5 53/udp");
+    assert_eq!(result(&a, Layer::SourceSgEgress), Outcome::Deny, "{a:#?}");
+}
+
 #[test]
 fn hairpin_sees_the_public_source_and_group_references_do_not_match() {
     // i-web2 (sg-app) -> i-web's private IP on 8080: the reference sg-app matches.

@@ -1320,6 +1320,9 @@ impl<'t> Reach<'t> {
     // The walk
 
     fn walk(&self, s: &Side, d: &Side, port: &PortSpec, w: &mut Walk) {
+        if self.host_service(s, d, port, w) {
+            return;
+        }
         let same_subnet = s.subnet.is_some()
             && s.subnet == d.subnet
             && !d.via_public
@@ -1573,6 +1576,82 @@ impl<'t> Reach<'t> {
             None if table.is_none() => Hop::NoTable,
             None => Hop::NoRoute(table),
         }
+    }
+
+    /// From an interface in a VPC to a service its host answers (semantics §2.8, §3.2):
+    /// the Route 53 Resolver (VPC+2, `169.254.169.253`, `fd00:ec2::253`), the instance
+    /// metadata service (`169.254.169.254`, `fd00:ec2::254`) and the time sync service
+    /// (`169.254.169.123`, `fd00:ec2::123`). No route, security group or network ACL
+    /// applies; the service listens on its own port only. Returns whether `d` is one.
+    fn host_service(&self, s: &Side, d: &Side, port: &PortSpec, w: &mut Walk) -> bool {
+        let (Some(_), Some(v)) = (s.eni, s.vpc) else {
+            return false;
+        };
+        let vpc_plus_two = (self.topo.vpcs[v].cidrs.iter())
+            .find(|c| c.family() == Family::V4)
+            .and_then(|c| c.v4_range())
+            .map(|r| IpAddr::V4(std::net::Ipv4Addr::from(r.lo().wrapping_add(2))));
+        let link = |v4: [u8; 4], v6: u16| {
+            d.addr == IpAddr::V4(v4.into())
+                || d.addr == IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, v6))
+        };
+        type Service = (&'static str, &'static [(Protocol, u16)]);
+        let (service, serves): Service =
+            if Some(d.addr) == vpc_plus_two || link([169, 254, 169, 253], 0x253) {
+                (
+                    "the Route 53 Resolver (DNS)",
+                    &[(Protocol::Udp, 53), (Protocol::Tcp, 53)],
+                )
+            } else if link([169, 254, 169, 254], 0x254) {
+                ("the instance metadata service", &[(Protocol::Tcp, 80)])
+            } else if link([169, 254, 169, 123], 0x123) {
+                ("the Amazon Time Sync Service", &[(Protocol::Udp, 123)])
+            } else {
+                return false;
+            };
+        // Only the source's state counts: the service is no interface of the input.
+        let host = Side {
+            eni: None,
+            vpc: None,
+            subnet: None,
+            ..*d
+        };
+        self.instance_state(s, &host, w);
+        w.set(Layer::Route, Outcome::Allow, || {
+            format!(
+                "{} is {service}, served by AWS to the instance: no route, security group \
+                 or network ACL applies",
+                d.addr
+            )
+        });
+        for layer in [
+            Layer::PublicAddress,
+            Layer::SourceSgEgress,
+            Layer::SourceNaclEgress,
+            Layer::DestinationNaclIngress,
+            Layer::DestinationSgIngress,
+            Layer::ReturnNacl,
+        ] {
+            w.set(layer, Outcome::NotCrossed, || {
+                format!("not filtered: {service} is served by AWS to the instance")
+            });
+        }
+        let listens = match port.l4 {
+            PacketL4::Port(p) => serves.contains(&(port.protocol, p)),
+            _ => false,
+        };
+        let on = |(p, n): &(Protocol, u16)| format!("{n}/{p}");
+        let ports: Vec<String> = serves.iter().map(on).collect();
+        if listens {
+            w.set(Layer::Listener, Outcome::Allow, || {
+                format!("{service} listens on {}", ports.join(", "))
+            });
+        } else {
+            w.set(Layer::Listener, Outcome::Unknown, || {
+                format!("{service} serves {} only", ports.join(", "))
+            });
+        }
+        true
     }
 
     /// A route through a prefix list whose entries are not in the input may be the most
