@@ -207,9 +207,16 @@ fn resolver_and_metadata_are_not_filtered() {
     ] {
         let a = ask(q);
         assert_eq!(a.verdict, Verdict::Allowed, "{q}: {a:#?}");
-        assert_eq!(result(&a, Layer::SourceSgEgress), Outcome::NotCrossed, "{q}");
+        assert_eq!(
+            result(&a, Layer::SourceSgEgress),
+            Outcome::NotCrossed,
+            "{q}"
+        );
     }
-    assert_ne!(ask("i-closed -> 169.254.169.254 22/tcp").verdict, Verdict::Allowed);
+    assert_ne!(
+        ask("i-closed -> 169.254.169.254 22/tcp").verdict,
+        Verdict::Allowed
+    );
     let a = ask("i-closed -> 10.0.0.5 53/udp");
     assert_eq!(result(&a, Layer::SourceSgEgress), Outcome::Deny, "{a:#?}");
 }
@@ -299,6 +306,21 @@ fn source_sg_egress_and_the_nearest_rule() {
             .map(|l| l.rules[0].rule.clone()),
         Some("in tcp 22 from 198.51.100.0/24".to_string())
     );
+}
+
+/// The nearest rule's reason is true: an `icmp` rule matches IPv4 only, whatever its
+/// peer holds.
+#[test]
+fn the_nearest_rule_says_why_an_icmp_rule_misses_ipv6() {
+    let text = format!(
+        "{NET}group sg-ping vpc vpc-a\n  in icmp 8 from sg-web\n  out all to ::/0\n\
+         instance i-ping state running\n  \
+         eni eni-ping subnet sub-pub ip 10.0.1.50 ipv6 2001:db8:a:1::50 groups sg-ping index 0\n"
+    );
+    let a = ask_with(&text, "i-web -> 2001:db8:a:1::50 8/icmp", None);
+    assert_eq!(a.blocked_at, Some(Layer::DestinationSgIngress), "{a:#?}");
+    let d = detail(&a, Layer::DestinationSgIngress);
+    assert!(d.contains("icmp rules match IPv4 only"), "{d}");
 }
 
 #[test]

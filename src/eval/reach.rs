@@ -2331,7 +2331,36 @@ impl<'t> Reach<'t> {
                 if best.as_ref().is_some_and(|b| score >= b.0) {
                     continue;
                 }
+                // Why a rule with the right port misses: its peer matches nothing at
+                // all (a reference across a peering that is not active; `icmp` from an
+                // IPv6 peer or `icmpv6` from an IPv4 one), else it does not hold the peer.
+                let stale = match &r.peer {
+                    Peer::Group(g) => {
+                        (g.peering_status.as_deref()).filter(|s| !s.eq_ignore_ascii_case("active"))
+                    }
+                    _ => None,
+                };
+                let icmp_family = match r.protocol {
+                    Protocol::Icmp => Some(Family::V4),
+                    Protocol::Icmpv6 => Some(Family::V6),
+                    _ => None,
+                };
                 let why = match score {
+                    0 if stale.is_some() => format!(
+                        "right port, but {} is referenced across a peering connection that is \
+                         {}: the reference matches nothing",
+                        r.peer,
+                        stale.unwrap_or_default()
+                    ),
+                    0 if icmp_family.is_some_and(|f| f != family(p.peer)) => format!(
+                        "right type, but {} rules match {} only, and {} is not",
+                        r.protocol,
+                        match icmp_family {
+                            Some(Family::V6) => "IPv6",
+                            _ => "IPv4",
+                        },
+                        p.peer
+                    ),
                     0 => format!(
                         "right port, wrong {peer_kw} ({} does not hold {})",
                         r.peer, p.peer
