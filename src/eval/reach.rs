@@ -44,6 +44,7 @@
 //!   which exports do not carry, is taken to be that address too.
 
 use super::endpoint::{Endpoint, PortSpec, Question};
+use crate::index::intervals::IntervalSet;
 use crate::index::nacl::{CompiledNacl, NaclVerdict};
 use crate::index::naive::{self, Unresolved};
 use crate::index::{CompiledIndex, Decision, Packet};
@@ -259,6 +260,13 @@ pub struct Answer {
     /// Per sub-range answers, for CIDR endpoints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<RangeAnswer>,
+    /// When `return-nacl` drops the TCP or UDP reply to only some of the client's
+    /// ephemeral ports 1024-65535: the ports whose reply still gets through every NACL
+    /// on the reply path (a client using one of them is not stopped there, §3.3).
+    /// Empty when the layer does not deny, denies every port, or the protocol has no
+    /// ports. Not in the JSON: the layer's detail lists the ranges.
+    #[serde(skip)]
+    pub reply_ports: Vec<PortRange>,
 }
 
 impl Answer {
@@ -457,6 +465,9 @@ impl Hop<'_> {
 struct Walk {
     layers: [LayerResult; 9],
     explain: bool,
+    /// The client ports whose reply passes every NACL leg judged so far (`None`: no
+    /// leg restricted them).
+    reply_ports: Option<IntervalSet<u16>>,
 }
 
 impl Walk {
@@ -469,7 +480,17 @@ impl Walk {
                 detail: String::new(),
             }),
             explain,
+            reply_ports: None,
         }
+    }
+
+    /// Narrows the client ports whose reply gets through to those `passing` also lets
+    /// through (one more NACL leg).
+    fn restrict_reply(&mut self, passing: IntervalSet<u16>) {
+        self.reply_ports = Some(match self.reply_ports.take() {
+            Some(s) => s.intersect(&passing),
+            None => passing,
+        });
     }
 
     fn set(&mut self, layer: Layer, result: Outcome, detail: impl FnOnce() -> String) {
@@ -537,6 +558,14 @@ impl Walk {
         } else {
             Verdict::Allowed
         };
+        let reply_ports = match &self.reply_ports {
+            Some(s) if blocks.contains(&Layer::ReturnNacl) => s
+                .ranges()
+                .iter()
+                .map(|&(lo, hi)| PortRange::new(lo, hi))
+                .collect(),
+            _ => Vec::new(),
+        };
         let symptom = if blocks.iter().any(|&l| l != Layer::Listener) {
             Symptom::Timeout
         } else if blocks.contains(&Layer::Listener) {
@@ -554,6 +583,7 @@ impl Walk {
             blocks,
             layers: self.layers.into_iter().collect(),
             ranges: Vec::new(),
+            reply_ports,
         }
     }
 }
@@ -635,7 +665,7 @@ enum Spec {
 }
 
 /// The client ports a reply may go to: 1024-65535 (§3.2).
-const EPHEMERAL: (u16, u16) = (1024, 65535);
+pub(crate) const EPHEMERAL: (u16, u16) = (1024, 65535);
 
 impl<'t> Reach<'t> {
     /// Builds the engine: compiles the groups and NACLs and indexes addresses.
@@ -2443,6 +2473,11 @@ impl<'t> Reach<'t> {
             match port.l4 {
                 PacketL4::Port(_) => {
                     let pieces = self.ephemeral(nacl, dir, peer, port.protocol);
+                    w.restrict_reply(IntervalSet::from_ranges(
+                        (pieces.iter())
+                            .filter(|(_, v)| v.allows())
+                            .map(|(r, _)| (r.lo(), r.hi())),
+                    ));
                     let bad: Vec<&(PortRange, NaclVerdict<'t>)> =
                         pieces.iter().filter(|(_, v)| !v.allows()).collect();
                     if bad.is_empty() {
