@@ -522,6 +522,53 @@ fn diagnose_a_return_nacl_that_drops_some_ephemeral_ports() {
     }
 }
 
+/// The stale-address suspect names the public IP the client dialled, compared exactly:
+/// an Elastic IP 54.0.0.40 is not the auto-assigned 54.0.0.4 beside it, and eni-gap1 is
+/// not eni-gap10.
+#[test]
+fn diagnose_names_only_the_auto_assigned_ip_that_was_dialled() {
+    let text = format!(
+        "{NET}\
+         instance i-two state running\n  \
+         eni eni-two subnet sub-pub ip 10.0.1.40 eip 54.0.0.40 eipalloc-2, 10.0.1.41 public 54.0.0.4 groups sg-web index 0\n\
+         instance i-one state running\n  \
+         eni eni-gap1 subnet sub-pub ip 10.0.1.50 public 54.0.0.5 groups sg-web index 0\n\
+         instance i-ten state running\n  \
+         eni eni-gap10 subnet sub-pub ip 10.0.1.51 eip 54.0.0.50 eipalloc-3 groups sg-web index 0\n"
+    );
+    let ingest = ingest_bytes("net.sg", text.as_bytes());
+    assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let stale = |q: &str| {
+        let a = reach.answer(&q.parse().expect("q")).expect("a").remove(0);
+        let d = diagnose(&reach, &a, Symptom::Timeout);
+        (d.outside.into_iter())
+            .filter(|o| o.contains("auto-assigned"))
+            .collect::<Vec<_>>()
+    };
+    // Dialled at the Elastic IP: nothing to go stale.
+    assert_eq!(stale("internet -> i-two 443/tcp"), Vec::<String>::new());
+    assert_eq!(stale("internet -> 54.0.0.40 443/tcp"), Vec::<String>::new());
+    assert_eq!(stale("internet -> i-ten 443/tcp"), Vec::<String>::new());
+    // Dialled at the auto-assigned address: it is the suspect.
+    let s = stale("internet -> 54.0.0.4 443/tcp");
+    assert_eq!(s.len(), 1);
+    assert!(
+        s[0].starts_with("54.0.0.4 is an auto-assigned public IP of eni-two"),
+        "{s:?}"
+    );
+    let s = stale("internet -> i-one 443/tcp");
+    assert!(
+        s.len() == 1 && s[0].starts_with("54.0.0.5 is an auto-assigned public IP of eni-gap1:")
+    );
+}
+
 #[test]
 fn expectations_pass_and_fail() {
     let text = format!(

@@ -17,6 +17,7 @@ use crate::index::intervals::IntervalSet;
 use crate::model::InstanceState;
 use crate::net::PortRange;
 use serde::Serialize;
+use std::net::IpAddr;
 
 /// One layer the diagnosis points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -283,15 +284,15 @@ pub fn diagnose(reach: &Reach<'_>, answer: &Answer, seen: Symptom) -> Diagnosis 
 /// stop/start (and is gone while stopped).
 fn stale_public_ip(reach: &Reach<'_>, answer: &Answer) -> Option<String> {
     let topo = reach.topology();
-    // The destination label holds the ENI id; find an ENI with an auto-assigned public IP
-    // named there.
-    for eni in &topo.enis {
-        if !answer.to.contains(eni.id.as_str()) {
-            continue;
-        }
+    // The interface and the address dialled, exactly: a public IP is stale only when it
+    // is the one dialled (54.1.2.3 is not 54.1.2.30, eni-1 is not eni-10).
+    let (Some(id), Some(IpAddr::V4(dialled))) = (&answer.to_eni, answer.to_addr) else {
+        return None;
+    };
+    for eni in topo.enis.iter().filter(|e| e.id == *id) {
         for p in &eni.private_ips {
             let Some(pb) = &p.public else { continue };
-            if pb.is_elastic() || !answer.to.contains(&pb.ip.to_string()) {
+            if pb.is_elastic() || pb.ip != dialled {
                 continue;
             }
             let stopped = topo

@@ -49,8 +49,8 @@ use crate::index::nacl::{CompiledNacl, NaclVerdict};
 use crate::index::naive::{self, Unresolved};
 use crate::index::{CompiledIndex, Decision, Packet};
 use crate::model::{
-    ADDRESS_RECORD, Eni, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin, Peer,
-    Route, RouteDestination, RouteTable, RouteTarget, Rule, Topology,
+    ADDRESS_RECORD, Eni, EniId, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin,
+    Peer, Route, RouteDestination, RouteTable, RouteTarget, Rule, Topology,
 };
 use crate::net::{Cidr, Direction, Family, L4, PacketL4, PortRange, Protocol};
 use serde::Serialize;
@@ -244,6 +244,14 @@ pub struct Answer {
     pub from: String,
     /// The destination as resolved, with the address used.
     pub to: String,
+    /// The address the client dials (for `internet`, its representative address);
+    /// `None` for a CIDR block. Not in the JSON: `to` shows it.
+    #[serde(skip)]
+    pub to_addr: Option<IpAddr>,
+    /// The network interface holding [`Answer::to_addr`], when it is in the input.
+    /// Not in the JSON: `to` shows it.
+    #[serde(skip)]
+    pub to_eni: Option<EniId>,
     /// Protocol and port.
     pub port: String,
     /// Allowed, blocked, partial or unknown.
@@ -536,7 +544,13 @@ impl Walk {
         }
     }
 
-    fn finish(mut self, from: String, to: String, port: String) -> Answer {
+    fn finish(
+        mut self,
+        from: String,
+        to: String,
+        (to_addr, to_eni): (IpAddr, Option<EniId>),
+        port: String,
+    ) -> Answer {
         if self.explain {
             for l in &mut self.layers {
                 if l.detail.is_empty() {
@@ -576,6 +590,8 @@ impl Walk {
         Answer {
             from,
             to,
+            to_addr: Some(to_addr),
+            to_eni,
             port,
             verdict,
             symptom,
@@ -1321,6 +1337,8 @@ impl<'t> Reach<'t> {
                     && let (Some(lo), Some(hi)) = (r.first(), r.last())
                 {
                     out.to = format!("{}-{}", lo.0, hi.1);
+                    out.to_addr = None;
+                    out.to_eni = None;
                 }
                 out.verdict = verdict;
                 if verdict == Verdict::Allowed {
@@ -1343,7 +1361,8 @@ impl<'t> Reach<'t> {
         } else {
             (String::new(), String::new())
         };
-        Ok(w.finish(from, to, port.to_string()))
+        let target = (d.addr, d.eni.map(|i| self.eni(i).id.clone()));
+        Ok(w.finish(from, to, target, port.to_string()))
     }
 
     // -----------------------------------------------------------------------------------
