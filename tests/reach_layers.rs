@@ -475,9 +475,14 @@ fn diagnose_timeout_refused_and_disagreement() {
         d.outside
     );
     // Refused while the model says the path is blocked: data and reality disagree.
-    let d = diagnose(&reach, &one("internet -> i-gap 443/tcp"), Symptom::Refused);
+    let d = diagnose(
+        &reach,
+        &one("internet -> i-closed 443/tcp"),
+        Symptom::Refused,
+    );
     assert!(!d.consistent);
     assert!(d.summary.contains("disagree"));
+    assert_eq!(d.blame[0].layer, Some(Layer::DestinationSgIngress));
     // Refused, and nothing listens on 22.
     let d = diagnose(&reach, &one("i-app -> i-web 22/tcp"), Symptom::Refused);
     assert!(d.consistent);
@@ -486,6 +491,149 @@ fn diagnose_timeout_refused_and_disagreement() {
     let d = diagnose(&reach, &one("i-web -> i-b 22/tcp"), Symptom::Timeout);
     assert!(!d.consistent);
     assert!(d.outside.iter().any(|o| o.contains("firewall")));
+}
+
+/// A return NACL that drops the reply to some client ports only explains both a refusal
+/// (the client's ephemeral port is in the passing range) and a timeout (it is not).
+#[test]
+fn diagnose_a_return_nacl_that_drops_some_ephemeral_ports() {
+    // acl-gap lets replies out to 32768-65535 only; nothing listens on 443 at i-gap.
+    let text = NET.replace(
+        "ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0",
+        "ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0\n  listen tcp 8443",
+    );
+    let ingest = ingest_bytes("net.sg", text.as_bytes());
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let one = |q: &str| reach.answer(&q.parse().expect("q")).expect("a").remove(0);
+    let a = one("internet -> i-gap 443/tcp");
+    assert_eq!(a.reply_ports, [PortRange::new(32768, 65535)], "{a:#?}");
+    let d = diagnose(&reach, &a, Symptom::Refused);
+    assert!(d.consistent, "{d:#?}");
+    assert_eq!(d.blame.len(), 1);
+    assert_eq!(d.blame[0].layer, Some(Layer::Listener));
+    assert!(
+        d.summary.contains("ephemeral port is in 32768-65535")
+            && d.summary.contains("all of Linux's default 32768-60999")
+            && d.summary.contains("all of Windows' 49152-65535")
+            && d.summary.contains("1024-32767 times out"),
+        "{}",
+        d.summary
+    );
+    let d = diagnose(&reach, &a, Symptom::Timeout);
+    assert!(d.consistent);
+    assert_eq!(d.blame[0].layer, Some(Layer::ReturnNacl));
+    assert!(
+        d.summary.contains("ephemeral port is in 1024-32767"),
+        "{}",
+        d.summary
+    );
+    // No listener declared: the reset comes from the host, for the same clients.
+    let d = diagnose(&reach, &one("internet -> i-gap 22/tcp"), Symptom::Refused);
+    assert!(d.consistent, "{d:#?}");
+    assert!(d.summary.contains("32768-65535"), "{}", d.summary);
+
+    // Both ends' NACLs drop part of the range: only ports both let through count.
+    let pair = |client_in: &str| {
+        format!(
+            "vpc vpc-1 cidr 10.0.0.0/16\n\
+             subnet sub-c vpc vpc-1 cidr 10.0.1.0/24\n\
+             subnet sub-s vpc vpc-1 cidr 10.0.2.0/24\n\
+             nacl acl-c vpc vpc-1 subnets sub-c\n  out 100 allow all to 0.0.0.0/0\n  \
+             in 100 allow tcp {client_in} from 0.0.0.0/0\n\
+             nacl acl-s vpc vpc-1 subnets sub-s\n  in 100 allow all from 0.0.0.0/0\n  \
+             out 100 allow tcp 32768-65535 to 0.0.0.0/0\n\
+             group sg-1 vpc vpc-1\n  in tcp 443 from 10.0.0.0/16\n  out all to 0.0.0.0/0\n\
+             instance i-c state running\n  eni eni-c subnet sub-c ip 10.0.1.10 groups sg-1 index 0\n\
+             instance i-s state running\n  eni eni-s subnet sub-s ip 10.0.2.10 groups sg-1 index 0\n  \
+             listen tcp 80\n"
+        )
+    };
+    for (client_in, passes, consistent) in [
+        ("1024-40000", Some(PortRange::new(32768, 40000)), true),
+        ("1024-32767", None, false),
+    ] {
+        let text = pair(client_in);
+        let ingest = ingest_bytes("pair.sg", text.as_bytes());
+        assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+        let reach = Reach::new(
+            &ingest.topology,
+            Options {
+                listening: None,
+                explain: true,
+            },
+        );
+        let a = reach
+            .answer(&"i-c -> i-s 443/tcp".parse().expect("q"))
+            .expect("a")
+            .remove(0);
+        assert_eq!(a.reply_ports, Vec::from_iter(passes), "{client_in}: {a:#?}");
+        let d = diagnose(&reach, &a, Symptom::Refused);
+        assert_eq!(d.consistent, consistent, "{client_in}: {d:#?}");
+        if consistent {
+            assert!(
+                d.summary.contains("part of Linux's default")
+                    && d.summary.contains("none of Windows'"),
+                "{}",
+                d.summary
+            );
+        } else {
+            assert_eq!(d.blame[0].layer, Some(Layer::ReturnNacl));
+        }
+        assert!(diagnose(&reach, &a, Symptom::Timeout).consistent);
+    }
+}
+
+/// The stale-address suspect names the public IP the client dialled, compared exactly:
+/// an Elastic IP 54.0.0.40 is not the auto-assigned 54.0.0.4 beside it, and eni-gap1 is
+/// not eni-gap10.
+#[test]
+fn diagnose_names_only_the_auto_assigned_ip_that_was_dialled() {
+    let text = format!(
+        "{NET}\
+         instance i-two state running\n  \
+         eni eni-two subnet sub-pub ip 10.0.1.40 eip 54.0.0.40 eipalloc-2, 10.0.1.41 public 54.0.0.4 groups sg-web index 0\n\
+         instance i-one state running\n  \
+         eni eni-gap1 subnet sub-pub ip 10.0.1.50 public 54.0.0.5 groups sg-web index 0\n\
+         instance i-ten state running\n  \
+         eni eni-gap10 subnet sub-pub ip 10.0.1.51 eip 54.0.0.50 eipalloc-3 groups sg-web index 0\n"
+    );
+    let ingest = ingest_bytes("net.sg", text.as_bytes());
+    assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+    let reach = Reach::new(
+        &ingest.topology,
+        Options {
+            listening: None,
+            explain: true,
+        },
+    );
+    let stale = |q: &str| {
+        let a = reach.answer(&q.parse().expect("q")).expect("a").remove(0);
+        let d = diagnose(&reach, &a, Symptom::Timeout);
+        (d.outside.into_iter())
+            .filter(|o| o.contains("auto-assigned"))
+            .collect::<Vec<_>>()
+    };
+    // Dialled at the Elastic IP: nothing to go stale.
+    assert_eq!(stale("internet -> i-two 443/tcp"), Vec::<String>::new());
+    assert_eq!(stale("internet -> 54.0.0.40 443/tcp"), Vec::<String>::new());
+    assert_eq!(stale("internet -> i-ten 443/tcp"), Vec::<String>::new());
+    // Dialled at the auto-assigned address: it is the suspect.
+    let s = stale("internet -> 54.0.0.4 443/tcp");
+    assert_eq!(s.len(), 1);
+    assert!(
+        s[0].starts_with("54.0.0.4 is an auto-assigned public IP of eni-two"),
+        "{s:?}"
+    );
+    let s = stale("internet -> i-one 443/tcp");
+    assert!(
+        s.len() == 1 && s[0].starts_with("54.0.0.5 is an auto-assigned public IP of eni-gap1:")
+    );
 }
 
 #[test]

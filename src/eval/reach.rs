@@ -44,12 +44,13 @@
 //!   which exports do not carry, is taken to be that address too.
 
 use super::endpoint::{Endpoint, PortSpec, Question};
+use crate::index::intervals::IntervalSet;
 use crate::index::nacl::{CompiledNacl, NaclVerdict};
 use crate::index::naive::{self, Unresolved};
 use crate::index::{CompiledIndex, Decision, Packet};
 use crate::model::{
-    ADDRESS_RECORD, Eni, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin, Peer,
-    Route, RouteDestination, RouteTable, RouteTarget, Rule, Topology,
+    ADDRESS_RECORD, Eni, EniId, Instance, InstanceState, Lookup, NaclAction, NaclEntry, Origin,
+    Peer, Route, RouteDestination, RouteTable, RouteTarget, Rule, Topology,
 };
 use crate::net::{Cidr, Direction, Family, L4, PacketL4, PortRange, Protocol};
 use serde::Serialize;
@@ -243,6 +244,14 @@ pub struct Answer {
     pub from: String,
     /// The destination as resolved, with the address used.
     pub to: String,
+    /// The address the client dials (for `internet`, its representative address);
+    /// `None` for a CIDR block. Not in the JSON: `to` shows it.
+    #[serde(skip)]
+    pub to_addr: Option<IpAddr>,
+    /// The network interface holding [`Answer::to_addr`], when it is in the input.
+    /// Not in the JSON: `to` shows it.
+    #[serde(skip)]
+    pub to_eni: Option<EniId>,
     /// Protocol and port.
     pub port: String,
     /// Allowed, blocked, partial or unknown.
@@ -259,6 +268,13 @@ pub struct Answer {
     /// Per sub-range answers, for CIDR endpoints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<RangeAnswer>,
+    /// When `return-nacl` drops the TCP or UDP reply to only some of the client's
+    /// ephemeral ports 1024-65535: the ports whose reply still gets through every NACL
+    /// on the reply path (a client using one of them is not stopped there, §3.3).
+    /// Empty when the layer does not deny, denies every port, or the protocol has no
+    /// ports. Not in the JSON: the layer's detail lists the ranges.
+    #[serde(skip)]
+    pub reply_ports: Vec<PortRange>,
 }
 
 impl Answer {
@@ -457,6 +473,9 @@ impl Hop<'_> {
 struct Walk {
     layers: [LayerResult; 9],
     explain: bool,
+    /// The client ports whose reply passes every NACL leg judged so far (`None`: no
+    /// leg restricted them).
+    reply_ports: Option<IntervalSet<u16>>,
 }
 
 impl Walk {
@@ -469,7 +488,17 @@ impl Walk {
                 detail: String::new(),
             }),
             explain,
+            reply_ports: None,
         }
+    }
+
+    /// Narrows the client ports whose reply gets through to those `passing` also lets
+    /// through (one more NACL leg).
+    fn restrict_reply(&mut self, passing: IntervalSet<u16>) {
+        self.reply_ports = Some(match self.reply_ports.take() {
+            Some(s) => s.intersect(&passing),
+            None => passing,
+        });
     }
 
     fn set(&mut self, layer: Layer, result: Outcome, detail: impl FnOnce() -> String) {
@@ -515,7 +544,13 @@ impl Walk {
         }
     }
 
-    fn finish(mut self, from: String, to: String, port: String) -> Answer {
+    fn finish(
+        mut self,
+        from: String,
+        to: String,
+        (to_addr, to_eni): (IpAddr, Option<EniId>),
+        port: String,
+    ) -> Answer {
         if self.explain {
             for l in &mut self.layers {
                 if l.detail.is_empty() {
@@ -537,6 +572,14 @@ impl Walk {
         } else {
             Verdict::Allowed
         };
+        let reply_ports = match &self.reply_ports {
+            Some(s) if blocks.contains(&Layer::ReturnNacl) => s
+                .ranges()
+                .iter()
+                .map(|&(lo, hi)| PortRange::new(lo, hi))
+                .collect(),
+            _ => Vec::new(),
+        };
         let symptom = if blocks.iter().any(|&l| l != Layer::Listener) {
             Symptom::Timeout
         } else if blocks.contains(&Layer::Listener) {
@@ -547,6 +590,8 @@ impl Walk {
         Answer {
             from,
             to,
+            to_addr: Some(to_addr),
+            to_eni,
             port,
             verdict,
             symptom,
@@ -554,6 +599,7 @@ impl Walk {
             blocks,
             layers: self.layers.into_iter().collect(),
             ranges: Vec::new(),
+            reply_ports,
         }
     }
 }
@@ -635,7 +681,7 @@ enum Spec {
 }
 
 /// The client ports a reply may go to: 1024-65535 (§3.2).
-const EPHEMERAL: (u16, u16) = (1024, 65535);
+pub(crate) const EPHEMERAL: (u16, u16) = (1024, 65535);
 
 impl<'t> Reach<'t> {
     /// Builds the engine: compiles the groups and NACLs and indexes addresses.
@@ -1291,6 +1337,8 @@ impl<'t> Reach<'t> {
                     && let (Some(lo), Some(hi)) = (r.first(), r.last())
                 {
                     out.to = format!("{}-{}", lo.0, hi.1);
+                    out.to_addr = None;
+                    out.to_eni = None;
                 }
                 out.verdict = verdict;
                 if verdict == Verdict::Allowed {
@@ -1313,7 +1361,8 @@ impl<'t> Reach<'t> {
         } else {
             (String::new(), String::new())
         };
-        Ok(w.finish(from, to, port.to_string()))
+        let target = (d.addr, d.eni.map(|i| self.eni(i).id.clone()));
+        Ok(w.finish(from, to, target, port.to_string()))
     }
 
     // -----------------------------------------------------------------------------------
@@ -2592,6 +2641,11 @@ impl<'t> Reach<'t> {
             match port.l4 {
                 PacketL4::Port(_) => {
                     let pieces = self.ephemeral(nacl, dir, peer, port.protocol);
+                    w.restrict_reply(IntervalSet::from_ranges(
+                        (pieces.iter())
+                            .filter(|(_, v)| v.allows())
+                            .map(|(r, _)| (r.lo(), r.hi())),
+                    ));
                     let bad: Vec<&(PortRange, NaclVerdict<'t>)> =
                         pieces.iter().filter(|(_, v)| !v.allows()).collect();
                     if bad.is_empty() {
