@@ -323,6 +323,18 @@ fn the_nearest_rule_says_why_an_icmp_rule_misses_ipv6() {
     assert!(d.contains("icmp rules match IPv4 only"), "{d}");
 }
 
+/// An IPv6-only instance asks about the internet over IPv6.
+#[test]
+fn an_ipv6_only_source_reaches_the_internet_over_ipv6() {
+    let text = format!(
+        "{NET}instance i-v6 state running\n  \
+         eni eni-v6 subnet sub-pub ipv6 2001:db8:a:1::60 groups sg-web index 0\n"
+    );
+    let a = ask_with(&text, "i-v6 -> internet 443/tcp", None);
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+    assert!(a.to.contains("2001:db8:ffff:ffff::9"), "{}", a.to);
+}
+
 #[test]
 fn nacls_first_match_and_same_subnet_not_crossed() {
     // Rule 90 denies 203.0.113.0/24 before rule 100 allows everyone.

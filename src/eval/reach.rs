@@ -1046,10 +1046,18 @@ impl<'t> Reach<'t> {
             _ => None,
         };
         let dst_side = match dst {
-            Spec::Internet => Side::internet(match src_family_hint {
-                Some(Family::V6) => IpAddr::V6(self.internet_v6),
-                _ => IpAddr::V4(self.internet_v4),
-            }),
+            Spec::Internet => {
+                // An IPv6-only source reaches the internet over IPv6.
+                let v6_only = |i: usize| {
+                    let e = self.eni(i);
+                    e.primary_ip().is_none() && !e.ipv6.is_empty()
+                };
+                Side::internet(match (src_family_hint, src) {
+                    (Some(Family::V6), _) => IpAddr::V6(self.internet_v6),
+                    (None, Spec::Eni(i, None)) if v6_only(i) => IpAddr::V6(self.internet_v6),
+                    _ => IpAddr::V4(self.internet_v4),
+                })
+            }
             Spec::Addr(a) => self.addr_side(a),
             Spec::Eni(i, given) => {
                 let eni = self.eni(i);
