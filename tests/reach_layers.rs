@@ -79,6 +79,12 @@ instance i-b state running
   eni eni-b subnet sub-b ip 10.1.1.10 groups sg-b index 0
 "#;
 
+/// Options with explanations and no `--listening`.
+const EXPLAIN: Options = Options {
+    listening: None,
+    explain: true,
+};
+
 fn ask_with(text: &str, q: &str, listening: Option<Vec<PortRange>>) -> Answer {
     let ingest = ingest_bytes("net.sg", text.as_bytes());
     assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
@@ -413,13 +419,7 @@ fn ipv6_from_the_internet_needs_no_nat() {
 #[test]
 fn cidr_endpoints_are_partial() {
     let ingest = ingest_bytes("net.sg", NET.as_bytes());
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let a = reach
         .answer(&"192.0.2.0/23 -> 54.0.0.30 22/tcp".parse().expect("q"))
         .expect("answer");
@@ -447,13 +447,7 @@ fn unknown_references_keep_the_verdict_honest() {
 #[test]
 fn group_endpoints_answer_per_member() {
     let ingest = ingest_bytes("net.sg", NET.as_bytes());
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let a = reach
         .answer(&"sg-app -> i-app 9000/tcp".parse().expect("q"))
         .expect("a");
@@ -468,13 +462,7 @@ fn group_endpoints_answer_per_member() {
 #[test]
 fn diagnose_timeout_refused_and_disagreement() {
     let ingest = ingest_bytes("net.sg", NET.as_bytes());
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let one = |q: &str| reach.answer(&q.parse().expect("q")).expect("a").remove(0);
     // Timeout, and the model agrees: the return NACL is to blame.
     let d = diagnose(&reach, &one("internet -> i-gap 443/tcp"), Symptom::Timeout);
@@ -515,13 +503,7 @@ fn diagnose_a_return_nacl_that_drops_some_ephemeral_ports() {
         "ip 10.0.3.10 public 54.0.0.30 groups sg-gap index 0\n  listen tcp 8443",
     );
     let ingest = ingest_bytes("net.sg", text.as_bytes());
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let one = |q: &str| reach.answer(&q.parse().expect("q")).expect("a").remove(0);
     let a = one("internet -> i-gap 443/tcp");
     assert_eq!(a.reply_ports, [PortRange::new(32768, 65535)], "{a:#?}");
@@ -573,13 +555,7 @@ fn diagnose_a_return_nacl_that_drops_some_ephemeral_ports() {
         let text = pair(client_in);
         let ingest = ingest_bytes("pair.sg", text.as_bytes());
         assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
-        let reach = Reach::new(
-            &ingest.topology,
-            Options {
-                listening: None,
-                explain: true,
-            },
-        );
+        let reach = Reach::new(&ingest.topology, EXPLAIN);
         let a = reach
             .answer(&"i-c -> i-s 443/tcp".parse().expect("q"))
             .expect("a")
@@ -617,13 +593,7 @@ fn diagnose_names_only_the_auto_assigned_ip_that_was_dialled() {
     );
     let ingest = ingest_bytes("net.sg", text.as_bytes());
     assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let stale = |q: &str| {
         let a = reach.answer(&q.parse().expect("q")).expect("a").remove(0);
         let d = diagnose(&reach, &a, Symptom::Timeout);
@@ -654,13 +624,7 @@ fn expectations_pass_and_fail() {
         "{NET}\nexpect allow internet -> i-web 443/tcp\nexpect deny internet -> i-web 443/tcp\nexpect allow i-nope -> i-web 443/tcp\n"
     );
     let ingest = ingest_bytes("net.sg", text.as_bytes());
-    let reach = Reach::new(
-        &ingest.topology,
-        Options {
-            listening: None,
-            explain: true,
-        },
-    );
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
     let c: Vec<_> = ingest
         .topology
         .expectations
