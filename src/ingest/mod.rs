@@ -243,7 +243,8 @@ impl Reader {
         aws::merge_pages(&mut self.topology, &mut self.diagnostics, &self.pages);
         self.topology.interfaces_unlisted = unlisted(&self.topology, &self.listed);
         for (origin, message) in self.topology.attach_addresses() {
-            (self.diagnostics).push(Diagnostic::warning(Some(origin), message));
+            self.diagnostics
+                .push(Diagnostic::warning(Some(origin), message));
         }
         self.diagnostics.extend(validate::validate(&self.topology));
         Ingest {
