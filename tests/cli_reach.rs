@@ -216,6 +216,15 @@ fn assert_flows_file_reports_violations_with_explanations() {
     std::fs::write(&flows, "expect maybe internet -> i-0web 443/tcp\n").expect("write");
     let o = sgcheck(&["assert", WEB, "--flows", &f]);
     assert_eq!(o.status.code(), Some(2));
+    // An instance the inputs do not hold: bad input (as `reach` says), reported in full.
+    std::fs::write(
+        &flows,
+        "expect allow internet -> i-0web 443/tcp\nexpect allow internet -> i-nope 443/tcp\n",
+    )
+    .expect("write");
+    let o = sgcheck(&["assert", WEB, "--flows", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("i-nope"), "{}", stdout(&o));
 }
 
 #[test]

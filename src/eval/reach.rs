@@ -2152,8 +2152,12 @@ impl<'t> Reach<'t> {
                 w.set(Layer::Route, Outcome::Allow, || {
                     format!("{} → leaves to the internet through {t}", fwd.describe())
                 });
-                w.set(Layer::PublicAddress, Outcome::NotCrossed, || {
-                    format!("{t} translates the source")
+                w.set(Layer::PublicAddress, Outcome::NotCrossed, || match t {
+                    // IPv6 leaves with its own global address: no NAT.
+                    RouteTarget::EgressOnlyInternetGateway(_) => {
+                        format!("{} leaves through {t} as itself (no NAT)", s.addr)
+                    }
+                    _ => format!("{t} translates the source"),
                 });
             }
             Some(other) => {

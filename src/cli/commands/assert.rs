@@ -67,7 +67,8 @@ pub fn run(args: &AssertArgs) -> ExitStatus {
     if let Err(s) = write_out(&text) {
         return s;
     }
-    if errors {
+    // An expectation naming what the inputs do not hold is bad input, as in `reach`.
+    if errors || checks.iter().any(|c| c.error.is_some()) {
         ExitStatus::InputError
     } else if checks.iter().all(|c| c.passed) {
         ExitStatus::Clean
