@@ -444,6 +444,34 @@ fn unknown_references_keep_the_verdict_honest() {
     assert_eq!(result(&a, Layer::DestinationSgIngress), Outcome::Unknown);
 }
 
+/// A block none of whose addresses surely passes is not partial: `i-a` (no egress on
+/// 22) is blocked, the other addresses of the block hold no interface (unknown).
+#[test]
+fn a_block_with_nothing_passing_is_not_partial() {
+    let text = "vpc vpc-1 cidr 10.0.0.0/16\n\
+        subnet subnet-a vpc vpc-1 cidr 10.0.1.0/24\n\
+        subnet subnet-b vpc vpc-1 cidr 10.0.2.0/24\n\
+        route-table rtb-1 vpc vpc-1 main\n  route 10.0.0.0/16 via local\n\
+        group sg-a vpc vpc-1\n  out tcp 443 to 0.0.0.0/0\n\
+        group sg-b vpc vpc-1\n  in tcp 22 from 10.0.0.0/16\n\
+        instance i-a state running\n  eni eni-a subnet subnet-a ip 10.0.1.10 groups sg-a index 0\n\
+        instance i-b state running\n  eni eni-b subnet subnet-b ip 10.0.2.10 groups sg-b index 0\n";
+    let ingest = ingest_bytes("block.sg", text.as_bytes());
+    assert!(!ingest.has_errors(), "{:?}", ingest.diagnostics);
+    let reach = Reach::new(&ingest.topology, EXPLAIN);
+    let a = reach
+        .answer(&"10.0.1.8/30 -> i-b 22/tcp".parse().expect("q"))
+        .expect("answer");
+    let got: Vec<Verdict> = a[0].ranges.iter().map(|r| r.verdict).collect();
+    assert_eq!(
+        got,
+        [Verdict::Unknown, Verdict::Blocked, Verdict::Unknown],
+        "{:#?}",
+        a[0]
+    );
+    assert_eq!(a[0].verdict, Verdict::Unknown);
+}
+
 #[test]
 fn group_endpoints_answer_per_member() {
     let ingest = ingest_bytes("net.sg", NET.as_bytes());

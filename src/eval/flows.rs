@@ -20,10 +20,15 @@ pub fn combine(answers: &[Answer]) -> (Verdict, Symptom, Option<Layer>) {
         Verdict::Allowed
     } else if all(Verdict::Blocked) {
         Verdict::Blocked
-    } else if all(Verdict::Unknown) {
-        Verdict::Unknown
-    } else {
+    } else if answers
+        .iter()
+        .any(|a| matches!(a.verdict, Verdict::Allowed | Verdict::Partial))
+    {
+        // Some pass, some do not.
         Verdict::Partial
+    } else {
+        // None passes, and some are not known.
+        Verdict::Unknown
     };
     let shown = answers
         .iter()

@@ -1324,14 +1324,16 @@ impl<'t> Reach<'t> {
                     }
                 }
                 let all = |v: Verdict| ranges.iter().all(|r| r.verdict == v);
+                // Partial: some sub-ranges pass, some do not. None passing and some
+                // unknown: unknown.
                 let verdict = if all(Verdict::Allowed) {
                     Verdict::Allowed
                 } else if all(Verdict::Blocked) {
                     Verdict::Blocked
-                } else if all(Verdict::Unknown) {
-                    Verdict::Unknown
-                } else {
+                } else if ranges.iter().any(|r| r.verdict == Verdict::Allowed) {
                     Verdict::Partial
+                } else {
+                    Verdict::Unknown
                 };
                 let mut out = shown
                     .or(first)
