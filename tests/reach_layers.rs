@@ -472,6 +472,21 @@ fn a_block_with_nothing_passing_is_not_partial() {
     assert_eq!(a[0].verdict, Verdict::Unknown);
 }
 
+/// An instance asking for its own private address is looped back by its kernel: no
+/// group or NACL, only the listener (`sg-closed` allows no egress at all).
+#[test]
+fn an_instance_reaches_its_own_address_through_loopback() {
+    let a = ask("i-closed -> i-closed 443/tcp");
+    assert_eq!(a.verdict, Verdict::Allowed, "{a:#?}");
+    assert_eq!(result(&a, Layer::SourceSgEgress), Outcome::NotCrossed);
+    assert_eq!(detail(&a, Layer::InstanceState), "i-closed is running");
+    // Through its public address the packet leaves and comes back: filtered.
+    assert_ne!(
+        ask("i-closed -> 54.0.0.31 443/tcp").verdict,
+        Verdict::Allowed
+    );
+}
+
 #[test]
 fn group_endpoints_answer_per_member() {
     let ingest = ingest_bytes("net.sg", NET.as_bytes());

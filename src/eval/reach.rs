@@ -1382,6 +1382,37 @@ impl<'t> Reach<'t> {
         if self.host_service(s, d, port, w) {
             return;
         }
+        // An instance's own private address: the kernel loops the packet back before any
+        // interface, group or NACL sees it; only whether something listens counts.
+        if s.eni.is_some() && s.eni == d.eni && !d.via_public {
+            let same = Side {
+                eni: None,
+                vpc: None,
+                subnet: None,
+                ..*d
+            };
+            self.instance_state(s, &same, w);
+            w.set(Layer::Route, Outcome::Allow, || {
+                format!(
+                    "{} is the source's own address: looped back by its kernel",
+                    d.addr
+                )
+            });
+            for layer in [
+                Layer::PublicAddress,
+                Layer::SourceSgEgress,
+                Layer::SourceNaclEgress,
+                Layer::DestinationNaclIngress,
+                Layer::DestinationSgIngress,
+                Layer::ReturnNacl,
+            ] {
+                w.set(layer, Outcome::NotCrossed, || {
+                    "not crossed: the packet never leaves the host".to_string()
+                });
+            }
+            self.listener_layer(d, port, w);
+            return;
+        }
         let same_subnet = s.subnet.is_some()
             && s.subnet == d.subnet
             && !d.via_public
