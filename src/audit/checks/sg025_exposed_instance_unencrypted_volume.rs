@@ -62,11 +62,15 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
             .any(|r| effective(&r))
         {
             exposed.insert(inst.as_str(), None);
-        } else if let Some(r) = world().find(effective) {
-            let lists = r.assumed.iter().map(|p| p.as_str());
-            if let Some(seen) = exposed
-                .entry(inst.as_str())
-                .or_insert(Some(BTreeSet::new()))
+        } else {
+            // Every list an effective exposure of the interface is assumed through.
+            let lists: BTreeSet<&str> = (world().filter(effective))
+                .flat_map(|r| r.assumed.iter().map(|p| p.as_str()))
+                .collect();
+            if !lists.is_empty()
+                && let Some(seen) = exposed
+                    .entry(inst.as_str())
+                    .or_insert(Some(BTreeSet::new()))
             {
                 seen.extend(lists);
             }
@@ -103,9 +107,13 @@ fn run(ctx: &AuditCtx<'_>, out: &mut Sink) {
         let (assuming, demote) = match &assumed {
             Some(lists) => {
                 let lists: Vec<&str> = lists.iter().copied().collect();
-                let s = if lists.len() == 1 { "" } else { "s" };
+                let which = if lists.len() == 1 {
+                    "prefix list"
+                } else {
+                    "one of the prefix lists"
+                };
                 let text = format!(
-                    " (assuming prefix list{s} {} (entries not exported) holds public ranges)",
+                    " (assuming {which} {} (entries not exported) holds public ranges)",
                     lists.join(", ")
                 );
                 (text, 1)
