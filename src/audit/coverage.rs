@@ -145,8 +145,20 @@ fn peer_key(table: &mut PeerTable, rule: &Rule, resolved: Resolved<'_>) -> Optio
     Some(match resolved {
         Resolved::Stale => return None,
         Resolved::Cidr(c) => cidr_key(rule, c)?,
+        // An `icmp` rule matches IPv4 sources only, `icmpv6` IPv6 ones (a list of the
+        // other family matches nothing: SG008's finding, no coverage).
         Resolved::Addrs(a) if matches!(rule.peer, Peer::PrefixList { .. }) => {
-            table.addrs(&a.v4, &a.v6)
+            let none4 = IntervalSet::new();
+            let none6 = IntervalSet::new();
+            let (v4, v6) = match rule.protocol {
+                Protocol::Icmp => (&a.v4, &none6),
+                Protocol::Icmpv6 => (&none4, &a.v6),
+                _ => (&a.v4, &a.v6),
+            };
+            if v4.is_empty() && v6.is_empty() {
+                return None;
+            }
+            table.addrs(v4, v6)
         }
         _ => table.ident(&rule.peer.to_string()),
     })
@@ -232,7 +244,8 @@ impl<'r> PeerCache<'r> {
     fn key(&self, rule: &Rule, buf: &mut Vec<u8>) -> Option<PeerKey> {
         // What the resolution and the identity text of the peer depend on, without
         // ambiguity: `Resolver::resolve` reads the group id and the peering status (or
-        // the list id), the text is `owner/group` (or the list id).
+        // the list id, and for ICMP the family), the text is `owner/group` (or the list
+        // id).
         buf.clear();
         match &rule.peer {
             Peer::Cidr { cidr } => return cidr_key(rule, *cidr),
@@ -254,7 +267,12 @@ impl<'r> PeerCache<'r> {
                 buf.extend_from_slice(g.group.as_str().as_bytes());
             }
             Peer::PrefixList { id } => {
-                buf.push(b'p');
+                // The key keeps only the family an ICMP rule matches (see `peer_key`).
+                buf.push(match rule.protocol {
+                    Protocol::Icmp => b'4',
+                    Protocol::Icmpv6 => b'6',
+                    _ => b'p',
+                });
                 buf.extend_from_slice(id.as_str().as_bytes());
             }
         }
