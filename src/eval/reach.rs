@@ -1385,31 +1385,16 @@ impl<'t> Reach<'t> {
         // An instance's own private address: the kernel loops the packet back before any
         // interface, group or NACL sees it; only whether something listens counts.
         if s.eni.is_some() && s.eni == d.eni && !d.via_public {
-            let same = Side {
-                eni: None,
-                vpc: None,
-                subnet: None,
-                ..*d
-            };
-            self.instance_state(s, &same, w);
-            w.set(Layer::Route, Outcome::Allow, || {
+            self.on_the_host(
+                s,
+                d,
+                w,
                 format!(
                     "{} is the source's own address: looped back by its kernel",
                     d.addr
-                )
-            });
-            for layer in [
-                Layer::PublicAddress,
-                Layer::SourceSgEgress,
-                Layer::SourceNaclEgress,
-                Layer::DestinationNaclIngress,
-                Layer::DestinationSgIngress,
-                Layer::ReturnNacl,
-            ] {
-                w.set(layer, Outcome::NotCrossed, || {
-                    "not crossed: the packet never leaves the host".to_string()
-                });
-            }
+                ),
+                "not crossed: the packet never leaves the host",
+            );
             self.listener_layer(d, port, w);
             return;
         }
@@ -1668,6 +1653,30 @@ impl<'t> Reach<'t> {
         }
     }
 
+    /// A packet that never reaches the network (answered on the source's host): only the
+    /// source's state counts, the route layer says `route`, every filtering layer is not
+    /// crossed (`why`).
+    fn on_the_host(&self, s: &Side, d: &Side, w: &mut Walk, route: String, why: &str) {
+        let host = Side {
+            eni: None,
+            vpc: None,
+            subnet: None,
+            ..*d
+        };
+        self.instance_state(s, &host, w);
+        w.set(Layer::Route, Outcome::Allow, || route);
+        for layer in [
+            Layer::PublicAddress,
+            Layer::SourceSgEgress,
+            Layer::SourceNaclEgress,
+            Layer::DestinationNaclIngress,
+            Layer::DestinationSgIngress,
+            Layer::ReturnNacl,
+        ] {
+            w.set(layer, Outcome::NotCrossed, || why.to_string());
+        }
+    }
+
     /// From an interface in a VPC to a service its host answers (semantics §2.8, §3.2):
     /// the Route 53 Resolver (VPC+2, `169.254.169.253`, `fd00:ec2::253`), the instance
     /// metadata service (`169.254.169.254`, `fd00:ec2::254`) and the time sync service
@@ -1699,33 +1708,17 @@ impl<'t> Reach<'t> {
             } else {
                 return false;
             };
-        // Only the source's state counts: the service is no interface of the input.
-        let host = Side {
-            eni: None,
-            vpc: None,
-            subnet: None,
-            ..*d
-        };
-        self.instance_state(s, &host, w);
-        w.set(Layer::Route, Outcome::Allow, || {
+        self.on_the_host(
+            s,
+            d,
+            w,
             format!(
                 "{} is {service}, served by AWS to the instance: no route, security group \
                  or network ACL applies",
                 d.addr
-            )
-        });
-        for layer in [
-            Layer::PublicAddress,
-            Layer::SourceSgEgress,
-            Layer::SourceNaclEgress,
-            Layer::DestinationNaclIngress,
-            Layer::DestinationSgIngress,
-            Layer::ReturnNacl,
-        ] {
-            w.set(layer, Outcome::NotCrossed, || {
-                format!("not filtered: {service} is served by AWS to the instance")
-            });
-        }
+            ),
+            &format!("not filtered: {service} is served by AWS to the instance"),
+        );
         let listens = match port.l4 {
             PacketL4::Port(p) => serves.contains(&(port.protocol, p)),
             _ => false,
