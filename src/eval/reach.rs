@@ -1683,7 +1683,8 @@ impl<'t> Reach<'t> {
     /// (`169.254.169.123`, `fd00:ec2::123`). No route, security group or network ACL
     /// applies; the service listens on its own port only. Returns whether `d` is one.
     fn host_service(&self, s: &Side, d: &Side, port: &PortSpec, w: &mut Walk) -> bool {
-        let (Some(_), Some(v)) = (s.eni, s.vpc) else {
+        // The services are no interface of the input.
+        let (Some(_), Some(v), None) = (s.eni, s.vpc, d.eni) else {
             return false;
         };
         let vpc_plus_two = (self.topo.vpcs[v].cidrs.iter())
@@ -1744,16 +1745,22 @@ impl<'t> Reach<'t> {
         let Some(t) = self.route_table_of(side) else {
             return;
         };
-        let chosen = self.lookup_route(side, addr);
-        let unknown = t.routes.iter().find(|r| {
+        let unknown = |r: &&Route| {
             let RouteDestination::PrefixList { id } = &r.destination else {
                 return false;
             };
             let known = (self.lookup.prefix_list(id.as_str(), Some(&t.scope)))
                 .is_some_and(|l| l.entries.is_some());
-            !known && !r.blackhole && chosen.target() != Some(&r.target)
-        });
-        if let Some(r) = unknown {
+            !known && !r.blackhole
+        };
+        // The route chosen is looked up again only for a table that has such a route.
+        if !t.routes.iter().any(|r| unknown(&r)) {
+            return;
+        }
+        let chosen = self.lookup_route(side, addr);
+        let elsewhere =
+            (t.routes.iter()).find(|r| unknown(r) && chosen.target() != Some(&r.target));
+        if let Some(r) = elsewhere {
             w.worsen(Layer::Route, Outcome::Unknown, || {
                 format!(
                     "{} {} via {}: the list's entries are not in the input; if they hold {addr}, \
